@@ -1,0 +1,584 @@
+//! Images: read once, checked, decoded once, shared by both back ends.
+//!
+//! Goes in: the document's image references and an [`AssetSource`] that
+//! can read them. Comes out: [`Assets`], one decoded [`Asset`] per distinct
+//! URL. Remote URLs are never fetched: the back ends show the alt text.
+
+use crate::diag::{Diagnostic, StageResult, Warned};
+use crate::fonts::FontSet;
+use crate::model::{Block, Document, Image, Inline};
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// The largest raster image accepted, in pixels (width × height).
+///
+/// A PNG header can declare any size; decoding a 100 000 × 100 000 image
+/// would need 40 GB. 100 megapixels is a 33 × 33 cm photo at 760 dpi,
+/// more than any brochure needs.
+pub const MAX_IMAGE_PIXELS: u64 = 100_000_000;
+
+/// The largest image file read, in bytes.
+pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads the bytes behind an image URL.
+pub trait AssetSource {
+    /// Reads `url` or says why not, with a hint.
+    fn read(&self, url: &str) -> Result<Vec<u8>, (String, String)>;
+}
+
+/// Reads images from files relative to a folder (the input file's).
+#[derive(Debug, Clone)]
+pub struct FolderSource {
+    /// The folder relative URLs are resolved against.
+    pub base: PathBuf,
+    /// Refuse anything outside `base`: no `..`, no absolute paths, no
+    /// symbolic links that lead out.
+    pub sandbox: bool,
+}
+
+impl AssetSource for FolderSource {
+    fn read(&self, url: &str) -> Result<Vec<u8>, (String, String)> {
+        let decoded = percent_decode(url);
+        let relative = Path::new(&decoded);
+        if self.sandbox {
+            let escapes = relative.components().any(|c| {
+                matches!(
+                    c,
+                    Component::ParentDir | Component::RootDir | Component::Prefix(_)
+                )
+            });
+            if escapes {
+                return Err((
+                    format!("image `{url}` lies outside the input's folder"),
+                    "--sandbox allows only images in the input file's folder or below it".into(),
+                ));
+            }
+        }
+        let path = self.base.join(relative);
+        if self.sandbox {
+            let inside = match (path.canonicalize(), self.base.canonicalize()) {
+                (Ok(real), Ok(base)) => real.starts_with(base),
+                _ => true, // a missing file is reported below
+            };
+            if !inside {
+                return Err((
+                    format!("image `{url}` is a link that leads outside the input's folder"),
+                    "--sandbox does not follow symbolic links out of the input's folder".into(),
+                ));
+            }
+        }
+        let metadata = std::fs::metadata(&path).map_err(|err| {
+            (
+                format!(
+                    "cannot read image `{}`: {}",
+                    path.display(),
+                    io_reason(&err)
+                ),
+                "check the path; it is relative to the Markdown file's folder".into(),
+            )
+        })?;
+        if !metadata.is_file() {
+            return Err((
+                format!("image `{}` is not a file", path.display()),
+                "point the image at a PNG, JPEG or SVG file".into(),
+            ));
+        }
+        if metadata.len() > MAX_IMAGE_BYTES {
+            return Err((
+                format!(
+                    "image `{}` is {} MB, more than the {} MB limit",
+                    path.display(),
+                    metadata.len() / 1_000_000,
+                    MAX_IMAGE_BYTES / 1_000_000
+                ),
+                "reduce the image before exporting".into(),
+            ));
+        }
+        std::fs::read(&path).map_err(|err| {
+            (
+                format!(
+                    "cannot read image `{}`: {}",
+                    path.display(),
+                    io_reason(&err)
+                ),
+                "check that the file is readable".into(),
+            )
+        })
+    }
+}
+
+/// Serves files compiled into the binary (the built-in document's banner).
+#[derive(Debug, Clone, Default)]
+pub struct EmbeddedSource {
+    /// File name → bytes.
+    pub files: BTreeMap<&'static str, &'static [u8]>,
+}
+
+impl AssetSource for EmbeddedSource {
+    fn read(&self, url: &str) -> Result<Vec<u8>, (String, String)> {
+        self.files
+            .get(url)
+            .map(|bytes| bytes.to_vec())
+            .ok_or_else(|| {
+                (
+                    format!("the built-in document has no image `{url}`"),
+                    "this is a bug in mdg-export; please report it".into(),
+                )
+            })
+    }
+}
+
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string(),
+    }
+}
+
+/// Decodes `%20`-style escapes in a URL path (CommonMark keeps them).
+fn percent_decode(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(value) = u8::from_str_radix(&url[i + 1..i + 3], 16)
+        {
+            out.push(value);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether a URL points off this machine (and so is never fetched).
+pub fn is_remote(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("http:")
+        || lower.starts_with("https:")
+        || lower.starts_with("ftp:")
+        || lower.starts_with("//")
+        || lower.starts_with("data:")
+        || lower.starts_with("file:")
+}
+
+/// The pixel layout of a decoded raster image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PixelFormat {
+    /// One byte a pixel.
+    Gray,
+    /// Three bytes a pixel.
+    Rgb,
+}
+
+/// What kind of picture an asset is, with what each back end needs.
+#[derive(Debug, Clone)]
+pub enum AssetKind {
+    /// A vector image; `svg` is normalised SVG with all text turned into
+    /// paths set in the document's fonts, so it looks the same everywhere.
+    Svg {
+        /// The normalised SVG document.
+        svg: String,
+    },
+    /// A PNG, decoded losslessly to 8-bit samples.
+    Png {
+        /// Colour samples, row by row.
+        pixels: Vec<u8>,
+        /// Gray or RGB.
+        format: PixelFormat,
+        /// Alpha samples, one byte a pixel, if the image has transparency.
+        alpha: Option<Vec<u8>>,
+    },
+    /// A JPEG, embedded as it is (never re-encoded).
+    Jpeg {
+        /// Colour components: 1 gray, 3 RGB (YCbCr), 4 CMYK.
+        components: u8,
+    },
+}
+
+/// One decoded image.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// The URL as written in the Markdown.
+    pub url: String,
+    /// The file's bytes (for SVG: the normalised SVG's bytes).
+    pub bytes: Arc<[u8]>,
+    /// The media type: `image/svg+xml`, `image/png` or `image/jpeg`.
+    pub mime: &'static str,
+    /// Width in pixels (SVG: CSS pixels).
+    pub width_px: u32,
+    /// Height in pixels (SVG: CSS pixels).
+    pub height_px: u32,
+    /// What is needed to draw it.
+    pub kind: AssetKind,
+}
+
+impl Asset {
+    /// The file extension that goes with the media type.
+    pub fn extension(&self) -> &'static str {
+        match self.kind {
+            AssetKind::Svg { .. } => "svg",
+            AssetKind::Png { .. } => "png",
+            AssetKind::Jpeg { .. } => "jpg",
+        }
+    }
+
+    /// The natural size in points: SVG at 96 CSS pixels an inch, raster
+    /// images at 300 pixels an inch (print resolution, so a raster image
+    /// is never enlarged past what prints sharply).
+    pub fn natural_size_pt(&self) -> (f32, f32) {
+        let per_px = match self.kind {
+            AssetKind::Svg { .. } => 72.0 / 96.0,
+            AssetKind::Png { .. } | AssetKind::Jpeg { .. } => 72.0 / 300.0,
+        };
+        (
+            self.width_px as f32 * per_px,
+            self.height_px as f32 * per_px,
+        )
+    }
+}
+
+/// Every image of a document, by URL.
+#[derive(Debug, Clone, Default)]
+pub struct Assets {
+    map: BTreeMap<String, Asset>,
+}
+
+impl Assets {
+    /// The image for a URL, if it was loaded.
+    pub fn get(&self, url: &str) -> Option<&Asset> {
+        self.map.get(url)
+    }
+
+    /// All images, in URL order (deterministic).
+    pub fn iter(&self) -> impl Iterator<Item = &Asset> {
+        self.map.values()
+    }
+}
+
+/// Loads and decodes every image the document refers to.
+///
+/// A missing, unreadable or corrupt image is an error at the image's
+/// span; a remote one is a warning (the alt text stands in for it).
+pub fn load_assets(
+    doc: &Document,
+    source: &dyn AssetSource,
+    fonts: &FontSet,
+) -> StageResult<Assets> {
+    let mut images = Vec::new();
+    if let Some(cover) = &doc.cover {
+        images.push(cover);
+    }
+    collect_images(&doc.blocks, &mut images);
+    for note in &doc.footnotes {
+        collect_images(&note.blocks, &mut images);
+    }
+
+    let mut assets = Assets::default();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    let mut svg_options: Option<usvg::Options> = None;
+    for image in images {
+        if assets.map.contains_key(&image.url) {
+            continue;
+        }
+        if image.url.trim().is_empty() {
+            warnings.push(
+                Diagnostic::warning(image.span, "image has no file name")
+                    .with_hint("write the image as ![alt text](file.png)"),
+            );
+            continue;
+        }
+        if is_remote(&image.url) {
+            warnings.push(
+                Diagnostic::warning(
+                    image.span,
+                    format!("remote image `{}` is not fetched", image.url),
+                )
+                .with_hint(
+                    "its alt text is shown instead; download the image and link the local file",
+                ),
+            );
+            continue;
+        }
+        let bytes = match source.read(&image.url) {
+            Ok(bytes) => bytes,
+            Err((message, hint)) => {
+                errors.push(Diagnostic::error(image.span, message).with_hint(hint));
+                continue;
+            }
+        };
+        let options = svg_options.get_or_insert_with(|| svg_options_with(fonts));
+        match decode(&image.url, bytes, options) {
+            Ok(asset) => {
+                assets.map.insert(image.url.clone(), asset);
+            }
+            Err(reason) => errors.push(
+                Diagnostic::error(
+                    image.span,
+                    format!("cannot use image `{}`: {reason}", image.url),
+                )
+                .with_hint("export it again as PNG, JPEG or SVG"),
+            ),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Warned {
+            output: assets,
+            warnings,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+fn collect_images<'a>(blocks: &'a [Block], out: &mut Vec<&'a Image>) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                collect_inline_images(content, out)
+            }
+            Block::Figure { image, .. } => out.push(image),
+            Block::List { items, .. } => {
+                for item in items {
+                    collect_images(&item.blocks, out);
+                }
+            }
+            Block::Quote { blocks, .. } => collect_images(blocks, out),
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    collect_inline_images(cell, out);
+                }
+            }
+            Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {}
+        }
+    }
+}
+
+fn collect_inline_images<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Image>) {
+    for inline in inlines {
+        match inline {
+            Inline::Image(image) => out.push(image),
+            Inline::Emph(children, _)
+            | Inline::Strong(children, _)
+            | Inline::Strike(children, _) => collect_inline_images(children, out),
+            Inline::Link { content, .. } => collect_inline_images(content, out),
+            Inline::Text(..)
+            | Inline::Code(..)
+            | Inline::FootnoteRef { .. }
+            | Inline::SoftBreak(_)
+            | Inline::HardBreak(_)
+            | Inline::Html(..) => {}
+        }
+    }
+}
+
+fn svg_options_with(fonts: &FontSet) -> usvg::Options<'static> {
+    let mut options = usvg::Options::default();
+    let db = options.fontdb_mut();
+    for face in fonts.faces() {
+        db.load_font_data(face.data.to_vec());
+    }
+    let regular = fonts.face(crate::fonts::FaceRole::Regular).family.clone();
+    let sans = fonts.face(crate::fonts::FaceRole::Sans).family.clone();
+    let mono = fonts.face(crate::fonts::FaceRole::Mono).family.clone();
+    db.set_serif_family(regular);
+    db.set_sans_serif_family(sans);
+    db.set_monospace_family(mono);
+    options.font_family = fonts.face(crate::fonts::FaceRole::Regular).family.clone();
+    // Never read files or the network on behalf of an SVG: only images
+    // embedded as data URLs are drawn.
+    options.image_href_resolver = usvg::ImageHrefResolver {
+        resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+        resolve_string: Box::new(|_, _| None),
+    };
+    options
+}
+
+/// Decodes an image by its content (not its file name).
+fn decode(url: &str, bytes: Vec<u8>, svg_options: &usvg::Options) -> Result<Asset, String> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        decode_png(url, bytes)
+    } else if bytes.starts_with(&[0xFF, 0xD8]) {
+        decode_jpeg(url, bytes)
+    } else if looks_like_svg(&bytes) {
+        decode_svg(url, &bytes, svg_options)
+    } else if bytes.is_empty() {
+        Err("the file is empty".into())
+    } else {
+        Err("not a PNG, JPEG or SVG image".into())
+    }
+}
+
+fn looks_like_svg(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let head = String::from_utf8_lossy(head);
+    head.contains("<svg")
+}
+
+fn check_pixels(width: u32, height: u32) -> Result<(), String> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width == 0 || height == 0 {
+        return Err("the image has no pixels".into());
+    }
+    if pixels > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "it declares {width} × {height} pixels, more than the limit of {} megapixels",
+            MAX_IMAGE_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
+}
+
+fn decode_png(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(&bytes[..]));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder
+        .read_info()
+        .map_err(|err| format!("corrupt PNG ({err})"))?;
+    let (width, height) = {
+        let info = reader.info();
+        (info.width, info.height)
+    };
+    // Checked before a single pixel buffer is allocated.
+    check_pixels(width, height)?;
+    let mut buffer = vec![0; reader.output_buffer_size()];
+    let frame = reader
+        .next_frame(&mut buffer)
+        .map_err(|err| format!("corrupt or truncated PNG ({err})"))?;
+    buffer.truncate(frame.buffer_size());
+    let (color, alpha) = match frame.color_type {
+        png::ColorType::Grayscale => (buffer, None),
+        png::ColorType::Rgb => (buffer, None),
+        png::ColorType::GrayscaleAlpha => split_alpha(&buffer, 1),
+        png::ColorType::Rgba => split_alpha(&buffer, 3),
+        png::ColorType::Indexed => return Err("unexpected palette after expansion".into()),
+    };
+    let format = match frame.color_type {
+        png::ColorType::Grayscale | png::ColorType::GrayscaleAlpha => PixelFormat::Gray,
+        _ => PixelFormat::Rgb,
+    };
+    // An alpha channel that is opaque everywhere is dropped.
+    let alpha = alpha.filter(|a| a.iter().any(|&v| v != 255));
+    Ok(Asset {
+        url: url.to_string(),
+        bytes: Arc::from(bytes),
+        mime: "image/png",
+        width_px: width,
+        height_px: height,
+        kind: AssetKind::Png {
+            pixels: color,
+            format,
+            alpha,
+        },
+    })
+}
+
+fn split_alpha(samples: &[u8], color_channels: usize) -> (Vec<u8>, Option<Vec<u8>>) {
+    let stride = color_channels + 1;
+    let mut color = Vec::with_capacity(samples.len() / stride * color_channels);
+    let mut alpha = Vec::with_capacity(samples.len() / stride);
+    for pixel in samples.chunks_exact(stride) {
+        color.extend_from_slice(&pixel[..color_channels]);
+        alpha.push(pixel[color_channels]);
+    }
+    (color, Some(alpha))
+}
+
+/// Reads a JPEG's size and components from its frame header (ITU T.81,
+/// B.2.2) without decoding it: the data goes into the PDF as it is.
+fn decode_jpeg(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
+    let mut i = 2;
+    let header = loop {
+        // Skip fill bytes before a marker.
+        while i < bytes.len() && bytes[i] == 0xFF && bytes.get(i + 1) == Some(&0xFF) {
+            i += 1;
+        }
+        if i + 4 > bytes.len() || bytes[i] != 0xFF {
+            return Err("corrupt or truncated JPEG (no frame header)".into());
+        }
+        let marker = bytes[i + 1];
+        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_frame {
+            if i + 10 > bytes.len() {
+                return Err("truncated JPEG frame header".into());
+            }
+            let height = u32::from(u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]));
+            let width = u32::from(u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]));
+            let components = bytes[i + 9];
+            break (width, height, components);
+        }
+        if length < 2 {
+            return Err("corrupt JPEG segment".into());
+        }
+        i += 2 + length;
+    };
+    let (width, height, components) = header;
+    check_pixels(width, height)?;
+    if !matches!(components, 1 | 3 | 4) {
+        return Err(format!("JPEG with {components} colour components"));
+    }
+    // A JPEG must end with EOI; a missing one means the file was cut short.
+    let tail = &bytes[bytes.len().saturating_sub(64)..];
+    if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
+        return Err("truncated JPEG (no end-of-image marker)".into());
+    }
+    Ok(Asset {
+        url: url.to_string(),
+        bytes: Arc::from(bytes),
+        mime: "image/jpeg",
+        width_px: width,
+        height_px: height,
+        kind: AssetKind::Jpeg { components },
+    })
+}
+
+fn decode_svg(url: &str, bytes: &[u8], options: &usvg::Options) -> Result<Asset, String> {
+    let tree =
+        usvg::Tree::from_data(bytes, options).map_err(|err| format!("invalid SVG ({err})"))?;
+    let size = tree.size();
+    let write = usvg::WriteOptions {
+        preserve_text: false,
+        ..usvg::WriteOptions::default()
+    };
+    let svg = tree.to_string(&write);
+    Ok(Asset {
+        url: url.to_string(),
+        bytes: Arc::from(svg.as_bytes()),
+        mime: "image/svg+xml",
+        width_px: size.width().ceil().max(1.0) as u32,
+        height_px: size.height().ceil().max(1.0) as u32,
+        kind: AssetKind::Svg { svg },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_urls_are_recognised() {
+        assert!(is_remote("https://example.org/a.png"));
+        assert!(is_remote("//cdn/a.png"));
+        assert!(!is_remote("bilder/a.png"));
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        assert_eq!(percent_decode("min%20bild.png"), "min bild.png");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn huge_declared_dimensions_are_refused() {
+        assert!(check_pixels(20_000, 20_000).is_err());
+        assert!(check_pixels(4_000, 3_000).is_ok());
+    }
+}

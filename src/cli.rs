@@ -1,0 +1,109 @@
+//! The command line as the user types it (clap derive types only).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  mdg-export all                       the built-in summit text → out/toppmotet.pdf and .epub
+  mdg-export pdf rapport.md            rapport.md → out/rapport.pdf
+  mdg-export epub rapport.md -o bok.epub
+  mdg-export pdf - -o - < in.md > out.pdf
+  mdg-export all rapport.md --out-dir dist --paper a4
+
+Exit codes:
+  0  success (warnings may have been printed)
+  1  the document has errors (or warnings, with --deny-warnings); nothing was written
+  2  usage or I/O error (bad option, unreadable input, unwritable output)";
+
+/// Turns Markdown into a print-ready PDF brochure and an accessible EPUB 3.
+///
+/// Without INPUT, the built-in document (the Swedish text of the UN summit
+/// on the Millennium Development Goals) is exported.
+#[derive(Debug, Parser)]
+#[command(name = "mdg-export", version, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to make.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make a PDF brochure.
+    Pdf {
+        /// Common options.
+        #[command(flatten)]
+        common: Common,
+        /// Output file (`-` for standard output); default out/<name>.pdf.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Make an EPUB 3 book.
+    Epub {
+        /// Common options.
+        #[command(flatten)]
+        common: Common,
+        /// Output file (`-` for standard output); default out/<name>.epub.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Make both, into one folder.
+    All {
+        /// Common options.
+        #[command(flatten)]
+        common: Common,
+        /// Output folder; default `out`.
+        #[arg(long, value_name = "DIR", default_value = "out")]
+        out_dir: PathBuf,
+    },
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Markdown file to export (`-` for standard input); default: the
+    /// built-in summit document.
+    #[arg(value_name = "INPUT")]
+    pub input: Option<PathBuf>,
+    /// Paper size of the PDF.
+    #[arg(long, value_enum, default_value_t = PaperArg::A5)]
+    pub paper: PaperArg,
+    /// Folder with fonts that replace built-in faces: regular.otf,
+    /// italic.otf, bold.otf, bold-italic.otf, heading.otf, sans.otf,
+    /// mono.otf (or .ttf).
+    #[arg(long, value_name = "DIR")]
+    pub font_dir: Option<PathBuf>,
+    /// Read nothing outside the input file's folder (no `..`, no absolute
+    /// paths, no links leading out).
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Print no warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Treat warnings as errors: write nothing and exit with 1.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    /// 148 × 210 mm (brochure).
+    A5,
+    /// 210 × 297 mm.
+    A4,
+    /// 8.5 × 11 in.
+    Letter,
+}
+
+impl From<PaperArg> for mdg_export::layout::Paper {
+    fn from(paper: PaperArg) -> Self {
+        match paper {
+            PaperArg::A5 => mdg_export::layout::Paper::A5,
+            PaperArg::A4 => mdg_export::layout::Paper::A4,
+            PaperArg::Letter => mdg_export::layout::Paper::Letter,
+        }
+    }
+}

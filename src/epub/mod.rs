@@ -1,0 +1,1 @@
+//! EPUB back end: model → XHTML chapters → EPUB 3 package.

@@ -1,0 +1,268 @@
+//! The font set: which font program sets which kind of text.
+//!
+//! The built-in set (Linux Libertine and Linux Biolinum, from Debian's
+//! `fonts-linuxlibertine`, see `fonts/README.md`) is compiled into the
+//! binary, so the tool needs nothing installed. `--font-dir` swaps any
+//! face for a file of the user's.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The role a face plays in the design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FaceRole {
+    /// Running text.
+    Regular,
+    /// Emphasis.
+    Italic,
+    /// Strong emphasis.
+    Bold,
+    /// Strong emphasis inside emphasis.
+    BoldItalic,
+    /// Headings and the cover title.
+    Heading,
+    /// Running heads, footers, captions and table headers.
+    Sans,
+    /// Code.
+    Mono,
+}
+
+impl FaceRole {
+    /// Every role, in a fixed order (the order fonts are embedded in).
+    pub const ALL: [FaceRole; 7] = [
+        FaceRole::Regular,
+        FaceRole::Italic,
+        FaceRole::Bold,
+        FaceRole::BoldItalic,
+        FaceRole::Heading,
+        FaceRole::Sans,
+        FaceRole::Mono,
+    ];
+
+    /// The file stem looked for in `--font-dir` (`regular.otf`, `mono.ttf` …).
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            FaceRole::Regular => "regular",
+            FaceRole::Italic => "italic",
+            FaceRole::Bold => "bold",
+            FaceRole::BoldItalic => "bold-italic",
+            FaceRole::Heading => "heading",
+            FaceRole::Sans => "sans",
+            FaceRole::Mono => "mono",
+        }
+    }
+
+    /// The face for running text with the given emphasis.
+    pub fn for_style(bold: bool, italic: bool) -> FaceRole {
+        match (bold, italic) {
+            (false, false) => FaceRole::Regular,
+            (false, true) => FaceRole::Italic,
+            (true, false) => FaceRole::Bold,
+            (true, true) => FaceRole::BoldItalic,
+        }
+    }
+
+    /// Whether the face is bold (for CSS `font-weight`).
+    pub fn is_bold(self) -> bool {
+        matches!(
+            self,
+            FaceRole::Bold | FaceRole::BoldItalic | FaceRole::Heading
+        )
+    }
+
+    /// Whether the face is italic (for CSS `font-style`).
+    pub fn is_italic(self) -> bool {
+        matches!(self, FaceRole::Italic | FaceRole::BoldItalic)
+    }
+}
+
+/// One font program and what it is called.
+#[derive(Clone)]
+pub struct Face {
+    /// The role it plays.
+    pub role: FaceRole,
+    /// The font's family name from its `name` table, e.g. `Linux Libertine O`.
+    pub family: String,
+    /// The PostScript name, e.g. `LinLibertineO`, used in PDF font names.
+    pub postscript_name: String,
+    /// The OpenType font program (TrueType or CFF outlines).
+    pub data: Arc<[u8]>,
+    /// Where it came from, for messages (`built-in` or a path).
+    pub origin: String,
+}
+
+impl fmt::Debug for Face {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Face")
+            .field("role", &self.role)
+            .field("family", &self.family)
+            .field("bytes", &self.data.len())
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// The seven faces a document is set in.
+#[derive(Debug, Clone)]
+pub struct FontSet {
+    faces: Vec<Face>,
+}
+
+static BUILT_IN: [(FaceRole, &[u8]); 7] = [
+    (
+        FaceRole::Regular,
+        include_bytes!("../fonts/LinLibertine_R.otf"),
+    ),
+    (
+        FaceRole::Italic,
+        include_bytes!("../fonts/LinLibertine_RI.otf"),
+    ),
+    (
+        FaceRole::Bold,
+        include_bytes!("../fonts/LinLibertine_RB.otf"),
+    ),
+    (
+        FaceRole::BoldItalic,
+        include_bytes!("../fonts/LinLibertine_RBI.otf"),
+    ),
+    (
+        FaceRole::Heading,
+        include_bytes!("../fonts/LinBiolinum_RB.otf"),
+    ),
+    (FaceRole::Sans, include_bytes!("../fonts/LinBiolinum_R.otf")),
+    (
+        FaceRole::Mono,
+        include_bytes!("../fonts/LinLibertine_M.otf"),
+    ),
+];
+
+/// Why a font could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontError {
+    /// The file or `built-in`.
+    pub origin: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl fmt::Display for FontError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot use font {}: {}", self.origin, self.reason)
+    }
+}
+
+impl std::error::Error for FontError {}
+
+impl FontSet {
+    /// The fonts compiled into the binary.
+    pub fn built_in() -> FontSet {
+        let faces = BUILT_IN
+            .iter()
+            .map(|&(role, data)| {
+                make_face(role, Arc::from(data), "built-in".into())
+                    .expect("the built-in fonts are valid OpenType fonts")
+            })
+            .collect();
+        FontSet { faces }
+    }
+
+    /// The built-in set with every face found in `dir` put in its place.
+    ///
+    /// A face is looked for as `<role>.otf`, `<role>.ttf` (see
+    /// [`FaceRole::file_stem`]); roles without a file keep the built-in face.
+    pub fn with_dir(dir: &Path) -> Result<FontSet, FontError> {
+        if !dir.is_dir() {
+            return Err(FontError {
+                origin: dir.display().to_string(),
+                reason: "not a folder".into(),
+            });
+        }
+        let mut set = FontSet::built_in();
+        let mut found = 0;
+        for face in &mut set.faces {
+            for ext in ["otf", "ttf"] {
+                let path = dir.join(format!("{}.{ext}", face.role.file_stem()));
+                if !path.is_file() {
+                    continue;
+                }
+                let origin = path.display().to_string();
+                let data = std::fs::read(&path).map_err(|err| FontError {
+                    origin: origin.clone(),
+                    reason: err.to_string(),
+                })?;
+                *face = make_face(face.role, Arc::from(data), origin)?;
+                found += 1;
+                break;
+            }
+        }
+        if found == 0 {
+            return Err(FontError {
+                origin: dir.display().to_string(),
+                reason: "no font files named regular.otf, italic.otf, bold.otf, \
+                         bold-italic.otf, heading.otf, sans.otf or mono.otf (or .ttf)"
+                    .into(),
+            });
+        }
+        Ok(set)
+    }
+
+    /// The face for a role.
+    pub fn face(&self, role: FaceRole) -> &Face {
+        self.faces
+            .iter()
+            .find(|face| face.role == role)
+            .expect("a font set has a face for every role")
+    }
+
+    /// All faces, in [`FaceRole::ALL`] order.
+    pub fn faces(&self) -> &[Face] {
+        &self.faces
+    }
+}
+
+fn make_face(role: FaceRole, data: Arc<[u8]>, origin: String) -> Result<Face, FontError> {
+    let face = rustybuzz::ttf_parser::Face::parse(&data, 0).map_err(|err| FontError {
+        origin: origin.clone(),
+        reason: format!("not an OpenType font ({err})"),
+    })?;
+    let name = |id: u16| {
+        face.names()
+            .into_iter()
+            .filter(|name| name.name_id == id && name.is_unicode())
+            .find_map(|name| name.to_string())
+    };
+    let family = name(rustybuzz::ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+        .or_else(|| name(rustybuzz::ttf_parser::name_id::FAMILY))
+        .unwrap_or_else(|| role.file_stem().to_string());
+    let postscript_name = name(rustybuzz::ttf_parser::name_id::POST_SCRIPT_NAME)
+        .unwrap_or_else(|| family.replace(' ', ""));
+    Ok(Face {
+        role,
+        family,
+        postscript_name,
+        data,
+        origin,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_faces_cover_swedish() {
+        let set = FontSet::built_in();
+        for face in set.faces() {
+            let parsed = rustybuzz::ttf_parser::Face::parse(&face.data, 0).unwrap();
+            for c in "åäöÅÄÖé–”’…".chars() {
+                assert!(
+                    parsed.glyph_index(c).is_some(),
+                    "{:?} lacks {c:?}",
+                    face.role
+                );
+            }
+        }
+        assert_eq!(set.face(FaceRole::Regular).family, "Linux Libertine O");
+    }
+}

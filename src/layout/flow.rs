@@ -1,0 +1,717 @@
+//! Blocks → a vertical flow of elements (lines, figures, rules) that the
+//! page breaker cuts into pages.
+
+use super::shape::Shaper;
+use super::style::Theme;
+use super::text::{LineOptions, Piece, Style, break_lines};
+use super::{Item, LinkTarget, Rect};
+use crate::assets::Assets;
+use crate::fonts::FaceRole;
+use crate::model::{Align, Block, Document, Image, Inline, plain_text};
+
+/// An unbreakable piece of the flow: one line of text, a figure, a rule.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Element {
+    /// Height it takes on the page.
+    pub height: f32,
+    /// Space above it; dropped at the top of a page.
+    pub space_before: f32,
+    /// What it draws: x from the page's left edge, y from the element's top.
+    pub items: Vec<Item>,
+    /// Must stand on the same page as the next element.
+    pub keep_with_next: bool,
+    /// Anchors (heading ids, footnotes) that point at this element.
+    pub anchors: Vec<String>,
+    /// An outline entry: heading level and text.
+    pub outline: Option<(u8, String)>,
+}
+
+/// The state that changes as blocks nest.
+#[derive(Debug, Clone, Copy)]
+struct Context {
+    /// Left edge of the text.
+    left: f32,
+    /// Width of the text.
+    width: f32,
+    /// Base face for running text.
+    face: FaceRole,
+    /// Text size.
+    size: f32,
+    /// Baseline-to-baseline distance.
+    leading: f32,
+    /// Left rules drawn beside quoted text, by x position (up to 4).
+    quote_rules: [Option<f32>; 4],
+}
+
+struct Builder<'a, 's, 'f> {
+    theme: &'a Theme,
+    assets: &'a Assets,
+    shaper: &'s mut Shaper<'f>,
+    lang: &'a str,
+    elements: Vec<Element>,
+    /// The previous block ended a paragraph: the next one is indented.
+    indent_next: bool,
+}
+
+/// Builds the flow of the document body, with its footnotes as endnotes.
+pub fn build_flow(
+    doc: &Document,
+    assets: &Assets,
+    theme: &Theme,
+    shaper: &mut Shaper,
+) -> Vec<Element> {
+    let mut builder = Builder {
+        theme,
+        assets,
+        shaper,
+        lang: &doc.meta.lang,
+        elements: Vec::new(),
+        indent_next: false,
+    };
+    let context = Context {
+        left: theme.margin_left,
+        width: theme.measure,
+        face: FaceRole::Regular,
+        size: theme.body_size,
+        leading: theme.leading,
+        quote_rules: [None; 4],
+    };
+    builder.blocks(&doc.blocks, context);
+    if !doc.footnotes.is_empty() {
+        let title = if builder.lang.starts_with("sv") {
+            "Noter"
+        } else {
+            "Notes"
+        };
+        builder.heading(
+            1,
+            title,
+            &[Inline::Text(title.into(), Default::default())],
+            "notes",
+            context,
+        );
+        let small = Context {
+            size: theme.small_size,
+            leading: theme.small_size * 1.3,
+            ..context
+        };
+        for note in &doc.footnotes {
+            let first = builder.elements.len();
+            builder.list_item(&format!("{}.", note.number), &note.blocks, small);
+            if let Some(element) = builder.elements.get_mut(first) {
+                element.anchors.push(format!("fn-{}", note.number));
+            }
+        }
+    }
+    builder.elements
+}
+
+impl Builder<'_, '_, '_> {
+    fn style(&self, context: Context, bold: bool, italic: bool) -> Style {
+        let face = match context.face {
+            FaceRole::Regular | FaceRole::Italic | FaceRole::Bold | FaceRole::BoldItalic => {
+                let base_bold = matches!(context.face, FaceRole::Bold | FaceRole::BoldItalic);
+                let base_italic = matches!(context.face, FaceRole::Italic | FaceRole::BoldItalic);
+                FaceRole::for_style(bold || base_bold, italic ^ base_italic)
+            }
+            other => other,
+        };
+        Style {
+            face,
+            size: context.size,
+            rise: 0.0,
+            gray: 0.0,
+            link: None,
+            strike: false,
+        }
+    }
+
+    fn blocks(&mut self, blocks: &[Block], context: Context) {
+        for block in blocks {
+            self.block(block, context);
+        }
+    }
+
+    fn block(&mut self, block: &Block, context: Context) {
+        match block {
+            Block::Heading {
+                level, id, content, ..
+            } => {
+                let text = plain_text(content);
+                self.heading(*level, &text, content, id, context);
+            }
+            Block::Paragraph { content, .. } => {
+                let mut pieces = Vec::new();
+                let mut images = Vec::new();
+                let base = self.style(context, false, false);
+                self.pieces(content, &base, &mut pieces, &mut images);
+                let indent = if self.indent_next {
+                    self.theme.indent
+                } else {
+                    0.0
+                };
+                let space = if self.indent_next {
+                    0.0
+                } else {
+                    context.leading * 0.5
+                };
+                self.paragraph(&pieces, context, indent, space, true);
+                self.indent_next = true;
+                for image in images {
+                    self.figure(image, context);
+                }
+            }
+            Block::Figure { image, .. } => {
+                self.figure(image, context);
+                self.indent_next = false;
+            }
+            Block::List { start, items, .. } => {
+                for (i, item) in items.iter().enumerate() {
+                    let marker = match (item.task, start) {
+                        (Some(true), _) => "☑".to_string(),
+                        (Some(false), _) => "☐".to_string(),
+                        (None, Some(n)) => format!("{}.", n + i as u64),
+                        (None, None) => "•".to_string(),
+                    };
+                    self.list_item(&marker, &item.blocks, context);
+                }
+                self.indent_next = false;
+            }
+            Block::Quote { blocks, .. } => {
+                let inset = self.theme.indent;
+                let mut rules = context.quote_rules;
+                if let Some(slot) = rules.iter_mut().find(|r| r.is_none()) {
+                    *slot = Some(context.left + inset * 0.4);
+                }
+                let inner = Context {
+                    left: context.left + inset,
+                    width: (context.width - 2.0 * inset).max(context.width * 0.5),
+                    quote_rules: rules,
+                    ..context
+                };
+                self.indent_next = false;
+                self.blocks(blocks, inner);
+                self.indent_next = false;
+            }
+            Block::Code { text, .. } => {
+                let inner = Context {
+                    left: context.left + self.theme.indent * 0.5,
+                    width: context.width - self.theme.indent * 0.5,
+                    face: FaceRole::Mono,
+                    size: self.theme.code_size,
+                    leading: self.theme.code_size * 1.3,
+                    ..context
+                };
+                let style = self.style(inner, false, false);
+                let mut first = true;
+                for line in text.split('\n') {
+                    let pieces = vec![Piece {
+                        text: line.replace('\t', "    "),
+                        style: style.clone(),
+                    }];
+                    let space = if first { context.leading * 0.5 } else { 0.0 };
+                    first = false;
+                    if line.trim().is_empty() {
+                        self.push_blank(inner.leading, space, inner);
+                    } else {
+                        self.paragraph(&pieces, inner, 0.0, space, false);
+                    }
+                }
+                if let Some(last) = self.elements.last_mut() {
+                    last.height += context.leading * 0.5;
+                }
+                self.indent_next = false;
+            }
+            Block::Table {
+                align, head, rows, ..
+            } => {
+                self.table(align, head, rows, context);
+                self.indent_next = false;
+            }
+            Block::Rule { .. } => {
+                let y = context.leading;
+                let half = context.width * 0.15;
+                let center = context.left + context.width / 2.0;
+                self.elements.push(Element {
+                    height: context.leading * 2.0,
+                    items: vec![Item::Line {
+                        from: (center - half, y),
+                        to: (center + half, y),
+                        width: 0.5,
+                        gray: 0.0,
+                    }],
+                    ..Element::default()
+                });
+                self.indent_next = false;
+            }
+            Block::Html { .. } => {
+                // Raw HTML has no meaning on paper; the CLI reports it once.
+            }
+        }
+    }
+
+    fn heading(&mut self, level: u8, text: &str, content: &[Inline], id: &str, context: Context) {
+        let size = self.theme.heading_sizes[usize::from(level.clamp(1, 6)) - 1];
+        let inner = Context {
+            face: FaceRole::Heading,
+            size,
+            leading: size * 1.25,
+            ..context
+        };
+        let mut pieces = Vec::new();
+        let mut images = Vec::new();
+        let base = self.style(inner, false, false);
+        self.pieces(content, &base, &mut pieces, &mut images);
+        let space_before = self.theme.leading * if level == 1 { 2.0 } else { 1.0 };
+        let first = self.elements.len();
+        self.paragraph(&pieces, inner, 0.0, space_before, false);
+        if let Some(last) = self.elements.last_mut() {
+            last.height += self.theme.leading * 0.5;
+        }
+        for element in &mut self.elements[first..] {
+            element.keep_with_next = true;
+        }
+        if let Some(element) = self.elements.get_mut(first) {
+            element.anchors.push(id.to_string());
+            element.outline = Some((level, text.to_string()));
+        }
+        self.indent_next = false;
+    }
+
+    /// Sets pieces as a paragraph: one element a line, with widow and
+    /// orphan protection (the first two and the last two lines stay
+    /// together).
+    fn paragraph(
+        &mut self,
+        pieces: &[Piece],
+        context: Context,
+        indent: f32,
+        space_before: f32,
+        justify: bool,
+    ) {
+        let options = LineOptions {
+            width: context.width,
+            first_indent: indent,
+            justify,
+        };
+        let lines = break_lines(pieces, self.shaper, &options);
+        let count = lines.len();
+        for (i, line) in lines.into_iter().enumerate() {
+            let leading = context.leading.max(line.size * 1.15);
+            let baseline = leading * 0.78;
+            let mut items: Vec<Item> = line
+                .items
+                .into_iter()
+                .map(|item| offset_item(item, context.left, baseline))
+                .collect();
+            quote_rules(&mut items, &context, leading);
+            self.elements.push(Element {
+                height: leading,
+                space_before: if i == 0 { space_before } else { 0.0 },
+                items,
+                keep_with_next: count > 1 && (i == 0 || i + 2 == count),
+                ..Element::default()
+            });
+        }
+    }
+
+    fn push_blank(&mut self, height: f32, space_before: f32, context: Context) {
+        let mut items = Vec::new();
+        quote_rules(&mut items, &context, height);
+        self.elements.push(Element {
+            height,
+            space_before,
+            items,
+            ..Element::default()
+        });
+    }
+
+    fn list_item(&mut self, marker: &str, blocks: &[Block], context: Context) {
+        let hang = self.theme.indent * 1.3;
+        let inner = Context {
+            left: context.left + hang,
+            width: context.width - hang,
+            ..context
+        };
+        let first = self.elements.len();
+        self.indent_next = false;
+        for (i, block) in blocks.iter().enumerate() {
+            if i > 0 && matches!(block, Block::Paragraph { .. }) {
+                self.indent_next = false;
+            }
+            self.block(block, inner);
+        }
+        if self.elements.len() == first {
+            self.push_blank(context.leading, 0.0, inner);
+        }
+        // The marker hangs in the indent, on the first line's baseline.
+        let style = self.style(context, false, false);
+        let shaped = self.shaper.shape(style.face, marker);
+        let marker_width = shaped.width * style.size;
+        let element = &mut self.elements[first];
+        element.space_before = element.space_before.min(context.leading * 0.25);
+        let baseline = element
+            .items
+            .iter()
+            .find_map(|item| match item {
+                Item::Text(run) => Some(run.y),
+                _ => None,
+            })
+            .unwrap_or(element.height * 0.78);
+        let glyphs = shaped
+            .glyphs
+            .iter()
+            .map(|g| super::PlacedGlyph {
+                id: g.id,
+                advance: g.advance * style.size,
+                rise: 0.0,
+                text: g.text.clone(),
+            })
+            .collect();
+        element.items.push(Item::Text(super::TextRun {
+            x: inner.left - marker_width - self.theme.indent * 0.4,
+            y: baseline,
+            face: style.face,
+            size: style.size,
+            gray: 0.0,
+            glyphs,
+        }));
+        self.indent_next = false;
+    }
+
+    fn figure(&mut self, image: &Image, context: Context) {
+        let Some(asset) = self.assets.get(&image.url) else {
+            // Not loaded (a remote image): its alt text stands in for it.
+            let mut style = self.style(context, false, true);
+            style.gray = 0.3;
+            let pieces = vec![Piece {
+                text: format!("[{}]", image.alt),
+                style,
+            }];
+            self.paragraph(&pieces, context, 0.0, context.leading * 0.5, false);
+            return;
+        };
+        let (natural_w, natural_h) = asset.natural_size_pt();
+        let max_h = self.theme.block_height * 0.8;
+        let scale = (context.width / natural_w).min(max_h / natural_h).min(1.0);
+        let (w, h) = (natural_w * scale, natural_h * scale);
+        let x = context.left + (context.width - w) / 2.0;
+        let space = context.leading * 0.5;
+        self.elements.push(Element {
+            height: h + space,
+            space_before: space,
+            items: vec![Item::Image {
+                url: image.url.clone(),
+                rect: Rect { x, y: 0.0, w, h },
+                alt: image.alt.clone(),
+            }],
+            keep_with_next: !image.title.is_empty(),
+            ..Element::default()
+        });
+        if !image.title.is_empty() {
+            let caption = Context {
+                size: self.theme.small_size,
+                leading: self.theme.small_size * 1.3,
+                ..context
+            };
+            let style = self.style(caption, false, true);
+            let pieces = vec![Piece {
+                text: image.title.clone(),
+                style,
+            }];
+            self.paragraph(&pieces, caption, 0.0, 0.0, false);
+        }
+        self.indent_next = false;
+    }
+
+    fn table(
+        &mut self,
+        align: &[Align],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        context: Context,
+    ) {
+        let columns = align.len().max(1);
+        let padding = 4.0;
+        let cell_context = Context {
+            size: context.size * 0.9,
+            leading: context.leading * 0.9,
+            ..context
+        };
+        // Column widths from content: each column's widest unbroken cell,
+        // scaled down to the measure if the sum is too wide.
+        let mut natural = vec![0.0f32; columns];
+        for row in std::iter::once(head).chain(rows.iter().map(|r| r.as_slice())) {
+            for (c, cell) in row.iter().enumerate().take(columns) {
+                let style = self.style(cell_context, false, false);
+                let text = plain_text(cell);
+                let shaped = self.shaper.shape(style.face, &text);
+                natural[c] = natural[c].max(shaped.width * style.size + 2.0 * padding);
+            }
+        }
+        let total: f32 = natural.iter().sum();
+        let min_col = (context.width / columns as f32).min(30.0);
+        let widths: Vec<f32> = if total <= context.width {
+            natural.iter().map(|w| w.max(min_col.min(*w))).collect()
+        } else {
+            let even = context.width / columns as f32;
+            natural
+                .iter()
+                .map(|w| (w / total * context.width).max(even * 0.4))
+                .collect()
+        };
+        let sum: f32 = widths.iter().sum();
+        let widths: Vec<f32> = widths
+            .iter()
+            .map(|w| w * (context.width.min(sum) / sum))
+            .collect();
+        let table_width: f32 = widths.iter().sum();
+
+        let mut first_row = true;
+        let row_count = rows.len() + 1;
+        for (r, row) in std::iter::once(head)
+            .chain(rows.iter().map(|r| r.as_slice()))
+            .enumerate()
+        {
+            let is_head = r == 0;
+            let mut cells = Vec::new();
+            let mut height: f32 = cell_context.leading;
+            let mut x = context.left;
+            for (c, width) in widths.iter().enumerate() {
+                let empty = Vec::new();
+                let cell = row.get(c).unwrap_or(&empty);
+                let base = if is_head {
+                    let mut s = self.style(cell_context, true, false);
+                    s.face = FaceRole::Heading;
+                    s
+                } else {
+                    self.style(cell_context, false, false)
+                };
+                let mut pieces = Vec::new();
+                let mut images = Vec::new();
+                self.pieces(cell, &base, &mut pieces, &mut images);
+                let lines = break_lines(
+                    &pieces,
+                    self.shaper,
+                    &LineOptions {
+                        width: (width - 2.0 * padding).max(1.0),
+                        first_indent: 0.0,
+                        justify: false,
+                    },
+                );
+                let mut y = padding * 0.5;
+                for line in lines {
+                    let shift = match align.get(c) {
+                        Some(Align::Right) => width - 2.0 * padding - line.width,
+                        Some(Align::Center) => (width - 2.0 * padding - line.width) / 2.0,
+                        _ => 0.0,
+                    };
+                    let baseline = y + cell_context.leading * 0.78;
+                    cells.extend(
+                        line.items
+                            .into_iter()
+                            .map(|item| offset_item(item, x + padding + shift.max(0.0), baseline)),
+                    );
+                    y += cell_context.leading;
+                }
+                height = height.max(y + padding * 0.5);
+                x += width;
+            }
+            let rule = |y: f32, weight: f32| Item::Line {
+                from: (context.left, y),
+                to: (context.left + table_width, y),
+                width: weight,
+                gray: 0.0,
+            };
+            if first_row {
+                cells.push(rule(0.0, 0.8));
+            }
+            if is_head || r + 1 == row_count {
+                cells.push(rule(height, if is_head { 0.5 } else { 0.8 }));
+            }
+            self.elements.push(Element {
+                height,
+                space_before: if first_row {
+                    context.leading * 0.5
+                } else {
+                    0.0
+                },
+                items: cells,
+                keep_with_next: is_head,
+                ..Element::default()
+            });
+            first_row = false;
+        }
+        if let Some(last) = self.elements.last_mut() {
+            last.height += context.leading * 0.5;
+        }
+    }
+
+    /// Flattens inlines into styled pieces. Images that do not stand alone
+    /// are collected to be set as figures after the paragraph.
+    fn pieces<'d>(
+        &mut self,
+        inlines: &'d [Inline],
+        style: &Style,
+        out: &mut Vec<Piece>,
+        images: &mut Vec<&'d Image>,
+    ) {
+        for inline in inlines {
+            match inline {
+                Inline::Text(text, _) => out.push(Piece {
+                    text: text.replace(['\n', '\r'], " "),
+                    style: style.clone(),
+                }),
+                Inline::Code(text, _) => out.push(Piece {
+                    text: text.clone(),
+                    style: Style {
+                        face: FaceRole::Mono,
+                        size: style.size * 0.9,
+                        ..style.clone()
+                    },
+                }),
+                Inline::Emph(children, _) => {
+                    let face = match style.face {
+                        FaceRole::Regular => FaceRole::Italic,
+                        FaceRole::Italic => FaceRole::Regular,
+                        FaceRole::Bold => FaceRole::BoldItalic,
+                        FaceRole::BoldItalic => FaceRole::Bold,
+                        other => other,
+                    };
+                    let inner = Style {
+                        face,
+                        ..style.clone()
+                    };
+                    self.pieces(children, &inner, out, images);
+                }
+                Inline::Strong(children, _) => {
+                    let face = match style.face {
+                        FaceRole::Regular => FaceRole::Bold,
+                        FaceRole::Italic => FaceRole::BoldItalic,
+                        other => other,
+                    };
+                    let inner = Style {
+                        face,
+                        ..style.clone()
+                    };
+                    self.pieces(children, &inner, out, images);
+                }
+                Inline::Strike(children, _) => {
+                    let inner = Style {
+                        strike: true,
+                        ..style.clone()
+                    };
+                    self.pieces(children, &inner, out, images);
+                }
+                Inline::Link { url, content, .. } => {
+                    let target = match url.strip_prefix('#') {
+                        Some(anchor) => LinkTarget::Anchor(anchor.to_string()),
+                        None => LinkTarget::Uri(url.clone()),
+                    };
+                    let inner = Style {
+                        link: Some(target),
+                        ..style.clone()
+                    };
+                    self.pieces(content, &inner, out, images);
+                }
+                Inline::Image(image) => {
+                    if self.assets.get(&image.url).is_some() {
+                        images.push(image);
+                    } else {
+                        out.push(Piece {
+                            text: format!("[{}]", image.alt),
+                            style: Style {
+                                gray: 0.3,
+                                ..style.clone()
+                            },
+                        });
+                    }
+                }
+                Inline::FootnoteRef { number, .. } => out.push(Piece {
+                    text: number.to_string(),
+                    style: Style {
+                        size: style.size * 0.65,
+                        rise: style.size * 0.35,
+                        link: Some(LinkTarget::Anchor(format!("fn-{number}"))),
+                        face: match style.face {
+                            FaceRole::Mono | FaceRole::Heading | FaceRole::Sans => {
+                                FaceRole::Regular
+                            }
+                            other => other,
+                        },
+                        ..style.clone()
+                    },
+                }),
+                Inline::SoftBreak(_) => out.push(Piece {
+                    text: " ".into(),
+                    style: style.clone(),
+                }),
+                Inline::HardBreak(_) => out.push(Piece {
+                    text: "\n".into(),
+                    style: style.clone(),
+                }),
+                Inline::Html(..) => {}
+            }
+        }
+    }
+}
+
+/// Moves an item from line coordinates (baseline at 0) to element
+/// coordinates.
+fn offset_item(item: Item, dx: f32, dy: f32) -> Item {
+    match item {
+        Item::Text(mut run) => {
+            run.x += dx;
+            run.y += dy;
+            Item::Text(run)
+        }
+        Item::Line {
+            from,
+            to,
+            width,
+            gray,
+        } => Item::Line {
+            from: (from.0 + dx, from.1 + dy),
+            to: (to.0 + dx, to.1 + dy),
+            width,
+            gray,
+        },
+        Item::Rect { rect, gray } => Item::Rect {
+            rect: Rect {
+                x: rect.x + dx,
+                y: rect.y + dy,
+                ..rect
+            },
+            gray,
+        },
+        Item::Image { url, rect, alt } => Item::Image {
+            url,
+            rect: Rect {
+                x: rect.x + dx,
+                y: rect.y + dy,
+                ..rect
+            },
+            alt,
+        },
+        Item::Link { rect, target } => Item::Link {
+            rect: Rect {
+                x: rect.x + dx,
+                y: rect.y + dy,
+                ..rect
+            },
+            target,
+        },
+    }
+}
+
+/// Draws the vertical rules of enclosing block quotes beside a line.
+fn quote_rules(items: &mut Vec<Item>, context: &Context, height: f32) {
+    for x in context.quote_rules.iter().flatten() {
+        items.push(Item::Line {
+            from: (*x, 0.0),
+            to: (*x, height),
+            width: 0.6,
+            gray: 0.55,
+        });
+    }
+}

@@ -1,0 +1,213 @@
+//! Layout: document model → pages of positioned glyphs, rules and images.
+//!
+//! 1. [`flow`] turns blocks into a vertical list of lines and boxes, using
+//!    [`shape`] for glyphs and [`text`] to break paragraphs into lines.
+//! 2. [`pages`] cuts that list into pages (keeping headings with what
+//!    follows, avoiding lone lines) and adds the cover and page numbers.
+//!
+//! All lengths are in PostScript points, origin at the top left of the
+//! page, y growing downwards. No type of any PDF library appears here.
+
+mod flow;
+mod pages;
+pub mod shape;
+pub mod style;
+pub mod text;
+
+use crate::assets::Assets;
+use crate::diag::{Diagnostic, Span, Warned};
+use crate::fonts::{FaceRole, FontSet};
+use crate::model::Document;
+use std::collections::BTreeMap;
+
+pub use style::{Paper, Theme};
+
+/// Options for layout.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LayoutOptions {
+    /// The paper size.
+    pub paper: Paper,
+}
+
+/// A finished layout: pages with items at fixed positions.
+///
+/// This type is the whole contract between layout and the PDF writer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pages {
+    /// Page width in points.
+    pub width: f32,
+    /// Page height in points.
+    pub height: f32,
+    /// The pages, in reading order.
+    pub pages: Vec<Page>,
+    /// Headings for the PDF outline, in document order.
+    pub outline: Vec<OutlineEntry>,
+    /// Where each anchor (heading id, footnote) landed: page index and y.
+    pub anchors: BTreeMap<String, (usize, f32)>,
+}
+
+/// One page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// What is drawn, in drawing order.
+    pub items: Vec<Item>,
+    /// The printed page number, if one is shown (not on the cover).
+    pub number: Option<usize>,
+}
+
+/// Something drawn at a fixed position.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A run of glyphs in one face and size.
+    Text(TextRun),
+    /// A straight line.
+    Line {
+        /// Start point.
+        from: (f32, f32),
+        /// End point.
+        to: (f32, f32),
+        /// Stroke width.
+        width: f32,
+        /// Gray level, 0 black to 1 white.
+        gray: f32,
+    },
+    /// A filled rectangle (x, y of the top left corner).
+    Rect {
+        /// Left, top, width, height.
+        rect: Rect,
+        /// Gray level, 0 black to 1 white.
+        gray: f32,
+    },
+    /// An image from the document's assets, scaled into `rect`.
+    Image {
+        /// The asset's URL.
+        url: String,
+        /// Where it is drawn.
+        rect: Rect,
+        /// Its alternative text.
+        alt: String,
+    },
+    /// A clickable area.
+    Link {
+        /// The area.
+        rect: Rect,
+        /// Where it leads.
+        target: LinkTarget,
+    },
+}
+
+/// A rectangle: left, top, width, height in points.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    /// Left edge.
+    pub x: f32,
+    /// Top edge.
+    pub y: f32,
+    /// Width.
+    pub w: f32,
+    /// Height.
+    pub h: f32,
+}
+
+/// Where a link leads.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LinkTarget {
+    /// An external URI.
+    Uri(String),
+    /// An anchor in this document (a heading id or a footnote).
+    Anchor(String),
+}
+
+/// A run of shaped glyphs on one baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    /// Pen position of the first glyph: x, and y of the baseline.
+    pub x: f32,
+    /// Baseline.
+    pub y: f32,
+    /// The face.
+    pub face: FaceRole,
+    /// Font size in points.
+    pub size: f32,
+    /// Gray level, 0 black to 1 white.
+    pub gray: f32,
+    /// The glyphs; advances are in points at this size.
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// A glyph with the advance it is set with (kerning and justification
+/// included), in points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    /// Glyph id in the face.
+    pub id: u16,
+    /// Advance in points.
+    pub advance: f32,
+    /// Vertical offset in points (up is positive).
+    pub rise: f32,
+    /// The text it stands for (see [`shape::Glyph::text`]).
+    pub text: String,
+}
+
+impl TextRun {
+    /// The run's width in points.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+
+    /// The run's text.
+    pub fn text(&self) -> String {
+        self.glyphs.iter().map(|g| g.text.as_str()).collect()
+    }
+}
+
+/// A heading in the outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading as plain text.
+    pub title: String,
+    /// Page index (0 is the cover).
+    pub page: usize,
+    /// Top of the heading on its page.
+    pub y: f32,
+}
+
+/// Lays out a document on pages.
+pub fn layout_document(
+    doc: &Document,
+    assets: &Assets,
+    fonts: &FontSet,
+    options: &LayoutOptions,
+) -> Warned<Pages> {
+    let theme = Theme::for_paper(options.paper);
+    let mut shaper = shape::Shaper::new(fonts);
+    let flow = flow::build_flow(doc, assets, &theme, &mut shaper);
+    let pages = pages::paginate(doc, assets, &theme, &mut shaper, flow);
+
+    let mut warnings = Vec::new();
+    let mut missing: Vec<char> = shaper.missing.iter().map(|&(_, c)| c).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    if !missing.is_empty() {
+        let list: String = missing
+            .iter()
+            .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        warnings.push(
+            Diagnostic::warning(
+                Span::DETACHED,
+                format!("the fonts have no glyph for {list}"),
+            )
+            .with_hint(
+                "these characters print as empty boxes; use --font-dir with a font that has them",
+            ),
+        );
+    }
+    Warned {
+        output: pages,
+        warnings,
+    }
+}

@@ -1,0 +1,218 @@
+//! Shaping: text in a face → glyphs with advances, kerning and ligatures.
+//!
+//! The only module that imports `rustybuzz`. Each distinct (face, text)
+//! pair is shaped once and cached: running text repeats its words.
+
+use crate::fonts::{FaceRole, FontSet};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// One glyph of a shaped run, at 1 pt font size (multiply by the size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Glyph id in the face (before subsetting).
+    pub id: u16,
+    /// Horizontal advance at 1 pt, kerning included.
+    pub advance: f32,
+    /// Horizontal offset from the pen position at 1 pt.
+    pub x_offset: f32,
+    /// Vertical offset at 1 pt (up is positive).
+    pub y_offset: f32,
+    /// The source text this glyph stands for: a ligature's letters on its
+    /// glyph, empty for the second and later glyphs of one cluster.
+    pub text: String,
+}
+
+/// A shaped piece of text at 1 pt.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shaped {
+    /// The glyphs in visual order.
+    pub glyphs: Vec<Glyph>,
+    /// The sum of the advances at 1 pt.
+    pub width: f32,
+}
+
+/// Font metrics at 1 pt.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Metrics {
+    /// Ascender (positive).
+    pub ascender: f32,
+    /// Descender (negative).
+    pub descender: f32,
+    /// Height of capitals.
+    pub cap_height: f32,
+    /// Advance of the space glyph.
+    pub space: f32,
+}
+
+/// Shapes text in the faces of a [`FontSet`], with a cache.
+pub struct Shaper<'f> {
+    faces: Vec<(FaceRole, rustybuzz::Face<'f>)>,
+    cache: HashMap<(FaceRole, String), Arc<Shaped>>,
+    /// Characters no face could show, with the role they were asked of.
+    pub missing: Vec<(FaceRole, char)>,
+}
+
+impl<'f> Shaper<'f> {
+    /// Prepares every face of the set for shaping.
+    pub fn new(fonts: &'f FontSet) -> Self {
+        let faces = fonts
+            .faces()
+            .iter()
+            .map(|face| {
+                let parsed = rustybuzz::Face::from_slice(&face.data, 0)
+                    .expect("FontSet only holds faces that parse");
+                (face.role, parsed)
+            })
+            .collect();
+        Shaper {
+            faces,
+            cache: HashMap::new(),
+            missing: Vec::new(),
+        }
+    }
+
+    fn face(&self, role: FaceRole) -> &rustybuzz::Face<'f> {
+        &self
+            .faces
+            .iter()
+            .find(|(r, _)| *r == role)
+            .expect("every role has a face")
+            .1
+    }
+
+    /// Metrics of a face at 1 pt.
+    pub fn metrics(&self, role: FaceRole) -> Metrics {
+        let face = self.face(role);
+        let upem = face.units_per_em() as f32;
+        let space = face
+            .glyph_index(' ')
+            .and_then(|g| face.glyph_hor_advance(g))
+            .map_or(0.25, |a| f32::from(a) / upem);
+        Metrics {
+            ascender: f32::from(face.ascender()) / upem,
+            descender: f32::from(face.descender()) / upem,
+            cap_height: face.capital_height().map_or(0.7, |h| f32::from(h) / upem),
+            space,
+        }
+    }
+
+    /// The advance of a glyph as the font's `hmtx` gives it (no kerning),
+    /// at 1 pt. A PDF viewer moves the pen by this; kerning and
+    /// justification are the difference.
+    pub fn nominal_advance(&self, role: FaceRole, glyph: u16) -> f32 {
+        let face = self.face(role);
+        let upem = face.units_per_em() as f32;
+        face.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(glyph))
+            .map_or(0.0, |a| f32::from(a) / upem)
+    }
+
+    /// Shapes `text` in the face for `role`, with kerning and standard
+    /// ligatures, in the script and direction the text implies.
+    pub fn shape(&mut self, role: FaceRole, text: &str) -> Arc<Shaped> {
+        if let Some(shaped) = self.cache.get(&(role, text.to_string())) {
+            return Arc::clone(shaped);
+        }
+        let shaped = Arc::new(self.shape_uncached(role, text));
+        self.cache
+            .insert((role, text.to_string()), Arc::clone(&shaped));
+        shaped
+    }
+
+    fn shape_uncached(&mut self, role: FaceRole, text: &str) -> Shaped {
+        let face = self.face(role);
+        let upem = face.units_per_em() as f32;
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        let features = [
+            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 1, ..),
+            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 1, ..),
+        ];
+        let output = rustybuzz::shape(face, &features, buffer);
+        let infos = output.glyph_infos();
+        let positions = output.glyph_positions();
+
+        // Cluster values are byte offsets into `text`; a cluster's text runs
+        // to the next larger cluster value.
+        let mut starts: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let cluster_text = |start: usize| {
+            let end = starts
+                .iter()
+                .copied()
+                .find(|&s| s > start)
+                .unwrap_or(text.len());
+            text.get(start..end).unwrap_or("").to_string()
+        };
+
+        let mut glyphs = Vec::with_capacity(infos.len());
+        let mut width = 0.0;
+        let mut previous_cluster = None;
+        let mut missing = Vec::new();
+        for (info, pos) in infos.iter().zip(positions) {
+            let cluster = info.cluster as usize;
+            let first_of_cluster = previous_cluster != Some(cluster);
+            previous_cluster = Some(cluster);
+            let text = if first_of_cluster {
+                cluster_text(cluster)
+            } else {
+                String::new()
+            };
+            if info.glyph_id == 0 {
+                missing.extend(text.chars().filter(|c| !c.is_whitespace()));
+            }
+            let advance = pos.x_advance as f32 / upem;
+            width += advance;
+            glyphs.push(Glyph {
+                id: info.glyph_id as u16,
+                advance,
+                x_offset: pos.x_offset as f32 / upem,
+                y_offset: pos.y_offset as f32 / upem,
+                text,
+            });
+        }
+        self.missing.extend(missing.into_iter().map(|c| (role, c)));
+        Shaped { glyphs, width }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ligatures_keep_their_letters() {
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        let shaped = shaper.shape(FaceRole::Regular, "officiellt");
+        let text: String = shaped.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(text, "officiellt");
+        assert!(
+            shaped.glyphs.len() < "officiellt".len(),
+            "Libertine sets ffi as one glyph"
+        );
+    }
+
+    #[test]
+    fn kerning_changes_advances() {
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        let shaped = shaper.shape(FaceRole::Regular, "AV");
+        let nominal: f32 = shaped
+            .glyphs
+            .iter()
+            .map(|g| shaper.nominal_advance(FaceRole::Regular, g.id))
+            .sum();
+        assert!(shaped.width < nominal, "A and V kern together");
+    }
+
+    #[test]
+    fn swedish_letters_have_glyphs() {
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        shaper.shape(FaceRole::Regular, "Toppmötet om millenniemålen – ”så” …");
+        assert!(shaper.missing.is_empty(), "{:?}", shaper.missing);
+    }
+}

@@ -1,0 +1,196 @@
+//! mdg-export turns a Markdown document into a print-ready PDF brochure and
+//! an accessible EPUB 3.
+//!
+//! # Steps
+//! 1. [`parse`] reads the front matter and the Markdown into a
+//!    [`model::Document`], with a source span on every node.
+//! 2. [`assets`] reads and decodes the images the document refers to.
+//! 3. [`layout`] shapes, breaks and paginates the document into
+//!    [`layout::Pages`] of positioned glyphs, rules and images (in points).
+//! 4. [`pdf`] writes those pages as a PDF; [`epub`] writes the model as
+//!    reflowable XHTML inside an EPUB 3 package.
+//!
+//! The library never prints, never exits and touches the disk only through
+//! an [`assets::AssetSource`]; the command line lives in `main.rs`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod assets;
+pub mod builtin;
+pub mod diag;
+pub mod epub;
+pub mod fonts;
+pub mod layout;
+pub mod model;
+pub mod parse;
+pub mod pdf;
+
+use assets::AssetSource;
+use diag::{Diagnostic, Span, StageResult, Warned};
+use fonts::FontSet;
+
+/// What to export and how.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// The document's short name (file stem): default output names, and
+    /// the title of last resort.
+    pub name: String,
+    /// Make the PDF.
+    pub pdf: bool,
+    /// Make the EPUB.
+    pub epub: bool,
+    /// Layout options for the PDF.
+    pub layout: layout::LayoutOptions,
+    /// Seconds since 1970 to date the outputs when the front matter has no
+    /// date (the `SOURCE_DATE_EPOCH` convention); otherwise 2000-01-01.
+    pub source_date_epoch: Option<i64>,
+}
+
+/// The exported files.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    /// The PDF, if asked for.
+    pub pdf: Option<Vec<u8>>,
+    /// The EPUB, if asked for.
+    pub epub: Option<Vec<u8>>,
+}
+
+/// Runs the whole pipeline on Markdown text.
+///
+/// Images are read through `source`. Returns the outputs with every
+/// warning, or every error found; nothing is printed.
+pub fn export(
+    text: &str,
+    source: &dyn AssetSource,
+    fonts: &FontSet,
+    options: &ExportOptions,
+) -> StageResult<Outputs> {
+    let parsed = parse::parse(
+        text,
+        &parse::ParseOptions {
+            name: options.name.clone(),
+        },
+    )?;
+    let doc = parsed.output;
+    let mut warnings = parsed.warnings;
+    let loaded = assets::load_assets(&doc, source, fonts)?;
+    warnings.extend(loaded.warnings);
+    let assets = loaded.output;
+    warnings.extend(raw_html_warnings(&doc.blocks));
+
+    let date = doc
+        .meta
+        .date
+        .clone()
+        .or_else(|| options.source_date_epoch.map(date_from_epoch))
+        .unwrap_or_else(|| "2000-01-01".to_string());
+    let creator = format!("mdg-export {}", env!("CARGO_PKG_VERSION"));
+
+    let mut outputs = Outputs::default();
+    if options.pdf {
+        let laid_out = layout::layout_document(&doc, &assets, fonts, &options.layout);
+        warnings.extend(laid_out.warnings);
+        let pdf_options = pdf::PdfOptions {
+            date: Some(date.clone()),
+            creator: creator.clone(),
+        };
+        outputs.pdf = Some(pdf::write_pdf(
+            &laid_out.output,
+            &doc.meta,
+            &assets,
+            fonts,
+            &pdf_options,
+        )?);
+    }
+    let _ = creator;
+    // Both back ends may report the same thing; say it once.
+    let mut seen = Vec::new();
+    warnings.retain(|w| {
+        let key = (w.span, w.message.clone());
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
+    Ok(Warned {
+        output: outputs,
+        warnings,
+    })
+}
+
+/// Raw HTML cannot be set on paper and is not copied into the EPUB.
+fn raw_html_warnings(blocks: &[model::Block]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for block in blocks {
+        match block {
+            model::Block::Html { span, .. } => out.push(html_warning(*span)),
+            model::Block::Heading { content, .. } | model::Block::Paragraph { content, .. } => {
+                inline_html_warnings(content, &mut out)
+            }
+            model::Block::Quote { blocks, .. } => out.extend(raw_html_warnings(blocks)),
+            model::Block::List { items, .. } => {
+                for item in items {
+                    out.extend(raw_html_warnings(&item.blocks));
+                }
+            }
+            model::Block::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    inline_html_warnings(cell, &mut out);
+                }
+            }
+            model::Block::Figure { .. } | model::Block::Code { .. } | model::Block::Rule { .. } => {
+            }
+        }
+    }
+    out
+}
+
+fn inline_html_warnings(inlines: &[model::Inline], out: &mut Vec<Diagnostic>) {
+    for inline in inlines {
+        match inline {
+            model::Inline::Html(_, span) => out.push(html_warning(*span)),
+            model::Inline::Emph(children, _)
+            | model::Inline::Strong(children, _)
+            | model::Inline::Strike(children, _)
+            | model::Inline::Link {
+                content: children, ..
+            } => inline_html_warnings(children, out),
+            model::Inline::Text(..)
+            | model::Inline::Code(..)
+            | model::Inline::Image(_)
+            | model::Inline::FootnoteRef { .. }
+            | model::Inline::SoftBreak(_)
+            | model::Inline::HardBreak(_) => {}
+        }
+    }
+}
+
+fn html_warning(span: Span) -> Diagnostic {
+    Diagnostic::warning(span, "raw HTML is left out of the PDF and the EPUB")
+        .with_hint("write it in Markdown, or remove it")
+}
+
+/// `YYYY-MM-DD` for seconds since 1970 (UTC), by the civil-from-days
+/// algorithm of Howard Hinnant's "chrono-Compatible Low-Level Date
+/// Algorithms".
+pub fn date_from_epoch(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_from_epoch() {
+        assert_eq!(super::date_from_epoch(0), "1970-01-01");
+        assert_eq!(super::date_from_epoch(1_284_940_800), "2010-09-20");
+    }
+}

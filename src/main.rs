@@ -1,0 +1,247 @@
+//! The `mdg-export` command: arguments → library → files and messages.
+//!
+//! The only place that prints, exits or writes output files.
+
+mod cli;
+mod output;
+
+use clap::Parser;
+use cli::{Cli, Command, Common};
+use mdg_export::assets::{AssetSource, FolderSource};
+use mdg_export::diag::{Diagnostic, Severity, line_col, source_line};
+use mdg_export::fonts::FontSet;
+use mdg_export::{ExportOptions, builtin};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit code: the document has errors.
+const EXIT_DOCUMENT: u8 = 1;
+/// Exit code: usage or I/O error.
+const EXIT_IO: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_IO } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => ExitCode::from(code),
+    }
+}
+
+/// Where the Markdown comes from.
+struct Input {
+    /// Name shown in messages.
+    display: String,
+    /// Short name for outputs.
+    name: String,
+    text: String,
+    /// The input file, to refuse writing over it.
+    path: Option<PathBuf>,
+    source: Box<dyn AssetSource>,
+}
+
+fn run(cli: Cli) -> Result<(), u8> {
+    let (common, targets) = match &cli.command {
+        Command::Pdf { common, output } => (common, Targets::Pdf(output.clone())),
+        Command::Epub { common, output } => (common, Targets::Epub(output.clone())),
+        Command::All { common, out_dir } => (common, Targets::All(out_dir.clone())),
+    };
+    let input = read_input(common)?;
+    let fonts = match &common.font_dir {
+        Some(dir) => FontSet::with_dir(dir).map_err(|err| {
+            eprintln!("error: {err}");
+            eprintln!("  = hint: --font-dir takes a folder with regular.otf, bold.otf … (or .ttf)");
+            EXIT_IO
+        })?,
+        None => FontSet::built_in(),
+    };
+    let options = ExportOptions {
+        name: input.name.clone(),
+        pdf: !matches!(targets, Targets::Epub(_)),
+        epub: !matches!(targets, Targets::Pdf(_)),
+        layout: mdg_export::layout::LayoutOptions {
+            paper: common.paper.into(),
+        },
+        source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|v| v.trim().parse().ok()),
+    };
+
+    // Decide and check every destination before the work starts.
+    let destinations = targets.destinations(&input.name);
+    for (_, path) in &destinations {
+        output::check_destination(path, input.path.as_deref()).map_err(|message| {
+            eprintln!("error: {message}");
+            EXIT_IO
+        })?;
+    }
+
+    let result = mdg_export::export(&input.text, input.source.as_ref(), &fonts, &options);
+    let warned = match result {
+        Ok(warned) => warned,
+        Err(errors) => {
+            for error in &errors {
+                report(error, &input);
+            }
+            eprintln!(
+                "error: {} not exported because of {} error{}",
+                input.display,
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            return Err(EXIT_DOCUMENT);
+        }
+    };
+    if !common.quiet || common.deny_warnings {
+        for warning in &warned.warnings {
+            report(warning, &input);
+        }
+    }
+    if common.deny_warnings && !warned.warnings.is_empty() {
+        eprintln!("error: nothing written: warnings are errors (--deny-warnings)");
+        return Err(EXIT_DOCUMENT);
+    }
+    for (format, path) in &destinations {
+        let bytes = match format {
+            Format::Pdf => warned.output.pdf.as_deref(),
+            Format::Epub => warned.output.epub.as_deref(),
+        };
+        let Some(bytes) = bytes else { continue };
+        output::write_atomically(path, bytes).map_err(|message| {
+            eprintln!("error: {message}");
+            EXIT_IO
+        })?;
+    }
+    Ok(())
+}
+
+fn read_input(common: &Common) -> Result<Input, u8> {
+    let Some(path) = &common.input else {
+        return Ok(Input {
+            display: "the built-in document".into(),
+            name: builtin::NAME.into(),
+            text: builtin::MARKDOWN.into(),
+            path: None,
+            source: Box::new(builtin::assets()),
+        });
+    };
+    let (display, bytes, base, file) = if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes).map_err(|err| {
+            eprintln!("error: cannot read standard input: {err}");
+            EXIT_IO
+        })?;
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        ("<stdin>".to_string(), bytes, cwd, None)
+    } else {
+        let bytes = std::fs::read(path).map_err(|err| {
+            eprintln!("error: cannot read {}: {}", path.display(), io_reason(&err));
+            eprintln!(
+                "  = hint: give the path of a Markdown file, or no INPUT for the built-in document"
+            );
+            EXIT_IO
+        })?;
+        let base = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        (path.display().to_string(), bytes, base, Some(path.clone()))
+    };
+    let name = file.as_ref().and_then(|p| p.file_stem()).map_or_else(
+        || "document".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let text = match mdg_export::parse::decode_source(bytes) {
+        Ok(text) => text,
+        Err(diagnostic) => {
+            eprintln!("error: {display}: {}", diagnostic.message);
+            for hint in &diagnostic.hints {
+                eprintln!("  = hint: {hint}");
+            }
+            return Err(EXIT_DOCUMENT);
+        }
+    };
+    Ok(Input {
+        display,
+        name,
+        text,
+        path: file,
+        source: Box::new(FolderSource {
+            base,
+            sandbox: common.sandbox,
+        }),
+    })
+}
+
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string(),
+    }
+}
+
+/// Prints a diagnostic as `error: message`, `--> file:line:col`, the
+/// source line with a marker, and the hints.
+fn report(diagnostic: &Diagnostic, input: &Input) {
+    let label = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    eprintln!("{label}: {}", diagnostic.message);
+    if diagnostic.span.is_detached() {
+        eprintln!("  --> {}", input.display);
+    } else {
+        let at = line_col(&input.text, diagnostic.span.start);
+        eprintln!("  --> {}:{}:{}", input.display, at.line, at.column);
+        let line = source_line(&input.text, at.line);
+        let number = at.line.to_string();
+        let pad = " ".repeat(number.len());
+        eprintln!("{pad} |");
+        eprintln!("{number} | {line}");
+        eprintln!("{pad} | {}^", " ".repeat(at.column.saturating_sub(1)));
+    }
+    for hint in &diagnostic.hints {
+        eprintln!("  = hint: {hint}");
+    }
+}
+
+/// Which files a run writes.
+enum Targets {
+    Pdf(Option<PathBuf>),
+    Epub(Option<PathBuf>),
+    All(PathBuf),
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Pdf,
+    Epub,
+}
+
+impl Targets {
+    fn destinations(&self, name: &str) -> Vec<(Format, PathBuf)> {
+        let default = |ext: &str| PathBuf::from("out").join(format!("{name}.{ext}"));
+        match self {
+            Targets::Pdf(output) => vec![(
+                Format::Pdf,
+                output.clone().unwrap_or_else(|| default("pdf")),
+            )],
+            Targets::Epub(output) => vec![(
+                Format::Epub,
+                output.clone().unwrap_or_else(|| default("epub")),
+            )],
+            Targets::All(dir) => vec![
+                (Format::Pdf, dir.join(format!("{name}.pdf"))),
+                (Format::Epub, dir.join(format!("{name}.epub"))),
+            ],
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! The document model: what the Markdown says, independent of any output.
+//!
+//! Plain data made by [`crate::parse`] and read by both back ends. Every
+//! node carries the [`Span`] of the Markdown it came from, so a back end
+//! that cannot handle a node can say where it is.
+
+use crate::diag::Span;
+use std::fmt::Write as _;
+
+/// A parsed document: its metadata, an optional cover image and its body.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Document {
+    /// Front-matter metadata.
+    pub meta: Meta,
+    /// An image that stood before the first heading and text; it becomes
+    /// the cover (PDF title page, EPUB cover) instead of a body figure.
+    pub cover: Option<Image>,
+    /// The body, in reading order.
+    pub blocks: Vec<Block>,
+    /// Footnote definitions, in order of first reference.
+    pub footnotes: Vec<Footnote>,
+}
+
+/// Front-matter metadata. Text fields may hold inline Markdown.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Meta {
+    /// The title; falls back to the first heading, then to the file name.
+    pub title: Vec<Inline>,
+    /// A subtitle shown under the title.
+    pub subtitle: Vec<Inline>,
+    /// Authors, as plain text.
+    pub authors: Vec<String>,
+    /// The publisher, as plain text.
+    pub publisher: Option<String>,
+    /// BCP 47 language tag, e.g. `sv`.
+    pub lang: String,
+    /// Publication date as written (`YYYY-MM-DD`), if given.
+    pub date: Option<String>,
+    /// A short description (PDF subject, EPUB description).
+    pub description: Option<String>,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Where the event or publication takes place, shown on the cover.
+    pub place: Option<String>,
+    /// The short name used for default output files (`out/<name>.pdf`).
+    pub name: String,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A heading; `level` is 1 to 6, `id` is a unique anchor.
+    Heading {
+        /// 1 to 6.
+        level: u8,
+        /// A unique, URL-safe anchor made from the text (or given as `{#id}`).
+        id: String,
+        /// The heading text.
+        content: Vec<Inline>,
+        /// Where it stands.
+        span: Span,
+    },
+    /// A paragraph of running text.
+    Paragraph {
+        /// The text.
+        content: Vec<Inline>,
+        /// Where it stands.
+        span: Span,
+    },
+    /// A paragraph that holds a single image: set as a figure.
+    Figure {
+        /// The image.
+        image: Image,
+        /// Where it stands.
+        span: Span,
+    },
+    /// A bulleted or numbered list.
+    List {
+        /// `Some(n)`: numbered from `n`; `None`: bulleted.
+        start: Option<u64>,
+        /// The items.
+        items: Vec<ListItem>,
+        /// Where it stands.
+        span: Span,
+    },
+    /// A block quotation.
+    Quote {
+        /// The quoted blocks.
+        blocks: Vec<Block>,
+        /// Where it stands.
+        span: Span,
+    },
+    /// Preformatted code.
+    Code {
+        /// The info string's first word, e.g. `rust`.
+        lang: Option<String>,
+        /// The text, with a final line break removed.
+        text: String,
+        /// Where it stands.
+        span: Span,
+    },
+    /// A GFM table.
+    Table {
+        /// Column alignments; its length is the number of columns.
+        align: Vec<Align>,
+        /// The header row.
+        head: Vec<Vec<Inline>>,
+        /// The body rows, each padded to the number of columns.
+        rows: Vec<Vec<Vec<Inline>>>,
+        /// Where it stands.
+        span: Span,
+    },
+    /// A thematic break (`***`).
+    Rule {
+        /// Where it stands.
+        span: Span,
+    },
+    /// Raw HTML kept as written; back ends decide what they can use.
+    Html {
+        /// The HTML source.
+        html: String,
+        /// Where it stands.
+        span: Span,
+    },
+}
+
+/// One item of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    /// `Some(done)` for a GFM task-list item.
+    pub task: Option<bool>,
+    /// The item's content.
+    pub blocks: Vec<Block>,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// No alignment given: left for text.
+    None,
+    /// `:--`
+    Left,
+    /// `:-:`
+    Center,
+    /// `--:`
+    Right,
+}
+
+/// A footnote definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footnote {
+    /// The label as written (`[^label]`).
+    pub label: String,
+    /// Its number in order of first reference, from 1.
+    pub number: usize,
+    /// Its content.
+    pub blocks: Vec<Block>,
+    /// Where it is defined.
+    pub span: Span,
+}
+
+/// An image reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// The destination as written.
+    pub url: String,
+    /// The alternative text, as plain text.
+    pub alt: String,
+    /// The optional title.
+    pub title: String,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// Text-level content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    /// Plain text.
+    Text(String, Span),
+    /// Inline code.
+    Code(String, Span),
+    /// Emphasis (italic).
+    Emph(Vec<Inline>, Span),
+    /// Strong emphasis (bold).
+    Strong(Vec<Inline>, Span),
+    /// Strikethrough.
+    Strike(Vec<Inline>, Span),
+    /// A hyperlink. Internal links start with `#`.
+    Link {
+        /// Destination.
+        url: String,
+        /// Optional title.
+        title: String,
+        /// Link text.
+        content: Vec<Inline>,
+        /// Where it stands.
+        span: Span,
+    },
+    /// An inline image.
+    Image(Image),
+    /// A reference to footnote number `number`.
+    FootnoteRef {
+        /// The label as written.
+        label: String,
+        /// The footnote's number, from 1.
+        number: usize,
+        /// Where it stands.
+        span: Span,
+    },
+    /// A soft line break: a space in the output.
+    SoftBreak(Span),
+    /// A hard line break.
+    HardBreak(Span),
+    /// Raw inline HTML.
+    Html(String, Span),
+}
+
+impl Inline {
+    /// The source span of this inline.
+    pub fn span(&self) -> Span {
+        match self {
+            Inline::Text(_, s)
+            | Inline::Code(_, s)
+            | Inline::Emph(_, s)
+            | Inline::Strong(_, s)
+            | Inline::Strike(_, s)
+            | Inline::SoftBreak(s)
+            | Inline::HardBreak(s)
+            | Inline::Html(_, s) => *s,
+            Inline::Link { span, .. } | Inline::FootnoteRef { span, .. } => *span,
+            Inline::Image(image) => image.span,
+        }
+    }
+}
+
+/// Concatenates the text of inlines, as a reader would say it: images give
+/// their alt text, breaks give a space, raw HTML gives nothing.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    push_plain_text(inlines, &mut out);
+    out
+}
+
+fn push_plain_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(text, _) | Inline::Code(text, _) => out.push_str(text),
+            Inline::Emph(children, _)
+            | Inline::Strong(children, _)
+            | Inline::Strike(children, _) => push_plain_text(children, out),
+            Inline::Link { content, .. } => push_plain_text(content, out),
+            Inline::Image(image) => out.push_str(&image.alt),
+            Inline::FootnoteRef { number, .. } => {
+                let _ = write!(out, "{number}");
+            }
+            Inline::SoftBreak(_) | Inline::HardBreak(_) => out.push(' '),
+            Inline::Html(..) => {}
+        }
+    }
+}
+
+impl Document {
+    /// The title as plain text.
+    pub fn title_text(&self) -> String {
+        plain_text(&self.meta.title)
+    }
+
+    /// Writes a stable, indented text dump of the model, for golden tests.
+    ///
+    /// One node a line with its span; no addresses and no map order, so the
+    /// same document always gives the same dump.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        let meta = &self.meta;
+        let _ = writeln!(out, "meta");
+        let _ = writeln!(out, "  name {:?}", meta.name);
+        let _ = writeln!(out, "  title {:?}", plain_text(&meta.title));
+        let _ = writeln!(out, "  subtitle {:?}", plain_text(&meta.subtitle));
+        let _ = writeln!(out, "  authors {:?}", meta.authors);
+        let _ = writeln!(out, "  publisher {:?}", meta.publisher);
+        let _ = writeln!(out, "  lang {:?}", meta.lang);
+        let _ = writeln!(out, "  date {:?}", meta.date);
+        let _ = writeln!(out, "  description {:?}", meta.description);
+        let _ = writeln!(out, "  keywords {:?}", meta.keywords);
+        let _ = writeln!(out, "  place {:?}", meta.place);
+        if let Some(cover) = &self.cover {
+            let _ = writeln!(out, "cover");
+            dump_image(cover, 1, &mut out);
+        }
+        for block in &self.blocks {
+            dump_block(block, 0, &mut out);
+        }
+        for note in &self.footnotes {
+            let _ = writeln!(
+                out,
+                "footnote {} {:?} @{}..{}",
+                note.number, note.label, note.span.start, note.span.end
+            );
+            for block in &note.blocks {
+                dump_block(block, 1, &mut out);
+            }
+        }
+        out
+    }
+}
+
+fn indent(depth: usize, out: &mut String) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn dump_image(image: &Image, depth: usize, out: &mut String) {
+    indent(depth, out);
+    let _ = writeln!(
+        out,
+        "image {:?} alt={:?} title={:?} @{}..{}",
+        image.url, image.alt, image.title, image.span.start, image.span.end
+    );
+}
+
+fn dump_block(block: &Block, depth: usize, out: &mut String) {
+    indent(depth, out);
+    match block {
+        Block::Heading {
+            level,
+            id,
+            content,
+            span,
+        } => {
+            let _ = writeln!(out, "heading {level} #{id} @{}..{}", span.start, span.end);
+            dump_inlines(content, depth + 1, out);
+        }
+        Block::Paragraph { content, span } => {
+            let _ = writeln!(out, "paragraph @{}..{}", span.start, span.end);
+            dump_inlines(content, depth + 1, out);
+        }
+        Block::Figure { image, span } => {
+            let _ = writeln!(out, "figure @{}..{}", span.start, span.end);
+            dump_image(image, depth + 1, out);
+        }
+        Block::List { start, items, span } => {
+            let _ = writeln!(out, "list start={start:?} @{}..{}", span.start, span.end);
+            for item in items {
+                indent(depth + 1, out);
+                let _ = writeln!(
+                    out,
+                    "item task={:?} @{}..{}",
+                    item.task, item.span.start, item.span.end
+                );
+                for block in &item.blocks {
+                    dump_block(block, depth + 2, out);
+                }
+            }
+        }
+        Block::Quote { blocks, span } => {
+            let _ = writeln!(out, "quote @{}..{}", span.start, span.end);
+            for block in blocks {
+                dump_block(block, depth + 1, out);
+            }
+        }
+        Block::Code { lang, text, span } => {
+            let _ = writeln!(
+                out,
+                "code lang={lang:?} {text:?} @{}..{}",
+                span.start, span.end
+            );
+        }
+        Block::Table {
+            align,
+            head,
+            rows,
+            span,
+        } => {
+            let _ = writeln!(out, "table {align:?} @{}..{}", span.start, span.end);
+            for (i, row) in std::iter::once(head).chain(rows).enumerate() {
+                indent(depth + 1, out);
+                let _ = writeln!(out, "{}", if i == 0 { "head" } else { "row" });
+                for cell in row {
+                    indent(depth + 2, out);
+                    let _ = writeln!(out, "cell");
+                    dump_inlines(cell, depth + 3, out);
+                }
+            }
+        }
+        Block::Rule { span } => {
+            let _ = writeln!(out, "rule @{}..{}", span.start, span.end);
+        }
+        Block::Html { html, span } => {
+            let _ = writeln!(out, "html {html:?} @{}..{}", span.start, span.end);
+        }
+    }
+}
+
+fn dump_inlines(inlines: &[Inline], depth: usize, out: &mut String) {
+    for inline in inlines {
+        if let Inline::Image(image) = inline {
+            dump_image(image, depth, out);
+            continue;
+        }
+        indent(depth, out);
+        let span = inline.span();
+        let at = format!("@{}..{}", span.start, span.end);
+        match inline {
+            Inline::Text(text, _) => {
+                let _ = writeln!(out, "text {text:?} {at}");
+            }
+            Inline::Code(text, _) => {
+                let _ = writeln!(out, "code {text:?} {at}");
+            }
+            Inline::Emph(children, _) => {
+                let _ = writeln!(out, "emph {at}");
+                dump_inlines(children, depth + 1, out);
+            }
+            Inline::Strong(children, _) => {
+                let _ = writeln!(out, "strong {at}");
+                dump_inlines(children, depth + 1, out);
+            }
+            Inline::Strike(children, _) => {
+                let _ = writeln!(out, "strike {at}");
+                dump_inlines(children, depth + 1, out);
+            }
+            Inline::Link {
+                url,
+                title,
+                content,
+                ..
+            } => {
+                let _ = writeln!(out, "link {url:?} title={title:?} {at}");
+                dump_inlines(content, depth + 1, out);
+            }
+            Inline::Image(_) => {}
+            Inline::FootnoteRef { label, number, .. } => {
+                let _ = writeln!(out, "noteref {number} {label:?} {at}");
+            }
+            Inline::SoftBreak(_) => {
+                let _ = writeln!(out, "softbreak {at}");
+            }
+            Inline::HardBreak(_) => {
+                let _ = writeln!(out, "hardbreak {at}");
+            }
+            Inline::Html(html, _) => {
+                let _ = writeln!(out, "html {html:?} {at}");
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The last pass over the lopdf document: images on their pages, outline,
+//! document info, catalog entries and a reproducible file identifier.
+
+use super::PdfOptions;
+use crate::layout::{Item, Pages};
+use crate::model::{Meta, plain_text};
+use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
+use std::collections::BTreeMap;
+
+/// Completes the document printpdf made.
+pub fn finish(
+    doc: &mut Document,
+    pages: &Pages,
+    meta: &Meta,
+    options: &PdfOptions,
+    images: &BTreeMap<String, ObjectId>,
+) -> Result<(), String> {
+    let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+    if page_ids.len() != pages.pages.len() {
+        return Err(format!(
+            "{} pages laid out but {} written",
+            pages.pages.len(),
+            page_ids.len()
+        ));
+    }
+    let names = super::images::name_images(pages);
+    for (page, &id) in pages.pages.iter().zip(&page_ids) {
+        let mut used = BTreeMap::new();
+        for item in &page.items {
+            if let Item::Image { url, .. } = item
+                && let Some(name) = names.get(url)
+                && let Some(&object) = images.get(name)
+            {
+                used.insert(name.clone(), object);
+            }
+        }
+        if !used.is_empty() {
+            add_xobjects(doc, id, &used)?;
+        }
+    }
+
+    let catalog_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|e| e.to_string())?;
+    let outline = build_outline(doc, pages, &page_ids);
+    let catalog = doc
+        .get_object_mut(catalog_id)
+        .and_then(Object::as_dict_mut)
+        .map_err(|e| e.to_string())?;
+    catalog.set("Lang", text_string(&meta.lang));
+    catalog.set(
+        "ViewerPreferences",
+        Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
+    );
+    catalog.remove(b"Outlines");
+    if let Some(outline) = outline {
+        catalog.set("Outlines", Object::Reference(outline));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+
+    let info = info_dict(meta, options);
+    let info_id = doc.add_object(info);
+    doc.trailer.set("Info", Object::Reference(info_id));
+    let id = file_id(pages, meta);
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
+    Ok(())
+}
+
+fn add_xobjects(
+    doc: &mut Document,
+    page_id: ObjectId,
+    used: &BTreeMap<String, ObjectId>,
+) -> Result<(), String> {
+    let resources = doc
+        .get_dictionary(page_id)
+        .map_err(|e| e.to_string())?
+        .get(b"Resources")
+        .cloned()
+        .unwrap_or(Object::Dictionary(Dictionary::new()));
+    let mut resources = match resources {
+        Object::Reference(id) => doc.get_dictionary(id).map_err(|e| e.to_string())?.clone(),
+        Object::Dictionary(dict) => dict,
+        _ => Dictionary::new(),
+    };
+    let mut xobjects = match resources.get(b"XObject") {
+        Ok(Object::Dictionary(dict)) => dict.clone(),
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).map_err(|e| e.to_string())?.clone(),
+        _ => Dictionary::new(),
+    };
+    for (name, id) in used {
+        xobjects.set(name.as_bytes().to_vec(), Object::Reference(*id));
+    }
+    resources.set("XObject", Object::Dictionary(xobjects));
+    // Each page gets its own resources, so sharing cannot leak names.
+    let page = doc
+        .get_object_mut(page_id)
+        .and_then(Object::as_dict_mut)
+        .map_err(|e| e.to_string())?;
+    page.set("Resources", Object::Dictionary(resources));
+    Ok(())
+}
+
+/// Builds the outline (bookmarks) nested by heading level.
+fn build_outline(doc: &mut Document, pages: &Pages, page_ids: &[ObjectId]) -> Option<ObjectId> {
+    if pages.outline.is_empty() {
+        return None;
+    }
+    let root = doc.new_object_id();
+    let ids: Vec<ObjectId> = pages.outline.iter().map(|_| doc.new_object_id()).collect();
+    // Parent of each entry: the nearest earlier entry of a lower level.
+    let mut parents: Vec<Option<usize>> = Vec::with_capacity(ids.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, entry) in pages.outline.iter().enumerate() {
+        while let Some(&top) = stack.last() {
+            if pages.outline[top].level < entry.level {
+                break;
+            }
+            stack.pop();
+        }
+        parents.push(stack.last().copied());
+        stack.push(i);
+    }
+    let children = |parent: Option<usize>| -> Vec<usize> {
+        (0..ids.len()).filter(|&i| parents[i] == parent).collect()
+    };
+    for (i, entry) in pages.outline.iter().enumerate() {
+        let siblings = children(parents[i]);
+        let position = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        let mut dict = Dictionary::from_iter(vec![
+            ("Title", text_string(&entry.title)),
+            (
+                "Parent",
+                Object::Reference(parents[i].map_or(root, |p| ids[p])),
+            ),
+            (
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(page_ids[entry.page]),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(((pages.height - entry.y + 6.0) * 100.0).round() / 100.0),
+                    Object::Null,
+                ]),
+            ),
+        ]);
+        if position > 0 {
+            dict.set("Prev", Object::Reference(ids[siblings[position - 1]]));
+        }
+        if let Some(&next) = siblings.get(position + 1) {
+            dict.set("Next", Object::Reference(ids[next]));
+        }
+        let kids = children(Some(i));
+        if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+            dict.set("First", Object::Reference(ids[first]));
+            dict.set("Last", Object::Reference(ids[last]));
+            dict.set("Count", Object::Integer(kids.len() as i64));
+        }
+        doc.objects.insert(ids[i], Object::Dictionary(dict));
+    }
+    let top = children(None);
+    let root_dict = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Outlines".to_vec())),
+        ("First", Object::Reference(ids[top[0]])),
+        (
+            "Last",
+            Object::Reference(ids[*top.last().expect("not empty")]),
+        ),
+        ("Count", Object::Integer(top.len() as i64)),
+    ]);
+    doc.objects.insert(root, Object::Dictionary(root_dict));
+    Some(root)
+}
+
+fn info_dict(meta: &Meta, options: &PdfOptions) -> Dictionary {
+    let mut info = Dictionary::new();
+    info.set("Title", text_string(&plain_text(&meta.title)));
+    if !meta.authors.is_empty() {
+        info.set("Author", text_string(&meta.authors.join(", ")));
+    } else if let Some(publisher) = &meta.publisher {
+        info.set("Author", text_string(publisher));
+    }
+    let subject = meta
+        .description
+        .clone()
+        .or_else(|| (!meta.subtitle.is_empty()).then(|| plain_text(&meta.subtitle)));
+    if let Some(subject) = subject {
+        info.set("Subject", text_string(&subject));
+    }
+    if !meta.keywords.is_empty() {
+        info.set("Keywords", text_string(&meta.keywords.join(", ")));
+    }
+    info.set("Creator", text_string(&options.creator));
+    info.set("Producer", text_string(&options.creator));
+    if let Some(date) = &options.date {
+        let digits: String = date.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() == 8 {
+            let stamp = format!("D:{digits}000000Z");
+            info.set("CreationDate", Object::string_literal(stamp.clone()));
+            info.set("ModDate", Object::string_literal(stamp));
+        }
+    }
+    info
+}
+
+/// A PDF text string: PDFDocEncoding is ASCII-compatible, anything else is
+/// written as UTF-16BE with a byte order mark (ISO 32000-1, 7.9.2.2).
+fn text_string(text: &str) -> Object {
+    if text.is_ascii() {
+        Object::string_literal(text)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+/// A file identifier from the content (ISO 32000-1, 14.4): two FNV-1a
+/// hashes of the title and every glyph's text, so it is the same for the
+/// same document and differs for different ones.
+fn file_id(pages: &Pages, meta: &Meta) -> Vec<u8> {
+    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut b: u64 = 0x84222325_cbf29ce4;
+    let mut feed = |bytes: &[u8]| {
+        for &byte in bytes {
+            a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            b = (b ^ u64::from(byte.rotate_left(3))).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(plain_text(&meta.title).as_bytes());
+    for page in &pages.pages {
+        feed(b"\x0c");
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                feed(run.text().as_bytes());
+            }
+        }
+    }
+    let mut id = a.to_be_bytes().to_vec();
+    id.extend_from_slice(&b.to_be_bytes());
+    id
+}

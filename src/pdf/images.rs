@@ -1,0 +1,210 @@
+//! Images as PDF XObjects, each stored once however often it is drawn.
+//!
+//! Raster images keep every pixel: PNG samples are Flate-compressed (with
+//! a soft mask for transparency), JPEG data goes in as it is. SVG becomes
+//! a vector Form XObject through svg2pdf.
+
+use crate::assets::{AssetKind, Assets, PixelFormat};
+use crate::layout::{Item, Pages};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Gives every image drawn on the pages a resource name (`Im1` …), in URL
+/// order so names do not depend on page order.
+pub fn name_images(pages: &Pages) -> BTreeMap<String, String> {
+    let mut urls: Vec<&str> = pages
+        .pages
+        .iter()
+        .flat_map(|page| &page.items)
+        .filter_map(|item| match item {
+            Item::Image { url, .. } => Some(url.as_str()),
+            _ => None,
+        })
+        .collect();
+    urls.sort_unstable();
+    urls.dedup();
+    urls.into_iter()
+        .enumerate()
+        .map(|(i, url)| (url.to_string(), format!("Im{}", i + 1)))
+        .collect()
+}
+
+/// Adds the XObjects to the document and lists them by resource name.
+pub fn add_images(
+    doc: &mut Document,
+    assets: &Assets,
+    names: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, ObjectId>, String> {
+    let mut refs = BTreeMap::new();
+    for (url, name) in names {
+        let Some(asset) = assets.get(url) else {
+            continue;
+        };
+        let id = match &asset.kind {
+            AssetKind::Png {
+                pixels,
+                format,
+                alpha,
+            } => {
+                let mut dict = image_dict(asset.width_px, asset.height_px, color_space(*format));
+                if let Some(alpha) = alpha {
+                    let mask = image_dict(asset.width_px, asset.height_px, "DeviceGray");
+                    let mask_id = doc.add_object(flate_stream(mask, alpha)?);
+                    dict.set("SMask", Object::Reference(mask_id));
+                }
+                doc.add_object(flate_stream(dict, pixels)?)
+            }
+            AssetKind::Jpeg { components } => {
+                let space = match components {
+                    1 => "DeviceGray",
+                    4 => "DeviceCMYK",
+                    _ => "DeviceRGB",
+                };
+                let mut dict = image_dict(asset.width_px, asset.height_px, space);
+                dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
+                doc.add_object(Stream::new(dict, asset.bytes.to_vec()).with_compression(false))
+            }
+            AssetKind::Svg { svg } => svg_form(doc, svg)?,
+        };
+        refs.insert(name.clone(), id);
+    }
+    Ok(refs)
+}
+
+fn color_space(format: PixelFormat) -> &'static str {
+    match format {
+        PixelFormat::Gray => "DeviceGray",
+        PixelFormat::Rgb => "DeviceRGB",
+    }
+}
+
+fn image_dict(width: u32, height: u32, space: &str) -> Dictionary {
+    Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"XObject".to_vec())),
+        ("Subtype", Object::Name(b"Image".to_vec())),
+        ("Width", Object::Integer(i64::from(width))),
+        ("Height", Object::Integer(i64::from(height))),
+        ("ColorSpace", Object::Name(space.as_bytes().to_vec())),
+        ("BitsPerComponent", Object::Integer(8)),
+    ])
+}
+
+fn flate_stream(mut dict: Dictionary, data: &[u8]) -> Result<Stream, String> {
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(data).map_err(|e| e.to_string())?;
+    let compressed = encoder.finish().map_err(|e| e.to_string())?;
+    dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    Ok(Stream::new(dict, compressed).with_compression(false))
+}
+
+/// Converts normalised SVG to a Form XObject that maps the unit square to
+/// the drawing, like an image does, so both are placed the same way.
+fn svg_form(doc: &mut Document, svg: &str) -> Result<ObjectId, String> {
+    let options = svg2pdf::usvg::Options::default();
+    let tree = svg2pdf::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    let pdf = svg2pdf::to_pdf(
+        &tree,
+        svg2pdf::ConversionOptions::default(),
+        svg2pdf::PageOptions::default(),
+    )
+    .map_err(|e| format!("cannot convert SVG: {e:?}"))?;
+    let source = Document::load_mem(&pdf).map_err(|e| e.to_string())?;
+    let page_id = *source
+        .get_pages()
+        .values()
+        .next()
+        .ok_or("svg2pdf made no page")?;
+    let page = source.get_dictionary(page_id).map_err(|e| e.to_string())?;
+    let media_box = page
+        .get(b"MediaBox")
+        .and_then(Object::as_array)
+        .map_err(|e| e.to_string())?;
+    let number = |o: &Object| {
+        o.as_float()
+            .or_else(|_| o.as_i64().map(|i| i as f32))
+            .unwrap_or(0.0)
+    };
+    let (width, height) = (number(&media_box[2]), number(&media_box[3]));
+
+    // The page's content, decoded, becomes the form's content.
+    let content = source.get_page_content(page_id);
+    let mut imported = BTreeMap::new();
+    let resources = match page.get(b"Resources") {
+        Ok(object) => import(&source, doc, object, &mut imported)?,
+        Err(_) => Object::Dictionary(Dictionary::new()),
+    };
+    let dict = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"XObject".to_vec())),
+        ("Subtype", Object::Name(b"Form".to_vec())),
+        (
+            "BBox",
+            Object::Array(vec![
+                0.into(),
+                0.into(),
+                Object::Real(width),
+                Object::Real(height),
+            ]),
+        ),
+        (
+            "Matrix",
+            Object::Array(vec![
+                Object::Real(1.0 / width),
+                0.into(),
+                0.into(),
+                Object::Real(1.0 / height),
+                0.into(),
+                0.into(),
+            ]),
+        ),
+        ("Resources", resources),
+    ]);
+    Ok(doc.add_object(flate_stream(dict, &content)?))
+}
+
+/// Copies an object and everything it refers to from `source` into `doc`.
+fn import(
+    source: &Document,
+    doc: &mut Document,
+    object: &Object,
+    imported: &mut BTreeMap<ObjectId, ObjectId>,
+) -> Result<Object, String> {
+    Ok(match object {
+        Object::Reference(id) => {
+            if let Some(new) = imported.get(id) {
+                return Ok(Object::Reference(*new));
+            }
+            let new = doc.new_object_id();
+            imported.insert(*id, new);
+            let target = source.get_object(*id).map_err(|e| e.to_string())?;
+            let copy = import(source, doc, target, imported)?;
+            doc.objects.insert(new, copy);
+            Object::Reference(new)
+        }
+        Object::Array(items) => Object::Array(
+            items
+                .iter()
+                .map(|item| import(source, doc, item, imported))
+                .collect::<Result<_, _>>()?,
+        ),
+        Object::Dictionary(dict) => Object::Dictionary(import_dict(source, doc, dict, imported)?),
+        Object::Stream(stream) => {
+            let dict = import_dict(source, doc, &stream.dict, imported)?;
+            Object::Stream(Stream::new(dict, stream.content.clone()).with_compression(false))
+        }
+        other => other.clone(),
+    })
+}
+
+fn import_dict(
+    source: &Document,
+    doc: &mut Document,
+    dict: &Dictionary,
+    imported: &mut BTreeMap<ObjectId, ObjectId>,
+) -> Result<Dictionary, String> {
+    let mut out = Dictionary::new();
+    for (key, value) in dict.iter() {
+        out.set(key.clone(), import(source, doc, value, imported)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,265 @@
+//! PDF back end: [`Pages`] → PDF bytes.
+//!
+//! 1. [`fonts`] subsets every face to the glyphs the pages use.
+//! 2. printpdf turns the pages into content streams (text as glyph ids with
+//!    their Unicode text attached, so extraction gives the source text).
+//! 3. [`finish`] works on the lopdf document printpdf produces: it adds
+//!    images and SVG forms, the nested outline, the document info with
+//!    proper text strings, the catalog's `/Lang`, and a content-derived
+//!    file identifier, so the same input gives the same bytes.
+//!
+//! The only module that imports `printpdf`, `lopdf`, `subsetter` and
+//! `svg2pdf`.
+
+mod finish;
+mod fonts;
+mod images;
+
+use crate::assets::Assets;
+use crate::diag::{Diagnostic, Span};
+use crate::fonts::{FaceRole, FontSet};
+use crate::layout::{Item, LinkTarget, Pages};
+use crate::model::Meta;
+use printpdf::{
+    Actions, BorderArray, Color, Destination, Greyscale, Line, LineCapStyle, LinePoint,
+    LinkAnnotation, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
+    TextMatrix, XObjectId, XObjectTransform,
+};
+use std::collections::BTreeMap;
+
+/// Options for the PDF back end.
+#[derive(Debug, Clone, Default)]
+pub struct PdfOptions {
+    /// Creation date as `YYYY-MM-DD` (front matter or `SOURCE_DATE_EPOCH`);
+    /// never the clock, so output is reproducible.
+    pub date: Option<String>,
+    /// The producer string, e.g. `mdg-export 0.1.0`.
+    pub creator: String,
+}
+
+/// Writes laid-out pages as a PDF.
+pub fn write_pdf(
+    pages: &Pages,
+    meta: &Meta,
+    assets: &Assets,
+    fonts: &FontSet,
+    options: &PdfOptions,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let internal = |what: String| {
+        vec![
+            Diagnostic::error(Span::DETACHED, format!("cannot write the PDF: {what}"))
+                .with_hint("this is a bug in mdg-export; please report it"),
+        ]
+    };
+
+    let subsets = fonts::subset_faces(pages, fonts).map_err(internal)?;
+    let image_names = images::name_images(pages);
+
+    let mut doc = PdfDocument::new(&crate::model::plain_text(&meta.title));
+    for subset in &subsets {
+        doc.resources.fonts.map.insert(
+            subset.id.clone(),
+            printpdf::PdfFont::new(subset.font.clone()),
+        );
+    }
+
+    let height = pages.height;
+    let mut pdf_pages = Vec::with_capacity(pages.pages.len());
+    for page in &pages.pages {
+        let mut ops = Vec::new();
+        for item in &page.items {
+            match item {
+                Item::Text(run) => {
+                    let subset = subsets
+                        .iter()
+                        .find(|s| s.role == run.face)
+                        .expect("every face with glyphs on a page is subset");
+                    let rise = run.glyphs.first().map_or(0.0, |g| g.rise);
+                    let codepoints = run
+                        .glyphs
+                        .iter()
+                        .map(|glyph| {
+                            let nominal = subset.nominal_advance(glyph.id) * run.size;
+                            // TJ numbers are thousandths of an em, positive
+                            // moving the next glyph left.
+                            let offset = (nominal - glyph.advance) / run.size * 1000.0;
+                            printpdf::Codepoint {
+                                gid: subset.new_id(glyph.id),
+                                offset: if offset.abs() < 0.05 {
+                                    0.0
+                                } else {
+                                    round2(offset)
+                                },
+                                cid: Some(glyph.text.clone()).filter(|t| !t.is_empty()),
+                            }
+                        })
+                        .collect();
+                    ops.push(Op::StartTextSection);
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(subset.id.clone()),
+                        size: Pt(run.size),
+                    });
+                    ops.push(Op::SetFillColor {
+                        col: gray(run.gray),
+                    });
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(
+                            Pt(round2(run.x)),
+                            Pt(round2(height - run.y + rise)),
+                        ),
+                    });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(codepoints)],
+                    });
+                    ops.push(Op::EndTextSection);
+                }
+                Item::Line {
+                    from,
+                    to,
+                    width,
+                    gray: level,
+                } => {
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetOutlineColor { col: gray(*level) });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    ops.push(Op::SetLineCapStyle {
+                        cap: LineCapStyle::Butt,
+                    });
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(round2(from.0)),
+                                        y: Pt(round2(height - from.1)),
+                                    },
+                                    bezier: false,
+                                },
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(round2(to.0)),
+                                        y: Pt(round2(height - to.1)),
+                                    },
+                                    bezier: false,
+                                },
+                            ],
+                            is_closed: false,
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Rect { rect, gray: level } => {
+                    ops.push(Op::SaveGraphicsState);
+                    ops.push(Op::SetFillColor { col: gray(*level) });
+                    ops.push(Op::DrawRectangle {
+                        rectangle: printpdf::Rect {
+                            x: Pt(rect.x),
+                            y: Pt(height - rect.y - rect.h),
+                            width: Pt(rect.w),
+                            height: Pt(rect.h),
+                            mode: Some(printpdf::PaintMode::Fill),
+                            winding_order: None,
+                        },
+                    });
+                    ops.push(Op::RestoreGraphicsState);
+                }
+                Item::Image { url, rect, .. } => {
+                    let Some(name) = image_names.get(url) else {
+                        continue;
+                    };
+                    ops.push(Op::UseXobject {
+                        id: XObjectId(name.clone()),
+                        transform: XObjectTransform {
+                            translate_x: Some(Pt(round2(rect.x))),
+                            translate_y: Some(Pt(round2(height - rect.y - rect.h))),
+                            scale_x: Some(round2(rect.w)),
+                            scale_y: Some(round2(rect.h)),
+                            no_auto_scale: true,
+                            ..XObjectTransform::default()
+                        },
+                    });
+                }
+                Item::Link { rect, target } => {
+                    let actions = match target {
+                        LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
+                        LinkTarget::Anchor(anchor) => match pages.anchors.get(anchor) {
+                            Some(&(page, y)) => Actions::Goto(Destination::Xyz {
+                                page: page + 1,
+                                left: None,
+                                top: Some(round2(height - y + 6.0)),
+                                zoom: None,
+                            }),
+                            None => continue,
+                        },
+                    };
+                    ops.push(Op::LinkAnnotation {
+                        link: LinkAnnotation::new(
+                            printpdf::Rect {
+                                x: Pt(round2(rect.x)),
+                                y: Pt(round2(height - rect.y - rect.h)),
+                                width: Pt(round2(rect.w)),
+                                height: Pt(round2(rect.h)),
+                                mode: None,
+                                winding_order: None,
+                            },
+                            actions,
+                            // No visible box around links.
+                            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                            None,
+                            None,
+                        ),
+                    });
+                }
+            }
+        }
+        pdf_pages.push(PdfPage::new(
+            printpdf::Mm(pages.width * 25.4 / 72.0),
+            printpdf::Mm(pages.height * 25.4 / 72.0),
+            ops,
+        ));
+    }
+    doc.with_pages(pdf_pages);
+
+    let save = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&save, &mut warnings);
+    let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
+    finish::finish(&mut lo, pages, meta, options, &image_refs).map_err(internal)?;
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|err| internal(err.to_string()))?;
+    Ok(bytes)
+}
+
+fn gray(level: f32) -> Color {
+    Color::Greyscale(Greyscale {
+        percent: level,
+        icc_profile: None,
+    })
+}
+
+/// Rounds to 1/100 pt: finer than any printer, and it keeps the content
+/// streams short and free of float noise.
+fn round2(value: f32) -> f32 {
+    (value * 100.0).round() / 100.0
+}
+
+/// The faces used on the pages, in a fixed order.
+fn used_faces(pages: &Pages) -> BTreeMap<FaceRole, std::collections::BTreeSet<u16>> {
+    let mut used: BTreeMap<FaceRole, std::collections::BTreeSet<u16>> = BTreeMap::new();
+    for page in &pages.pages {
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                used.entry(run.face)
+                    .or_default()
+                    .extend(run.glyphs.iter().map(|g| g.id));
+            }
+        }
+    }
+    used
+}
