@@ -230,6 +230,8 @@ pub fn write_pdf(
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
     finish::finish(&mut lo, pages, meta, options, &image_refs).map_err(internal)?;
+    // Deflate every content stream (font programs and images already are).
+    lo.compress();
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|err| internal(err.to_string()))?;
