@@ -85,6 +85,10 @@ pub struct Common {
     /// Treat warnings as errors: write nothing and exit with 1.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print typesetting figures of the PDF (pages, lines, hyphens, word
+    /// spacing) to standard error.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// Paper sizes.

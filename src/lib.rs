@@ -53,6 +53,8 @@ pub struct Outputs {
     pub pdf: Option<Vec<u8>>,
     /// The EPUB, if asked for.
     pub epub: Option<Vec<u8>>,
+    /// Typesetting figures of the PDF, with its page count.
+    pub pdf_stats: Option<(usize, layout::Stats)>,
 }
 
 /// Runs the whole pipeline on Markdown text.
@@ -90,6 +92,7 @@ pub fn export(
     if options.pdf {
         let laid_out = layout::layout_document(&doc, &assets, fonts, &options.layout);
         warnings.extend(laid_out.warnings);
+        outputs.pdf_stats = Some((laid_out.output.pages.len(), laid_out.output.stats.clone()));
         let pdf_options = pdf::PdfOptions {
             date: Some(date.clone()),
             creator: creator.clone(),

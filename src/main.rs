@@ -108,6 +108,11 @@ fn run(cli: Cli) -> Result<(), u8> {
         eprintln!("error: nothing written: warnings are errors (--deny-warnings)");
         return Err(EXIT_DOCUMENT);
     }
+    if common.stats
+        && let Some((pages, stats)) = &warned.output.pdf_stats
+    {
+        print_stats(*pages, stats);
+    }
     for (format, path) in &destinations {
         let bytes = match format {
             Format::Pdf => warned.output.pdf.as_deref(),
@@ -210,6 +215,36 @@ fn report(diagnostic: &Diagnostic, input: &Input) {
     }
     for hint in &diagnostic.hints {
         eprintln!("  = hint: {hint}");
+    }
+}
+
+/// Prints `--stats`: how the text was set.
+fn print_stats(pages: usize, stats: &mdg_export::layout::Stats) {
+    let percent = |n: usize| {
+        if stats.lines == 0 {
+            0.0
+        } else {
+            100.0 * n as f32 / stats.lines as f32
+        }
+    };
+    eprintln!("pages:                {pages}");
+    eprintln!("lines of running text: {}", stats.lines);
+    eprintln!(
+        "hyphenated lines:     {} ({:.1} %), longest run {}",
+        stats.hyphenated,
+        percent(stats.hyphenated),
+        stats.max_hyphen_run
+    );
+    eprintln!("overfull lines:       {}", stats.overfull);
+    eprintln!("emergency paragraphs: {}", stats.emergency);
+    eprintln!(
+        "kept together:        {} (widows, orphans, headings)",
+        stats.keeps
+    );
+    if let Some((median, p95, spread)) = stats.spread() {
+        eprintln!(
+            "word space:           median {median:.2} pt, 95th percentile {p95:.2} pt, spread {spread:.2}"
+        );
     }
 }
 

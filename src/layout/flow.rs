@@ -3,7 +3,7 @@
 
 use super::shape::Shaper;
 use super::style::Theme;
-use super::text::{LineOptions, Piece, Style, break_lines};
+use super::text::{Hyphenation, LineOptions, Piece, Style, break_lines, break_lines_with_stats};
 use super::{Item, LinkTarget, Rect};
 use crate::assets::Assets;
 use crate::fonts::FaceRole;
@@ -48,7 +48,9 @@ struct Builder<'a, 's, 'f> {
     assets: &'a Assets,
     shaper: &'s mut Shaper<'f>,
     lang: &'a str,
+    hyphenation: Option<Hyphenation>,
     elements: Vec<Element>,
+    stats: super::Stats,
     /// The previous block ended a paragraph: the next one is indented.
     indent_next: bool,
 }
@@ -59,13 +61,15 @@ pub fn build_flow(
     assets: &Assets,
     theme: &Theme,
     shaper: &mut Shaper,
-) -> Vec<Element> {
+) -> (Vec<Element>, super::Stats) {
     let mut builder = Builder {
         theme,
         assets,
         shaper,
         lang: &doc.meta.lang,
+        hyphenation: Hyphenation::for_lang(&doc.meta.lang),
         elements: Vec::new(),
+        stats: super::Stats::default(),
         indent_next: false,
     };
     let context = Context {
@@ -103,7 +107,7 @@ pub fn build_flow(
             }
         }
     }
-    builder.elements
+    (builder.elements, builder.stats)
 }
 
 impl Builder<'_, '_, '_> {
@@ -293,8 +297,29 @@ impl Builder<'_, '_, '_> {
             width: context.width,
             first_indent: indent,
             justify,
+            hyphenate: if justify { self.hyphenation } else { None },
         };
-        let lines = break_lines(pieces, self.shaper, &options);
+        let (lines, stats) = break_lines_with_stats(pieces, self.shaper, &options);
+        if justify {
+            let mut run = 0;
+            for line in &lines {
+                self.stats.lines += 1;
+                if line.hyphenated {
+                    self.stats.hyphenated += 1;
+                    run += 1;
+                    self.stats.max_hyphen_run = self.stats.max_hyphen_run.max(run);
+                } else {
+                    run = 0;
+                }
+                self.stats.word_spaces.extend(line.mean_space);
+            }
+            self.stats.emergency += stats.emergency;
+        }
+        for line in &lines {
+            if line.width > context.width + 0.01 {
+                self.stats.overfull += 1;
+            }
+        }
         let count = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
             let leading = context.leading.max(line.size * 1.15);
@@ -374,6 +399,7 @@ impl Builder<'_, '_, '_> {
             face: style.face,
             size: style.size,
             gray: 0.0,
+            hscale: 1.0,
             glyphs,
         }));
         self.indent_next = false;
@@ -497,6 +523,7 @@ impl Builder<'_, '_, '_> {
                         width: (width - 2.0 * padding).max(1.0),
                         first_indent: 0.0,
                         justify: false,
+                        hyphenate: None,
                     },
                 );
                 let mut y = padding * 0.5;

@@ -8,6 +8,7 @@
 //! All lengths are in PostScript points, origin at the top left of the
 //! page, y growing downwards. No type of any PDF library appears here.
 
+mod breaking;
 mod flow;
 mod pages;
 pub mod shape;
@@ -44,6 +45,43 @@ pub struct Pages {
     pub outline: Vec<OutlineEntry>,
     /// Where each anchor (heading id, footnote) landed: page index and y.
     pub anchors: BTreeMap<String, (usize, f32)>,
+    /// Figures on how the text was set.
+    pub stats: Stats,
+}
+
+/// Figures on the typesetting, for `--stats` and the tests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Stats {
+    /// Lines of running text (justified paragraphs).
+    pub lines: usize,
+    /// Lines of running text ending with an inserted hyphen.
+    pub hyphenated: usize,
+    /// The longest run of consecutive hyphenated lines.
+    pub max_hyphen_run: usize,
+    /// Lines wider than their measure (always 0 unless there is a bug).
+    pub overfull: usize,
+    /// Paragraphs that needed the emergency pass.
+    pub emergency: usize,
+    /// Mean word space of each justified line but paragraphs' last, in pt.
+    pub word_spaces: Vec<f32>,
+    /// Times a break was moved to keep lines or a heading together
+    /// (widows, orphans, headings kept with their text).
+    pub keeps: usize,
+}
+
+impl Stats {
+    /// Median and 95th percentile of the word spaces, and their ratio
+    /// (the spread: 1.0 means every line spaced alike).
+    pub fn spread(&self) -> Option<(f32, f32, f32)> {
+        if self.word_spaces.is_empty() {
+            return None;
+        }
+        let mut spaces = self.word_spaces.clone();
+        spaces.sort_by(f32::total_cmp);
+        let at = |q: f32| spaces[((spaces.len() - 1) as f32 * q).round() as usize];
+        let (median, p95) = (at(0.5), at(0.95));
+        Some((median, p95, p95 / median))
+    }
 }
 
 /// One page.
@@ -131,6 +169,9 @@ pub struct TextRun {
     pub size: f32,
     /// Gray level, 0 black to 1 white.
     pub gray: f32,
+    /// Horizontal scale of the glyphs (1.0: as designed); font expansion
+    /// in justified lines. Advances already include it.
+    pub hscale: f32,
     /// The glyphs; advances are in points at this size.
     pub glyphs: Vec<PlacedGlyph>,
 }
@@ -183,8 +224,8 @@ pub fn layout_document(
 ) -> Warned<Pages> {
     let theme = Theme::for_paper(options.paper);
     let mut shaper = shape::Shaper::new(fonts);
-    let flow = flow::build_flow(doc, assets, &theme, &mut shaper);
-    let pages = pages::paginate(doc, assets, &theme, &mut shaper, flow);
+    let (flow, stats) = flow::build_flow(doc, assets, &theme, &mut shaper);
+    let pages = pages::paginate(doc, assets, &theme, &mut shaper, flow, stats);
 
     let mut warnings = Vec::new();
     let mut missing: Vec<char> = shaper.missing.iter().map(|&(_, c)| c).collect();

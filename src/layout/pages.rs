@@ -17,6 +17,7 @@ pub fn paginate(
     theme: &Theme,
     shaper: &mut Shaper,
     flow: Vec<Element>,
+    mut stats: super::Stats,
 ) -> super::Pages {
     let mut pages = vec![cover_page(doc, assets, theme, shaper)];
     let mut outline = Vec::new();
@@ -43,6 +44,9 @@ pub fn paginate(
             .map(|(k, e)| space(e, k == 0, at_top) + e.height)
             .sum();
         if !at_top && y + chain_height > bottom + 0.01 {
+            if chain_end > i {
+                stats.keeps += 1;
+            }
             pages.push(std::mem::take(&mut page));
             y = top;
             continue;
@@ -91,6 +95,7 @@ pub fn paginate(
         pages,
         outline,
         anchors,
+        stats,
     }
 }
 
@@ -146,6 +151,7 @@ fn footer_run(text: &str, theme: &Theme, shaper: &mut Shaper) -> TextRun {
         face: FaceRole::Sans,
         size,
         gray: 0.0,
+        hscale: 1.0,
         glyphs: shaped
             .glyphs
             .iter()
@@ -180,6 +186,7 @@ fn centred(
             width: theme.measure,
             first_indent: 0.0,
             justify: false,
+            hyphenate: None,
         },
     );
     let mut y = y;

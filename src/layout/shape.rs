@@ -107,6 +107,18 @@ impl<'f> Shaper<'f> {
             .map_or(0.0, |a| f32::from(a) / upem)
     }
 
+    /// The glyph set at a line-end hyphenation break and its advance at
+    /// 1 pt: the font's soft hyphen (U+00AD) if it has one, so that text
+    /// extraction can tell a break from a real hyphen, else `-`.
+    pub fn hyphen(&self, role: FaceRole) -> (u16, &'static str, f32) {
+        let face = self.face(role);
+        let (glyph, text) = match face.glyph_index('\u{ad}') {
+            Some(glyph) => (glyph, "\u{ad}"),
+            None => (face.glyph_index('-').unwrap_or_default(), "-"),
+        };
+        (glyph.0, text, self.nominal_advance(role, glyph.0))
+    }
+
     /// Shapes `text` in the face for `role`, with kerning and standard
     /// ligatures, in the script and direction the text implies.
     pub fn shape(&mut self, role: FaceRole, text: &str) -> Arc<Shaped> {

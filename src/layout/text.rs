@@ -1,10 +1,14 @@
 //! Line breaking: styled inline text → justified lines of glyph runs.
 //!
 //! The text is cut into words at the break opportunities of Unicode's line
-//! breaking algorithm (UAX #14), each word is shaped, and lines are filled
-//! first-fit and justified by stretching the word spaces. A word wider
-//! than the line is split between two characters rather than overflow.
+//! breaking algorithm (UAX #14) and each word is shaped whole (kerning and
+//! ligatures stay intact). Justified text is broken by the total-fit
+//! algorithm in [`super::breaking`], with Swedish or English hyphenation
+//! from the TeX patterns; ragged text (headings, captions, table cells) is
+//! filled first-fit. A word wider than the line is split between two
+//! characters rather than overflow.
 
+use super::breaking::{self, Element, INFINITY, Params};
 use super::shape::Shaper;
 use super::{Item, LinkTarget, PlacedGlyph, Rect, TextRun};
 use crate::fonts::FaceRole;
@@ -45,6 +49,40 @@ pub struct LineOptions {
     pub first_indent: f32,
     /// Stretch word spaces so lines end flush right (not the last line).
     pub justify: bool,
+    /// Hyphenate running text in this language (`None`: never).
+    pub hyphenate: Option<Hyphenation>,
+}
+
+/// Languages with hyphenation patterns compiled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hyphenation {
+    /// Swedish (TeX `hyph-sv`).
+    Swedish,
+    /// English (TeX `hyph-en-us`).
+    English,
+}
+
+impl Hyphenation {
+    /// The patterns for a BCP 47 language tag, if we have them.
+    pub fn for_lang(lang: &str) -> Option<Hyphenation> {
+        let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "sv" => Some(Hyphenation::Swedish),
+            "en" => Some(Hyphenation::English),
+            _ => None,
+        }
+    }
+}
+
+/// What the line breaker did, for `--stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct BreakStats {
+    /// Lines set.
+    pub lines: usize,
+    /// Lines ending with an inserted hyphen.
+    pub hyphenated: usize,
+    /// Paragraphs that needed the emergency pass.
+    pub emergency: usize,
 }
 
 /// A set line; positions are relative to the line's start and baseline.
@@ -58,38 +96,295 @@ pub struct Line {
     pub width: f32,
     /// The largest font size on the line.
     pub size: f32,
+    /// The line ends with an inserted hyphen.
+    pub hyphenated: bool,
+    /// How far its spaces were stretched (positive) or shrunk (negative),
+    /// as a fraction of their stretchability; 0 for ragged lines.
+    pub ratio: f32,
+    /// The mean width of its word spaces, for justified lines that have
+    /// spaces and are not a paragraph's last.
+    pub mean_space: Option<f32>,
 }
 
-/// A part of a word in one style, shaped.
-#[derive(Debug, Clone)]
-struct Part {
-    style_index: usize,
-    glyphs: Vec<PlacedGlyph>,
-    width: f32,
-}
-
-/// A word (an unbreakable box) and the space after it.
+/// A word (an unbreakable box but for its hyphenation points) and the
+/// space after it.
 #[derive(Debug, Clone)]
 struct Word {
-    parts: Vec<Part>,
+    /// The glyphs with the index of their style.
+    glyphs: Vec<(usize, PlacedGlyph)>,
     width: f32,
     /// Width of the following space (0 if none), and the style it has.
     space: f32,
     space_style: usize,
     /// A forced break follows.
     forced: bool,
+    /// Glyph indices where a hyphen may be inserted.
+    hyphen_points: Vec<usize>,
+    /// The word ends with a hyphen or dash a line may break after.
+    ends_with_dash: bool,
+    /// A one-letter word: the space after it does not break (Swedish
+    /// practice: "i", "å", "ö" never end a line).
+    single_letter: bool,
 }
 
 /// Breaks styled text into lines.
 pub fn break_lines(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> Vec<Line> {
+    break_lines_with_stats(pieces, shaper, options).0
+}
+
+/// Breaks styled text into lines and says how it went.
+pub fn break_lines_with_stats(
+    pieces: &[Piece],
+    shaper: &mut Shaper,
+    options: &LineOptions,
+) -> (Vec<Line>, BreakStats) {
     let styles: Vec<Style> = pieces.iter().map(|p| p.style.clone()).collect();
-    let words = make_words(pieces, shaper, options.width);
+    let words = make_words(pieces, shaper, options);
+    let mut stats = BreakStats::default();
     if words.is_empty() {
-        return Vec::new();
+        return (Vec::new(), stats);
+    }
+    let lines = if options.justify {
+        total_fit(&words, &styles, shaper, options, &mut stats)
+    } else {
+        first_fit(&words, options)
+            .into_iter()
+            .map(|range| LineSpec {
+                fragments: range
+                    .clone()
+                    .map(|w| (w, 0, words[w].glyphs.len()))
+                    .collect(),
+                ratio: 0.0,
+                hyphen: false,
+                stretch_spaces: false,
+                ragged: true,
+            })
+            .collect()
+    };
+    let count = lines.len();
+    let set: Vec<Line> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let indent = if i == 0 { options.first_indent } else { 0.0 };
+            let _ = count;
+            set_line(
+                &spec,
+                &words,
+                &styles,
+                shaper,
+                indent,
+                options.width - indent,
+            )
+        })
+        .collect();
+    stats.lines = set.len();
+    stats.hyphenated = set.iter().filter(|l| l.hyphenated).count();
+    (set, stats)
+}
+
+/// One line to set: word fragments `(word, first glyph, end glyph)`.
+#[derive(Debug, Clone)]
+struct LineSpec {
+    fragments: Vec<(usize, usize, usize)>,
+    ratio: f32,
+    hyphen: bool,
+    /// Spaces may stretch or shrink (lines of justified paragraphs).
+    stretch_spaces: bool,
+    /// Spaces may shrink but not stretch (a justified paragraph's last line).
+    ragged: bool,
+}
+
+/// Interword glue after Knuth's plain TeX: stretch ½, shrink ⅓ of a space.
+fn space_glue(space: f32) -> Element {
+    Element::Glue {
+        width: space,
+        stretch: space / 2.0,
+        shrink: space / 3.0,
+    }
+}
+
+/// How far glyphs may widen or narrow to help justify a line: 2 %, the
+/// font expansion of pdfTeX's micro-typography (Hàn Thế Thành, "Micro-
+/// typographic extensions to the TeX typesetting system", 2000). Part of
+/// each line's slack goes into the letters, so word spaces stay even.
+const EXPANSION: f32 = 0.02;
+
+/// The cost of breaking at an inserted hyphen (TeX's `\hyphenpenalty`).
+const HYPHEN_PENALTY: f32 = 100.0;
+
+/// Total fit: the paragraph as boxes, glue and penalties, broken by
+/// Knuth–Plass in up to three passes as TeX does: without hyphenation,
+/// with it, and with emergency stretch.
+fn total_fit(
+    words: &[Word],
+    styles: &[Style],
+    shaper: &mut Shaper,
+    options: &LineOptions,
+    stats: &mut BreakStats,
+) -> Vec<LineSpec> {
+    // Elements and, for each, the fragment of a word it stands for.
+    let mut elements = Vec::new();
+    let mut owners: Vec<Option<(usize, usize, usize)>> = Vec::new();
+    if options.first_indent > 0.0 {
+        elements.push(Element::Box {
+            width: options.first_indent,
+        });
+        owners.push(None);
+    }
+    for (w, word) in words.iter().enumerate() {
+        let mut start = 0;
+        let mut points = word.hyphen_points.clone();
+        points.push(word.glyphs.len());
+        for (k, &point) in points.iter().enumerate() {
+            let width: f32 = word.glyphs[start..point]
+                .iter()
+                .map(|(_, g)| g.advance)
+                .sum();
+            elements.push(Element::Box { width });
+            owners.push(Some((w, start, point)));
+            if k + 1 < points.len() {
+                let style = word.glyphs[point - 1].0;
+                let (_, _, advance) = shaper.hyphen(styles[style].face);
+                elements.push(Element::Penalty {
+                    width: advance * styles[style].size,
+                    cost: HYPHEN_PENALTY,
+                    flagged: true,
+                });
+                owners.push(None);
+            }
+            start = point;
+        }
+        let last = w + 1 == words.len();
+        if word.forced || last {
+            elements.push(Element::Glue {
+                width: 0.0,
+                stretch: INFINITY,
+                shrink: 0.0,
+            });
+            owners.push(None);
+            elements.push(Element::Penalty {
+                width: 0.0,
+                cost: -INFINITY,
+                flagged: false,
+            });
+            owners.push(None);
+        } else if word.space > 0.0 {
+            if word.single_letter {
+                elements.push(Element::Penalty {
+                    width: 0.0,
+                    cost: INFINITY,
+                    flagged: false,
+                });
+                owners.push(None);
+            }
+            // Interword glue, plus the expansion of the word before it.
+            let Element::Glue {
+                width,
+                stretch,
+                shrink,
+            } = space_glue(word.space)
+            else {
+                unreachable!("space_glue makes glue")
+            };
+            elements.push(Element::Glue {
+                width,
+                stretch: stretch + EXPANSION * word.width,
+                shrink: shrink + EXPANSION * word.width,
+            });
+            owners.push(None);
+        } else {
+            // A break opportunity with no space: after a dash, a slash.
+            elements.push(Element::Penalty {
+                width: 0.0,
+                cost: if word.ends_with_dash {
+                    HYPHEN_PENALTY
+                } else {
+                    100.0
+                },
+                flagged: word.ends_with_dash,
+            });
+            owners.push(None);
+        }
     }
 
-    // First fit: fill each line with as many words as fit.
-    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let width = options.width;
+    let no_hyphens: Vec<Element> = elements
+        .iter()
+        .map(|e| match *e {
+            Element::Penalty {
+                flagged: true,
+                cost,
+                width,
+            } if cost == HYPHEN_PENALTY && width > 0.0 => Element::Penalty {
+                width,
+                cost: INFINITY,
+                flagged: true,
+            },
+            other => other,
+        })
+        .collect();
+    let first = Params {
+        tolerance: 200.0,
+        ..Params::default()
+    };
+    let second = Params {
+        tolerance: 400.0,
+        ..Params::default()
+    };
+    let emergency = Params {
+        tolerance: INFINITY,
+        emergency_stretch: width * 0.15,
+        ..Params::default()
+    };
+    let breaks = breaking::break_paragraph(&no_hyphens, width, &first)
+        .or_else(|| breaking::break_paragraph(&elements, width, &second))
+        .or_else(|| {
+            stats.emergency += 1;
+            breaking::break_paragraph(&elements, width, &emergency)
+        });
+    let Some(breaks) = breaks else {
+        // Cannot happen (every box fits a line, and the emergency pass
+        // accepts any line that is not overfull), but never lose text.
+        return first_fit(words, options)
+            .into_iter()
+            .map(|range| LineSpec {
+                fragments: range.map(|w| (w, 0, words[w].glyphs.len())).collect(),
+                ratio: 0.0,
+                hyphen: false,
+                stretch_spaces: false,
+                ragged: true,
+            })
+            .collect();
+    };
+
+    let mut lines = Vec::with_capacity(breaks.len());
+    let mut start = 0;
+    for (i, brk) in breaks.iter().enumerate() {
+        let fragments: Vec<(usize, usize, usize)> =
+            owners[start..brk.index].iter().flatten().copied().collect();
+        let last = i + 1 == breaks.len();
+        lines.push(LineSpec {
+            fragments,
+            // The last line and lines ended by a forced break stay ragged.
+            ratio: if last || brk.ratio >= INFINITY {
+                0.0
+            } else {
+                brk.ratio
+            },
+            hyphen: brk.hyphenated
+                && matches!(elements[brk.index], Element::Penalty { width, .. } if width > 0.0),
+            stretch_spaces: true,
+            ragged: last || brk.ratio >= INFINITY,
+        });
+        start = brk.index + 1;
+    }
+    lines
+}
+
+/// First fit: as many words on each line as fit.
+fn first_fit(words: &[Word], options: &LineOptions) -> Vec<std::ops::Range<usize>> {
+    let mut lines = Vec::new();
     let mut start = 0;
     while start < words.len() {
         let available = if lines.is_empty() {
@@ -115,31 +410,15 @@ pub fn break_lines(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions)
                 break;
             }
         }
-        lines.push((start, end));
+        lines.push(start..end);
         start = end;
     }
-
-    let count = lines.len();
     lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, (start, end))| {
-            let indent = if i == 0 { options.first_indent } else { 0.0 };
-            let last = i + 1 == count || words[end - 1].forced;
-            set_line(
-                &words[start..end],
-                &styles,
-                shaper,
-                indent,
-                options.width - indent,
-                options.justify && !last,
-            )
-        })
-        .collect()
 }
 
 /// Cuts the text into words at UAX #14 opportunities and shapes them.
-fn make_words(pieces: &[Piece], shaper: &mut Shaper, max_width: f32) -> Vec<Word> {
+fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> Vec<Word> {
+    let max_width = options.width;
     let mut full = String::new();
     let mut piece_starts = Vec::with_capacity(pieces.len());
     for piece in pieces {
@@ -148,8 +427,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, max_width: f32) -> Vec<Word
     }
     let style_at = |offset: usize| match piece_starts.binary_search(&offset) {
         Ok(i) => {
-            // Several pieces may start here if some are empty: take the last
-            // empty one's successor.
+            // Several pieces start here when some are empty: take the last.
             let mut i = i;
             while i + 1 < piece_starts.len() && piece_starts[i + 1] == offset {
                 i += 1;
@@ -165,17 +443,20 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, max_width: f32) -> Vec<Word
         let segment = &full[previous..end];
         let content = segment.trim_end_matches([' ', '\n', '\t', '\r']);
         let content_end = previous + content.len();
-        let forced = opportunity == BreakOpportunity::Mandatory && end < full.len()
-            || segment.ends_with('\n') && end <= full.len() && segment.contains('\n');
+        let forced = opportunity == BreakOpportunity::Mandatory && end < full.len();
         let mut word = Word {
-            parts: Vec::new(),
+            glyphs: Vec::new(),
             width: 0.0,
             space: 0.0,
             space_style: style_at(previous.min(full.len().saturating_sub(1))),
             forced,
+            hyphen_points: Vec::new(),
+            ends_with_dash: content.ends_with(['-', '‐', '–', '—']),
+            single_letter: content.chars().count() == 1 && content.chars().all(char::is_alphabetic),
         };
         // Split the content at style boundaries and shape each part.
         let mut offset = previous;
+        let mut hyphenatable = options.hyphenate.is_some();
         while offset < content_end {
             let index = style_at(offset);
             let piece_end = piece_starts
@@ -185,36 +466,38 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, max_width: f32) -> Vec<Word
                 .min(content_end);
             let text = &full[offset..piece_end];
             let style = &pieces[index].style;
+            hyphenatable &= style.link.is_none()
+                && matches!(
+                    style.face,
+                    FaceRole::Regular | FaceRole::Italic | FaceRole::Bold | FaceRole::BoldItalic
+                );
             let shaped = shaper.shape(style.face, text);
-            let glyphs: Vec<PlacedGlyph> = shaped
-                .glyphs
-                .iter()
-                .map(|g| PlacedGlyph {
-                    id: g.id,
-                    advance: g.advance * style.size,
-                    rise: g.y_offset * style.size + style.rise,
-                    text: g.text.clone(),
-                })
-                .collect();
-            let width = shaped.width * style.size;
-            word.width += width;
-            word.parts.push(Part {
-                style_index: index,
-                glyphs,
-                width,
-            });
+            for g in &shaped.glyphs {
+                word.glyphs.push((
+                    index,
+                    PlacedGlyph {
+                        id: g.id,
+                        advance: g.advance * style.size,
+                        rise: g.y_offset * style.size + style.rise,
+                        text: g.text.clone(),
+                    },
+                ));
+            }
+            word.width += shaped.width * style.size;
             offset = piece_end;
         }
+        if let (true, Some(lang)) = (hyphenatable, options.hyphenate) {
+            word.hyphen_points = hyphen_points(content, &word.glyphs, lang);
+        }
         let spaces = &full[content_end..end];
-        let space_count = spaces.chars().filter(|&c| c == ' ' || c == '\t').count();
-        if space_count > 0 {
+        if spaces.chars().any(|c| c == ' ' || c == '\t') {
             let index = style_at(content_end);
             word.space_style = index;
             let style = &pieces[index].style;
             word.space = shaper.metrics(style.face).space * style.size;
         }
         previous = end;
-        if word.parts.is_empty() {
+        if word.glyphs.is_empty() {
             // Only white space: let the previous word carry the space/break.
             if let Some(last) = words.last_mut() {
                 let last: &mut Word = last;
@@ -234,59 +517,71 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, max_width: f32) -> Vec<Word
     words
 }
 
+/// Where a word may be hyphenated, as glyph indices: only in words of
+/// letters (trailing punctuation aside) with no capitals after the first
+/// letter, at least two letters before the break and three after it, and
+/// never inside a ligature.
+fn hyphen_points(word: &str, glyphs: &[(usize, PlacedGlyph)], lang: Hyphenation) -> Vec<usize> {
+    let core = word.trim_end_matches(|c: char| !c.is_alphabetic());
+    let letters = core.chars().count();
+    if letters < 5
+        || !core.chars().all(char::is_alphabetic)
+        || core.chars().skip(1).any(char::is_uppercase)
+    {
+        return Vec::new();
+    }
+    let lang = match lang {
+        Hyphenation::Swedish => hypher::Lang::Swedish,
+        Hyphenation::English => hypher::Lang::English,
+    };
+    let lower = core.to_lowercase();
+    if lower.len() != core.len() {
+        return Vec::new();
+    }
+    // Byte offset at which each glyph's cluster starts.
+    let mut starts = Vec::with_capacity(glyphs.len());
+    let mut offset = 0;
+    for (_, glyph) in glyphs {
+        starts.push((!glyph.text.is_empty()).then_some(offset));
+        offset += glyph.text.len();
+    }
+    let mut points = Vec::new();
+    let mut at = 0;
+    let syllables: Vec<&str> = hypher::hyphenate_bounded(&lower, lang, 2, 3).collect();
+    for syllable in &syllables[..syllables.len().saturating_sub(1)] {
+        at += syllable.len();
+        if let Some(index) = starts.iter().position(|s| *s == Some(at))
+            && index > 0
+        {
+            points.push(index);
+        }
+    }
+    points
+}
+
 /// Splits a word wider than the line between glyph clusters, so it can
 /// never run past the margin (a long URL, a giant compound).
 fn split_wide_word(word: Word, max_width: f32) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut current = Word {
-        parts: Vec::new(),
+    let empty = |space_style| Word {
+        glyphs: Vec::new(),
         width: 0.0,
         space: 0.0,
-        space_style: word.space_style,
+        space_style,
         forced: false,
+        hyphen_points: Vec::new(),
+        ends_with_dash: false,
+        single_letter: false,
     };
-    for part in word.parts {
-        let mut piece = Part {
-            style_index: part.style_index,
-            glyphs: Vec::new(),
-            width: 0.0,
-        };
-        for glyph in part.glyphs {
-            // Only break before the first glyph of a cluster.
-            let starts_cluster = !glyph.text.is_empty();
-            if starts_cluster
-                && current.width + piece.width + glyph.advance > max_width
-                && (current.width + piece.width) > 0.0
-            {
-                if !piece.glyphs.is_empty() {
-                    current.width += piece.width;
-                    current.parts.push(std::mem::replace(
-                        &mut piece,
-                        Part {
-                            style_index: part.style_index,
-                            glyphs: Vec::new(),
-                            width: 0.0,
-                        },
-                    ));
-                }
-                out.push(std::mem::replace(
-                    &mut current,
-                    Word {
-                        parts: Vec::new(),
-                        width: 0.0,
-                        space: 0.0,
-                        space_style: word.space_style,
-                        forced: false,
-                    },
-                ));
-            }
-            piece.width += glyph.advance;
-            piece.glyphs.push(glyph);
+    let mut out = Vec::new();
+    let mut current = empty(word.space_style);
+    for (style, glyph) in word.glyphs {
+        // Only break before the first glyph of a cluster.
+        let starts_cluster = !glyph.text.is_empty();
+        if starts_cluster && current.width + glyph.advance > max_width && current.width > 0.0 {
+            out.push(std::mem::replace(&mut current, empty(word.space_style)));
         }
-        if !piece.glyphs.is_empty() {
-            current.width += piece.width;
-            current.parts.push(piece);
-        }
+        current.width += glyph.advance;
+        current.glyphs.push((style, glyph));
     }
     current.space = word.space;
     current.forced = word.forced;
@@ -294,99 +589,175 @@ fn split_wide_word(word: Word, max_width: f32) -> Vec<Word> {
     out
 }
 
-/// Places the words of one line, stretching spaces when justifying.
+/// Places one line's word fragments, stretching or shrinking spaces by
+/// the line's adjustment ratio and adding a hyphen where it was broken.
 fn set_line(
+    spec: &LineSpec,
     words: &[Word],
     styles: &[Style],
     shaper: &mut Shaper,
     indent: f32,
     width: f32,
-    justify: bool,
 ) -> Line {
-    let gaps = words.len().saturating_sub(1);
-    let natural: f32 = words.iter().map(|w| w.width).sum::<f32>()
-        + words[..gaps].iter().map(|w| w.space).sum::<f32>();
-    // Only real word spaces stretch; a break after `/` or `-` has none.
-    let spaces = words[..gaps].iter().filter(|w| w.space > 0.0).count();
-    let stretch = if justify && spaces > 0 && natural < width {
-        (width - natural) / spaces as f32
-    } else {
-        0.0
+    // The ratio is measured on the line itself, so a justified line ends
+    // exactly at the margin whatever pass found it (the emergency pass
+    // judges lines with extra stretch that the spaces then must supply).
+    // Part of the adjustment goes into the glyphs (font expansion, up to
+    // EXPANSION at ratio ±1), the rest into the spaces.
+    let mut ratio = 0.0;
+    let mut scale = 1.0;
+    let mut space_ratio = 0.0;
+    if spec.stretch_spaces {
+        let count = spec.fragments.len();
+        let mut natural = indent;
+        let mut glyphs = 0.0;
+        let (mut space_stretch, mut space_shrink) = (0.0, 0.0);
+        for (i, &(w, from, to)) in spec.fragments.iter().enumerate() {
+            let word = &words[w];
+            let width = word.glyphs[from..to]
+                .iter()
+                .map(|(_, g)| g.advance)
+                .sum::<f32>();
+            natural += width;
+            glyphs += width;
+            if i + 1 < count && to == word.glyphs.len() && word.space > 0.0 {
+                natural += word.space;
+                space_stretch += word.space / 2.0;
+                space_shrink += word.space / 3.0;
+            }
+        }
+        if spec.hyphen
+            && let Some(&(w, _, to)) = spec.fragments.last()
+            && let Some((style, _)) = words[w].glyphs.get(to.saturating_sub(1))
+        {
+            let hyphen = shaper.hyphen(styles[*style].face).2 * styles[*style].size;
+            natural += hyphen;
+            glyphs += hyphen;
+        }
+        let target = indent + width;
+        let (stretch, shrink) = (
+            space_stretch + EXPANSION * glyphs,
+            space_shrink + EXPANSION * glyphs,
+        );
+        let change = if natural < target && stretch > 0.0 && !spec.ragged {
+            ratio = (target - natural) / stretch;
+            target - natural
+        } else if natural > target && shrink > 0.0 {
+            // The total-fit breaker may shrink a paragraph's last line too.
+            ratio = ((target - natural) / shrink).max(-1.0);
+            ratio * shrink
+        } else {
+            0.0
+        };
+        scale = 1.0 + ratio.clamp(-1.0, 1.0) * EXPANSION;
+        let for_spaces = change - glyphs * (scale - 1.0);
+        let capacity = if change >= 0.0 {
+            space_stretch
+        } else {
+            space_shrink
+        };
+        if capacity > 0.0 {
+            space_ratio = for_spaces / capacity;
+        }
+    }
+    let spec = &LineSpec {
+        ratio,
+        ..spec.clone()
     };
-
     let mut runs: Vec<TextRun> = Vec::new();
     let mut links: Vec<(Rect, LinkTarget)> = Vec::new();
     let mut strikes: Vec<Item> = Vec::new();
     let mut x = indent;
+    let mut natural = indent;
     let mut size: f32 = 0.0;
-    let push_glyphs =
-        |runs: &mut Vec<TextRun>, style: &Style, x: f32, glyphs: Vec<PlacedGlyph>| match runs
-            .last_mut()
+    let push_glyph = |runs: &mut Vec<TextRun>, style: &Style, x: f32, glyph: PlacedGlyph| match runs
+        .last_mut()
+    {
+        Some(run)
+            if run.face == style.face
+                && run.size == style.size
+                && run.gray == style.gray
+                && (run.x + run.width() - x).abs() < 0.001 =>
         {
-            Some(run)
-                if run.face == style.face
-                    && run.size == style.size
-                    && run.gray == style.gray
-                    && (run.x + run.width() - x).abs() < 0.001 =>
-            {
-                run.glyphs.extend(glyphs)
-            }
-            _ => runs.push(TextRun {
-                x,
-                y: 0.0,
-                face: style.face,
-                size: style.size,
-                gray: style.gray,
-                glyphs,
-            }),
-        };
-    for (i, word) in words.iter().enumerate() {
-        for part in &word.parts {
-            let style = &styles[part.style_index];
+            run.glyphs.push(glyph)
+        }
+        _ => runs.push(TextRun {
+            x,
+            y: 0.0,
+            face: style.face,
+            size: style.size,
+            gray: style.gray,
+            hscale: scale,
+            glyphs: vec![glyph],
+        }),
+    };
+    let count = spec.fragments.len();
+    for (i, &(w, from, to)) in spec.fragments.iter().enumerate() {
+        let word = &words[w];
+        for (style_index, glyph) in &word.glyphs[from..to] {
+            let style = &styles[*style_index];
             size = size.max(style.size);
-            let ascent = style.size * 0.75;
             if let Some(target) = &style.link {
                 extend_link(
                     &mut links,
                     target,
                     Rect {
                         x,
-                        y: -ascent,
-                        w: part.width,
+                        y: -style.size * 0.75,
+                        w: glyph.advance,
                         h: style.size,
                     },
                 );
             }
             if style.strike {
-                strikes.push(Item::Line {
-                    from: (x, -style.size * 0.25),
-                    to: (x + part.width, -style.size * 0.25),
-                    width: style.size * 0.05,
-                    gray: style.gray,
-                });
+                extend_strike(&mut strikes, style, x, glyph.advance);
             }
-            push_glyphs(&mut runs, style, x, part.glyphs.clone());
-            x += part.width;
+            let glyph = PlacedGlyph {
+                advance: glyph.advance * scale,
+                ..glyph.clone()
+            };
+            x += glyph.advance;
+            natural += glyph.advance;
+            push_glyph(&mut runs, style, x - glyph.advance, glyph);
         }
-        if i < gaps && word.space > 0.0 {
+        // The space after a whole word, unless it ends the line.
+        let ends_word = to == word.glyphs.len();
+        if i + 1 < count && ends_word && word.space > 0.0 {
             let style = &styles[word.space_style];
-            let advance = word.space + stretch;
+            let glue = space_glue(word.space);
+            let Element::Glue {
+                stretch, shrink, ..
+            } = glue
+            else {
+                unreachable!("space_glue makes glue")
+            };
+            let advance = if !spec.stretch_spaces {
+                word.space
+            } else if space_ratio >= 0.0 {
+                word.space + space_ratio * stretch
+            } else {
+                word.space + space_ratio * shrink
+            };
             // The space is drawn as a glyph so text extraction sees words.
             let space = shaper.shape(style.face, " ");
             if let Some(glyph) = space.glyphs.first() {
-                let glyph = PlacedGlyph {
-                    id: glyph.id,
-                    advance,
-                    rise: 0.0,
-                    text: " ".into(),
-                };
-                push_glyphs(&mut runs, style, x, vec![glyph]);
+                push_glyph(
+                    &mut runs,
+                    style,
+                    x,
+                    PlacedGlyph {
+                        id: glyph.id,
+                        advance,
+                        rise: 0.0,
+                        text: " ".into(),
+                    },
+                );
             }
-            // A link's area spans the spaces inside it.
-            let next_link = words[i + 1]
-                .parts
-                .first()
-                .and_then(|p| styles[p.style_index].link.as_ref());
+            let next_link = spec
+                .fragments
+                .get(i + 1)
+                .and_then(|&(nw, nf, _)| words[nw].glyphs.get(nf))
+                .and_then(|(s, _)| styles[*s].link.as_ref());
             if let (Some(target), Some(next)) = (&style.link, next_link)
                 && target == next
             {
@@ -402,8 +773,38 @@ fn set_line(
                 );
             }
             x += advance;
+            natural += word.space;
         }
     }
+    if spec.hyphen
+        && let Some(&(w, _, to)) = spec.fragments.last()
+        && let Some((style_index, _)) = words[w].glyphs.get(to.saturating_sub(1))
+    {
+        let style = &styles[*style_index];
+        let (id, text, advance) = shaper.hyphen(style.face);
+        let advance = advance * style.size * scale;
+        push_glyph(
+            &mut runs,
+            style,
+            x,
+            PlacedGlyph {
+                id,
+                advance,
+                rise: 0.0,
+                text: text.into(),
+            },
+        );
+        x += advance;
+        natural += advance;
+    }
+    let spaces: Vec<f32> = runs
+        .iter()
+        .flat_map(|run| &run.glyphs)
+        .filter(|g| g.text == " ")
+        .map(|g| g.advance)
+        .collect();
+    let mean_space = (spec.stretch_spaces && !spec.ragged && !spaces.is_empty())
+        .then(|| spaces.iter().sum::<f32>() / spaces.len() as f32);
     let mut items: Vec<Item> = runs.into_iter().map(Item::Text).collect();
     items.extend(strikes);
     items.extend(
@@ -413,10 +814,30 @@ fn set_line(
     );
     Line {
         items,
-        natural_width: natural + indent,
+        natural_width: natural,
         width: x,
         size,
+        hyphenated: spec.hyphen,
+        ratio: spec.ratio,
+        mean_space,
     }
+}
+
+fn extend_strike(strikes: &mut Vec<Item>, style: &Style, x: f32, width: f32) {
+    let y = -style.size * 0.25;
+    if let Some(Item::Line { to, .. }) = strikes.last_mut()
+        && (to.0 - x).abs() < 0.01
+        && (to.1 - y).abs() < 0.01
+    {
+        to.0 = x + width;
+        return;
+    }
+    strikes.push(Item::Line {
+        from: (x, y),
+        to: (x + width, y),
+        width: style.size * 0.05,
+        gray: style.gray,
+    });
 }
 
 fn extend_link(links: &mut Vec<(Rect, LinkTarget)>, target: &LinkTarget, rect: Rect) {
@@ -469,6 +890,7 @@ mod tests {
             width: 150.0,
             first_indent: 0.0,
             justify: true,
+            hyphenate: None,
         };
         let lines = break_lines(&plain(text), &mut shaper, &options);
         assert!(lines.len() > 2);
@@ -492,6 +914,7 @@ mod tests {
             width: 80.0,
             first_indent: 0.0,
             justify: true,
+            hyphenate: None,
         };
         let lines = break_lines(&plain(text), &mut shaper, &options);
         assert!(lines.len() > 1);
@@ -510,6 +933,7 @@ mod tests {
             width: 300.0,
             first_indent: 0.0,
             justify: true,
+            hyphenate: None,
         };
         let lines = break_lines(&plain("ett\ntvå"), &mut shaper, &options);
         assert_eq!(lines.len(), 2);

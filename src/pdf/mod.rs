@@ -79,10 +79,12 @@ pub fn write_pdf(
                         .glyphs
                         .iter()
                         .map(|glyph| {
+                            // The viewer moves the pen by the font's own
+                            // advance, scaled by Tz; TJ numbers (thousandths
+                            // of an em, positive moving left) make up the
+                            // difference to the shaped and justified advance.
                             let nominal = subset.nominal_advance(glyph.id) * run.size;
-                            // TJ numbers are thousandths of an em, positive
-                            // moving the next glyph left.
-                            let offset = (nominal - glyph.advance) / run.size * 1000.0;
+                            let offset = (nominal - glyph.advance / run.hscale) / run.size * 1000.0;
                             printpdf::Codepoint {
                                 gid: subset.new_id(glyph.id),
                                 offset: if offset.abs() < 0.05 {
@@ -102,6 +104,12 @@ pub fn write_pdf(
                     ops.push(Op::SetFillColor {
                         col: gray(run.gray),
                     });
+                    let expanded = (run.hscale - 1.0).abs() > 0.0001;
+                    if expanded {
+                        ops.push(Op::SetHorizontalScaling {
+                            percent: round2(run.hscale * 100.0),
+                        });
+                    }
                     ops.push(Op::SetTextMatrix {
                         matrix: TextMatrix::Translate(
                             Pt(round2(run.x)),
@@ -111,6 +119,9 @@ pub fn write_pdf(
                     ops.push(Op::ShowText {
                         items: vec![TextItem::GlyphIds(codepoints)],
                     });
+                    if expanded {
+                        ops.push(Op::SetHorizontalScaling { percent: 100.0 });
+                    }
                     ops.push(Op::EndTextSection);
                 }
                 Item::Line {
