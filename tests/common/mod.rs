@@ -29,10 +29,16 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     doc.extract_text(&pages).expect("text extracts")
 }
 
-/// Collapses white space and joins words hyphenated at line ends, the way
-/// a reader copying the text would.
+/// Collapses white space and joins words broken at line ends, the way a
+/// reader copying the text would: an inserted hyphen extracts as a soft
+/// hyphen (U+00AD) and goes away with its line break; a real hyphen stays.
 pub fn normalise(text: &str) -> String {
-    let joined = text.replace("-\n", "-").replace('\u{a0}', " ");
+    let joined = text
+        .replace("\u{ad}\n", "")
+        .replace("\u{ad} \n", "")
+        .replace('\u{ad}', "")
+        .replace("-\n", "-")
+        .replace('\u{a0}', " ");
     joined.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
