@@ -85,6 +85,13 @@ pub struct Common {
     /// Treat warnings as errors: write nothing and exit with 1.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Add a table of contents after the cover (default: when the
+    /// document has more than five headings of levels 1 and 2).
+    #[arg(long, overrides_with = "no_toc")]
+    pub toc: bool,
+    /// Leave out the table of contents.
+    #[arg(long)]
+    pub no_toc: bool,
     /// Print typesetting figures of the PDF (pages, lines, hyphens, word
     /// spacing) to standard error.
     #[arg(long)]

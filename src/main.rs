@@ -68,6 +68,11 @@ fn run(cli: Cli) -> Result<(), u8> {
         epub: !matches!(targets, Targets::Pdf(_)),
         layout: mdg_export::layout::LayoutOptions {
             paper: common.paper.into(),
+            toc: match (common.toc, common.no_toc) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
         },
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
             .ok()

@@ -7,6 +7,7 @@
 
 mod front_matter;
 mod tree;
+pub mod typography;
 
 use crate::diag::{Diagnostic, Span, StageResult, Warned};
 use crate::model::Document;
@@ -64,6 +65,13 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
     let (meta, body_offset) = front_matter::split_and_parse(source, &options.name, &mut warnings)?;
     let body = &source[body_offset..];
     let mut doc = tree::build(body, body_offset, meta, &mut warnings);
+    let lang = doc.meta.lang.clone();
+    typography::apply(&mut doc.blocks, &lang);
+    for note in &mut doc.footnotes {
+        typography::apply(&mut note.blocks, &lang);
+    }
+    typography::apply_inlines(&mut doc.meta.title, &lang, &mut None);
+    typography::apply_inlines(&mut doc.meta.subtitle, &lang, &mut None);
 
     if doc.meta.title.is_empty() {
         doc.meta.title = doc

@@ -22,8 +22,24 @@ pub struct Element {
     pub keep_with_next: bool,
     /// Anchors (heading ids, footnotes) that point at this element.
     pub anchors: Vec<String>,
-    /// An outline entry: heading level and text.
-    pub outline: Option<(u8, String)>,
+    /// An outline entry: heading level, text and anchor.
+    pub outline: Option<(u8, String, String)>,
+    /// Footnotes referred to from this element, by number: they go at the
+    /// foot of the page this element lands on.
+    pub notes: Vec<usize>,
+    /// For a table's body row: the header row, repeated at the top of a
+    /// page the table continues on.
+    pub header: Option<Box<Element>>,
+}
+
+/// The flow of a document: its body, and its footnotes laid out on their
+/// own, to be placed at the foot of the page that refers to them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Flow {
+    /// The body, in reading order.
+    pub elements: Vec<Element>,
+    /// Footnote bodies by number.
+    pub notes: std::collections::BTreeMap<usize, Vec<Element>>,
 }
 
 /// The state that changes as blocks nest.
@@ -61,7 +77,7 @@ pub fn build_flow(
     assets: &Assets,
     theme: &Theme,
     shaper: &mut Shaper,
-) -> (Vec<Element>, super::Stats) {
+) -> (Flow, super::Stats) {
     let mut builder = Builder {
         theme,
         assets,
@@ -80,8 +96,43 @@ pub fn build_flow(
         leading: theme.leading,
         quote_rules: [None; 4],
     };
+    // Footnotes first, each on its own: a note taller than 40 % of the
+    // text block would crowd its page and becomes an endnote instead.
+    let small = Context {
+        size: theme.small_size,
+        leading: theme.small_size * 1.3,
+        ..context
+    };
+    let mut notes = std::collections::BTreeMap::new();
+    let mut endnotes = Vec::new();
+    for note in &doc.footnotes {
+        let saved = std::mem::take(&mut builder.elements);
+        builder.list_item(&note.number.to_string(), &note.blocks, small);
+        let mut elements = std::mem::replace(&mut builder.elements, saved);
+        if let Some(first) = elements.first_mut() {
+            first.anchors.push(format!("fn-{}", note.number));
+            first.space_before = 0.0;
+            // The number leads back to where the note is referred to.
+            first.items.push(Item::Link {
+                rect: Rect {
+                    x: context.left,
+                    y: 0.0,
+                    w: theme.indent * 1.3,
+                    h: first.height,
+                },
+                target: LinkTarget::Anchor(format!("fnref-{}", note.number)),
+            });
+        }
+        let height: f32 = elements.iter().map(|e| e.space_before + e.height).sum();
+        if height > theme.block_height * 0.4 {
+            endnotes.push(elements);
+        } else {
+            notes.insert(note.number, elements);
+        }
+    }
+
     builder.blocks(&doc.blocks, context);
-    if !doc.footnotes.is_empty() {
+    if !endnotes.is_empty() {
         let title = if builder.lang.starts_with("sv") {
             "Noter"
         } else {
@@ -94,20 +145,17 @@ pub fn build_flow(
             "notes",
             context,
         );
-        let small = Context {
-            size: theme.small_size,
-            leading: theme.small_size * 1.3,
-            ..context
-        };
-        for note in &doc.footnotes {
-            let first = builder.elements.len();
-            builder.list_item(&format!("{}.", note.number), &note.blocks, small);
-            if let Some(element) = builder.elements.get_mut(first) {
-                element.anchors.push(format!("fn-{}", note.number));
-            }
+        for note in endnotes {
+            builder.elements.extend(note);
         }
     }
-    (builder.elements, builder.stats)
+    (
+        Flow {
+            elements: builder.elements,
+            notes,
+        },
+        builder.stats,
+    )
 }
 
 impl Builder<'_, '_, '_> {
@@ -172,8 +220,9 @@ impl Builder<'_, '_, '_> {
             Block::List { start, items, .. } => {
                 for (i, item) in items.iter().enumerate() {
                     let marker = match (item.task, start) {
-                        (Some(true), _) => "☑".to_string(),
-                        (Some(false), _) => "☐".to_string(),
+                        // Libertine has no ballot boxes; □ and ✔ read the same.
+                        (Some(true), _) => "✔".to_string(),
+                        (Some(false), _) => "□".to_string(),
                         (None, Some(n)) => format!("{}.", n + i as u64),
                         (None, None) => "•".to_string(),
                     };
@@ -218,7 +267,33 @@ impl Builder<'_, '_, '_> {
                     if line.trim().is_empty() {
                         self.push_blank(inner.leading, space, inner);
                     } else {
+                        let first_line = self.elements.len();
                         self.paragraph(&pieces, inner, 0.0, space, false);
+                        // A wrapped line continues after a hooked arrow
+                        // in the margin, drawn (not text: it is no part of
+                        // the code and must not be copied with it).
+                        for element in &mut self.elements[first_line + 1..] {
+                            let y = inner.leading * 0.78 - inner.size * 0.3;
+                            let right = inner.left - 2.5;
+                            let left = right - inner.size * 0.6;
+                            let head = inner.size * 0.18;
+                            let stroke = |from, to| Item::Line {
+                                from,
+                                to,
+                                width: 0.5,
+                                gray: 0.45,
+                            };
+                            element
+                                .items
+                                .push(stroke((left, y - inner.size * 0.35), (left, y)));
+                            element.items.push(stroke((left, y), (right, y)));
+                            element
+                                .items
+                                .push(stroke((right - head, y - head), (right, y)));
+                            element
+                                .items
+                                .push(stroke((right - head, y + head), (right, y)));
+                        }
                     }
                 }
                 if let Some(last) = self.elements.last_mut() {
@@ -233,17 +308,31 @@ impl Builder<'_, '_, '_> {
                 self.indent_next = false;
             }
             Block::Rule { .. } => {
-                let y = context.leading;
-                let half = context.width * 0.15;
-                let center = context.left + context.width / 2.0;
+                // A thematic break is set as an asterism, centred.
+                let style = self.style(context, false, false);
+                let shaped = self.shaper.shape(style.face, "⁂");
+                let width = shaped.width * style.size;
+                let glyphs = shaped
+                    .glyphs
+                    .iter()
+                    .map(|g| super::PlacedGlyph {
+                        id: g.id,
+                        advance: g.advance * style.size,
+                        rise: 0.0,
+                        text: g.text.clone(),
+                    })
+                    .collect();
                 self.elements.push(Element {
                     height: context.leading * 2.0,
-                    items: vec![Item::Line {
-                        from: (center - half, y),
-                        to: (center + half, y),
-                        width: 0.5,
+                    items: vec![Item::Text(super::TextRun {
+                        x: context.left + (context.width - width) / 2.0,
+                        y: context.leading * 1.25,
+                        face: style.face,
+                        size: style.size,
                         gray: 0.0,
-                    }],
+                        hscale: 1.0,
+                        glyphs,
+                    })],
                     ..Element::default()
                 });
                 self.indent_next = false;
@@ -277,7 +366,7 @@ impl Builder<'_, '_, '_> {
         }
         if let Some(element) = self.elements.get_mut(first) {
             element.anchors.push(id.to_string());
-            element.outline = Some((level, text.to_string()));
+            element.outline = Some((level, text.to_string(), id.to_string()));
         }
         self.indent_next = false;
     }
@@ -330,11 +419,24 @@ impl Builder<'_, '_, '_> {
                 .map(|item| offset_item(item, context.left, baseline))
                 .collect();
             quote_rules(&mut items, &context, leading);
+            let notes: Vec<usize> = items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Link {
+                        target: LinkTarget::Anchor(anchor),
+                        ..
+                    } => anchor.strip_prefix("fn-")?.parse().ok(),
+                    _ => None,
+                })
+                .collect();
+            let anchors = notes.iter().map(|n| format!("fnref-{n}")).collect();
             self.elements.push(Element {
                 height: leading,
                 space_before: if i == 0 { space_before } else { 0.0 },
                 items,
                 keep_with_next: count > 1 && (i == 0 || i + 2 == count),
+                notes,
+                anchors,
                 ..Element::default()
             });
         }
@@ -464,36 +566,64 @@ impl Builder<'_, '_, '_> {
             leading: context.leading * 0.9,
             ..context
         };
-        // Column widths from content: each column's widest unbroken cell,
-        // scaled down to the measure if the sum is too wide.
+        // Column widths from content: each column's widest cell set on
+        // one line (the header in its own bold face). A table that fits
+        // is widened to the measure, the slack shared evenly; one that
+        // does not is narrowed in proportion, never below its longest word.
         let mut natural = vec![0.0f32; columns];
-        for row in std::iter::once(head).chain(rows.iter().map(|r| r.as_slice())) {
+        let mut longest_word = vec![0.0f32; columns];
+        for (r, row) in std::iter::once(head)
+            .chain(rows.iter().map(|r| r.as_slice()))
+            .enumerate()
+        {
             for (c, cell) in row.iter().enumerate().take(columns) {
-                let style = self.style(cell_context, false, false);
+                let face = if r == 0 {
+                    FaceRole::Heading
+                } else {
+                    self.style(cell_context, false, false).face
+                };
+                let size = cell_context.size;
                 let text = plain_text(cell);
-                let shaped = self.shaper.shape(style.face, &text);
-                natural[c] = natural[c].max(shaped.width * style.size + 2.0 * padding);
+                let shaped = self.shaper.shape(face, &text);
+                natural[c] = natural[c].max(shaped.width * size + 2.0 * padding);
+                for word in text.split_whitespace() {
+                    let shaped = self.shaper.shape(face, word);
+                    longest_word[c] = longest_word[c].max(shaped.width * size + 2.0 * padding);
+                }
             }
         }
         let total: f32 = natural.iter().sum();
-        let min_col = (context.width / columns as f32).min(30.0);
         let widths: Vec<f32> = if total <= context.width {
-            natural.iter().map(|w| w.max(min_col.min(*w))).collect()
+            let extra = (context.width - total) / columns as f32;
+            natural.iter().map(|w| w + extra).collect()
         } else {
-            let even = context.width / columns as f32;
-            natural
-                .iter()
-                .map(|w| (w / total * context.width).max(even * 0.4))
-                .collect()
+            let floor: f32 = longest_word.iter().sum();
+            if floor >= context.width {
+                longest_word
+                    .iter()
+                    .map(|w| w / floor * context.width)
+                    .collect()
+            } else {
+                // Share what is left above the floors by how much more
+                // each column would like.
+                let wants: Vec<f32> = natural
+                    .iter()
+                    .zip(&longest_word)
+                    .map(|(n, l)| n - l)
+                    .collect();
+                let want: f32 = wants.iter().sum::<f32>().max(f32::EPSILON);
+                let spare = context.width - floor;
+                longest_word
+                    .iter()
+                    .zip(&wants)
+                    .map(|(l, w)| l + spare * w / want)
+                    .collect()
+            }
         };
-        let sum: f32 = widths.iter().sum();
-        let widths: Vec<f32> = widths
-            .iter()
-            .map(|w| w * (context.width.min(sum) / sum))
-            .collect();
         let table_width: f32 = widths.iter().sum();
 
         let mut first_row = true;
+        let mut header: Option<Element> = None;
         let row_count = rows.len() + 1;
         for (r, row) in std::iter::once(head)
             .chain(rows.iter().map(|r| r.as_slice()))
@@ -556,7 +686,7 @@ impl Builder<'_, '_, '_> {
             if is_head || r + 1 == row_count {
                 cells.push(rule(height, if is_head { 0.5 } else { 0.8 }));
             }
-            self.elements.push(Element {
+            let element = Element {
                 height,
                 space_before: if first_row {
                     context.leading * 0.5
@@ -565,8 +695,19 @@ impl Builder<'_, '_, '_> {
                 },
                 items: cells,
                 keep_with_next: is_head,
+                header: header.clone().map(Box::new),
                 ..Element::default()
-            });
+            };
+            if is_head {
+                // Repeated on each page the table continues on, with the
+                // rule above it that opens the table.
+                header = Some(Element {
+                    space_before: 0.0,
+                    keep_with_next: false,
+                    ..element.clone()
+                });
+            }
+            self.elements.push(element);
             first_row = false;
         }
         if let Some(last) = self.elements.last_mut() {

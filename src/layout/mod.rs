@@ -28,6 +28,10 @@ pub use style::{Paper, Theme};
 pub struct LayoutOptions {
     /// The paper size.
     pub paper: Paper,
+    /// A table of contents after the cover: `Some(true)` always,
+    /// `Some(false)` never, `None` when the document has more than five
+    /// headings of levels 1 and 2.
+    pub toc: Option<bool>,
 }
 
 /// A finished layout: pages with items at fixed positions.
@@ -209,6 +213,8 @@ pub struct OutlineEntry {
     pub level: u8,
     /// The heading as plain text.
     pub title: String,
+    /// The heading's anchor.
+    pub id: String,
     /// Page index (0 is the cover).
     pub page: usize,
     /// Top of the heading on its page.
@@ -225,7 +231,11 @@ pub fn layout_document(
     let theme = Theme::for_paper(options.paper);
     let mut shaper = shape::Shaper::new(fonts);
     let (flow, stats) = flow::build_flow(doc, assets, &theme, &mut shaper);
-    let pages = pages::paginate(doc, assets, &theme, &mut shaper, flow, stats);
+    let mut pages = pages::paginate(doc, assets, &theme, &mut shaper, flow, stats);
+    let major_headings = pages.outline.iter().filter(|e| e.level <= 2).count();
+    if options.toc.unwrap_or(major_headings > 5) {
+        pages::insert_toc(&mut pages, &theme, &mut shaper, &doc.meta.lang);
+    }
 
     let mut warnings = Vec::new();
     let mut missing: Vec<char> = shaper.missing.iter().map(|&(_, c)| c).collect();

@@ -1,6 +1,6 @@
 //! Page breaking: the flow cut into pages, plus the cover and the footers.
 
-use super::flow::Element;
+use super::flow::{Element, Flow};
 use super::shape::Shaper;
 use super::style::Theme;
 use super::text::{LineOptions, Piece, Style, break_lines};
@@ -8,7 +8,7 @@ use super::{Item, OutlineEntry, Page, PlacedGlyph, Rect, TextRun};
 use crate::assets::Assets;
 use crate::fonts::FaceRole;
 use crate::model::{Document, plain_text};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Cuts the flow into pages after a cover page.
 pub fn paginate(
@@ -16,72 +16,77 @@ pub fn paginate(
     assets: &Assets,
     theme: &Theme,
     shaper: &mut Shaper,
-    flow: Vec<Element>,
-    mut stats: super::Stats,
+    flow: Flow,
+    stats: super::Stats,
 ) -> super::Pages {
-    let mut pages = vec![cover_page(doc, assets, theme, shaper)];
-    let mut outline = Vec::new();
-    let mut anchors = BTreeMap::new();
-
-    let top = theme.margin_top;
-    let bottom = theme.block_bottom();
-    let mut page = Page::default();
-    let mut y = top;
+    let mut paginator = Paginator {
+        theme,
+        notes: &flow.notes,
+        pages: vec![cover_page(doc, assets, theme, shaper)],
+        page: Page::default(),
+        y: theme.margin_top,
+        notes_on_page: Vec::new(),
+        notes_height: 0.0,
+        placed_notes: BTreeSet::new(),
+        anchors: BTreeMap::new(),
+        outline: Vec::new(),
+        stats,
+    };
+    let elements = &flow.elements;
     let mut i = 0;
-    while i < flow.len() {
+    while i < elements.len() {
+        // A table continued from the last page repeats its header row.
+        if paginator.at_top()
+            && let Some(header) = &elements[i].header
+        {
+            paginator.place(header);
+        }
         // The chain: this element and all that must stay with it.
         let mut chain_end = i;
-        while chain_end + 1 < flow.len() && flow[chain_end].keep_with_next && chain_end - i < 8 {
+        while chain_end + 1 < elements.len()
+            && elements[chain_end].keep_with_next
+            && chain_end - i < 8
+        {
             chain_end += 1;
         }
-        let at_top = page.items.is_empty() && y == top;
-        let space = |e: &Element, first: bool, at_top: bool| {
-            if first && at_top { 0.0 } else { e.space_before }
-        };
-        let chain_height: f32 = flow[i..=chain_end]
+        let at_top = paginator.at_top();
+        let chain = &elements[i..=chain_end];
+        let chain_height: f32 = chain
             .iter()
             .enumerate()
-            .map(|(k, e)| space(e, k == 0, at_top) + e.height)
+            .map(|(k, e)| if k == 0 && at_top { 0.0 } else { e.space_before } + e.height)
             .sum();
-        if !at_top && y + chain_height > bottom + 0.01 {
+        let chain_notes: Vec<usize> = chain.iter().flat_map(|e| e.notes.iter().copied()).collect();
+        let room = paginator.room(&chain_notes);
+        if !at_top && paginator.y + chain_height > room + 0.01 {
             if chain_end > i {
-                stats.keeps += 1;
+                paginator.stats.keeps += 1;
             }
-            pages.push(std::mem::take(&mut page));
-            y = top;
+            paginator.finish_page();
             continue;
         }
         // Place the chain's first element (the rest follow in turn).
-        let element = &flow[i];
-        let at_top = page.items.is_empty() && y == top;
-        if !at_top {
-            y += element.space_before;
+        let element = &elements[i];
+        let space = if at_top { 0.0 } else { element.space_before };
+        if !at_top && paginator.y + space + element.height > paginator.room(&element.notes) + 0.01 {
+            paginator.finish_page();
+            continue;
         }
-        if !at_top && y + element.height > bottom + 0.01 {
-            pages.push(std::mem::take(&mut page));
-            y = top;
-        }
-        let index = pages.len();
-        for anchor in &element.anchors {
-            anchors.insert(anchor.clone(), (index, y));
-        }
-        if let Some((level, title)) = &element.outline {
-            outline.push(OutlineEntry {
-                level: *level,
-                title: title.clone(),
-                page: index,
-                y,
-            });
-        }
-        page.items
-            .extend(element.items.iter().cloned().map(|item| shift(item, y)));
-        y += element.height;
+        paginator.y += space;
+        paginator.place(element);
         i += 1;
     }
-    if !page.items.is_empty() {
-        pages.push(page);
+    if !paginator.page.items.is_empty() || !paginator.notes_on_page.is_empty() {
+        paginator.finish_page();
     }
 
+    let Paginator {
+        mut pages,
+        outline,
+        anchors,
+        stats,
+        ..
+    } = paginator;
     for (index, page) in pages.iter_mut().enumerate().skip(1) {
         let number = index + 1;
         page.number = Some(number);
@@ -96,6 +101,127 @@ pub fn paginate(
         outline,
         anchors,
         stats,
+    }
+}
+
+/// The state of page breaking: the page being filled and its footnotes.
+struct Paginator<'a> {
+    theme: &'a Theme,
+    notes: &'a BTreeMap<usize, Vec<Element>>,
+    pages: Vec<Page>,
+    page: Page,
+    /// Where the next element goes.
+    y: f32,
+    /// Footnotes that go at the foot of this page, in order.
+    notes_on_page: Vec<usize>,
+    /// Their height, with the separator rule above them.
+    notes_height: f32,
+    placed_notes: BTreeSet<usize>,
+    anchors: BTreeMap<String, (usize, f32)>,
+    outline: Vec<OutlineEntry>,
+    stats: super::Stats,
+}
+
+impl Paginator<'_> {
+    fn at_top(&self) -> bool {
+        self.page.items.is_empty() && self.y == self.theme.margin_top
+    }
+
+    /// The space between the rule and the first note.
+    fn separator(&self) -> f32 {
+        self.theme.leading * 0.8
+    }
+
+    fn note_height(&self, number: usize) -> f32 {
+        self.notes.get(&number).map_or(0.0, |elements| {
+            elements
+                .iter()
+                .enumerate()
+                .map(|(k, e)| if k == 0 { 0.0 } else { e.space_before } + e.height)
+                .sum()
+        })
+    }
+
+    /// The lowest y the text may reach if elements that refer to `notes`
+    /// join this page.
+    fn room(&self, notes: &[usize]) -> f32 {
+        let mut extra = 0.0;
+        let mut counted = BTreeSet::new();
+        for &n in notes {
+            if self.notes.contains_key(&n) && !self.placed_notes.contains(&n) && counted.insert(n) {
+                extra += self.note_height(n);
+            }
+        }
+        if extra > 0.0 && self.notes_on_page.is_empty() {
+            extra += self.separator();
+        }
+        self.theme.block_bottom() - self.notes_height - extra
+    }
+
+    /// Puts an element at the current y and takes its footnotes along.
+    fn place(&mut self, element: &Element) {
+        let index = self.pages.len();
+        for anchor in &element.anchors {
+            self.anchors
+                .entry(anchor.clone())
+                .or_insert((index, self.y));
+        }
+        if let Some((level, title, id)) = &element.outline {
+            self.outline.push(OutlineEntry {
+                level: *level,
+                title: title.clone(),
+                id: id.clone(),
+                page: index,
+                y: self.y,
+            });
+        }
+        let y = self.y;
+        self.page
+            .items
+            .extend(element.items.iter().cloned().map(|item| shift(item, y)));
+        self.y += element.height;
+        for &n in &element.notes {
+            if self.notes.contains_key(&n) && self.placed_notes.insert(n) {
+                if self.notes_on_page.is_empty() {
+                    self.notes_height += self.separator();
+                }
+                self.notes_height += self.note_height(n);
+                self.notes_on_page.push(n);
+            }
+        }
+    }
+
+    /// Sets the page's footnotes at its foot and starts a new page.
+    fn finish_page(&mut self) {
+        if !self.notes_on_page.is_empty() {
+            let theme = self.theme;
+            let mut y = theme.block_bottom() - self.notes_height + self.separator();
+            let rule_y = y - self.separator() * 0.6;
+            self.page.items.push(Item::Line {
+                from: (theme.margin_left, rule_y),
+                to: (theme.margin_left + theme.measure * 0.3, rule_y),
+                width: 0.4,
+                gray: 0.0,
+            });
+            let index = self.pages.len();
+            for n in std::mem::take(&mut self.notes_on_page) {
+                for (k, element) in self.notes[&n].iter().enumerate() {
+                    if k > 0 {
+                        y += element.space_before;
+                    }
+                    for anchor in &element.anchors {
+                        self.anchors.entry(anchor.clone()).or_insert((index, y));
+                    }
+                    self.page
+                        .items
+                        .extend(element.items.iter().cloned().map(|item| shift(item, y)));
+                    y += element.height;
+                }
+            }
+        }
+        self.pages.push(std::mem::take(&mut self.page));
+        self.y = self.theme.margin_top;
+        self.notes_height = 0.0;
     }
 }
 
@@ -343,6 +469,176 @@ pub fn format_date(date: &str, lang: &str) -> String {
     } else {
         format!("{day} {} {year}", EN[index])
     }
+}
+
+/// Inserts a table of contents after the cover: the headings of levels 1
+/// and 2 with their page numbers, each a link. Pages after it move down,
+/// so page numbers are those of the finished document.
+pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, lang: &str) {
+    let entries: Vec<OutlineEntry> = pages
+        .outline
+        .iter()
+        .filter(|e| e.level <= 2)
+        .cloned()
+        .collect();
+    if entries.is_empty() {
+        return;
+    }
+    let title = if lang.starts_with("sv") {
+        "Innehåll"
+    } else {
+        "Contents"
+    };
+    let leading = theme.leading * 1.2;
+    let title_size = theme.heading_sizes[0];
+    let first_page_lines = ((theme.block_height - title_size * 2.5) / leading)
+        .floor()
+        .max(1.0) as usize;
+    let other_lines = (theme.block_height / leading).floor().max(1.0) as usize;
+    let toc_pages = if entries.len() <= first_page_lines {
+        1
+    } else {
+        1 + (entries.len() - first_page_lines).div_ceil(other_lines)
+    };
+
+    let style = |face, size| Style {
+        face,
+        size,
+        rise: 0.0,
+        gray: 0.0,
+        link: None,
+        strike: false,
+    };
+    let mut new_pages: Vec<Page> = Vec::with_capacity(toc_pages);
+    let mut page = Page::default();
+    let mut y = theme.margin_top;
+    y = place_line(
+        title,
+        style(FaceRole::Heading, title_size),
+        theme.margin_left,
+        y + title_size,
+        shaper,
+        &mut page.items,
+    );
+    y += title_size * 1.5 - title_size;
+    for entry in &entries {
+        if y + leading > theme.block_bottom() {
+            new_pages.push(std::mem::take(&mut page));
+            y = theme.margin_top;
+        }
+        let baseline = y + leading * 0.78;
+        let indent = if entry.level == 1 { 0.0 } else { theme.indent };
+        let face = if entry.level == 1 {
+            FaceRole::Regular
+        } else {
+            FaceRole::Italic
+        };
+        let number = (entry.page + toc_pages + 1).to_string();
+        let shaped = shaper.shape(FaceRole::Regular, &number);
+        let number_width = shaped.width * theme.body_size;
+        let right = theme.margin_left + theme.measure;
+        place_line(
+            &number,
+            style(FaceRole::Regular, theme.body_size),
+            right - number_width,
+            baseline,
+            shaper,
+            &mut page.items,
+        );
+        // The title is cut short rather than run into its page number.
+        let room = theme.measure - indent - number_width - theme.indent;
+        let lines = break_lines(
+            &[Piece {
+                text: entry.title.clone(),
+                style: style(face, theme.body_size),
+            }],
+            shaper,
+            &LineOptions {
+                width: room,
+                first_indent: 0.0,
+                justify: false,
+                hyphenate: None,
+            },
+        );
+        if let Some(line) = lines.into_iter().next() {
+            for item in line.items {
+                if let Item::Text(mut run) = item {
+                    run.x += theme.margin_left + indent;
+                    run.y += baseline;
+                    page.items.push(Item::Text(run));
+                }
+            }
+        }
+        page.items.push(Item::Link {
+            rect: Rect {
+                x: theme.margin_left + indent,
+                y,
+                w: theme.measure - indent,
+                h: leading,
+            },
+            target: super::LinkTarget::Anchor(entry.id.clone()),
+        });
+        y += leading;
+    }
+    new_pages.push(page);
+    let added = new_pages.len();
+
+    for entry in &mut pages.outline {
+        entry.page += added;
+    }
+    for (page, _) in pages.anchors.values_mut() {
+        if *page >= 1 {
+            *page += added;
+        }
+    }
+    // Renumber: the footers were set for the old order.
+    let mut rest = pages.pages.split_off(1);
+    for page in &mut rest {
+        page.items
+            .retain(|item| !matches!(item, Item::Text(run) if run.y == theme.footer_baseline));
+    }
+    pages.pages.extend(new_pages);
+    pages.pages.extend(rest);
+    pages.anchors.insert("toc".into(), (1, theme.margin_top));
+    for (index, page) in pages.pages.iter_mut().enumerate().skip(1) {
+        let number = index + 1;
+        page.number = Some(number);
+        page.items
+            .retain(|item| !matches!(item, Item::Text(run) if run.y == theme.footer_baseline));
+        page.items
+            .push(Item::Text(footer_run(&number.to_string(), theme, shaper)));
+    }
+}
+
+/// Sets one run of text with its pen at (x, baseline); returns the baseline.
+fn place_line(
+    text: &str,
+    style: Style,
+    x: f32,
+    baseline: f32,
+    shaper: &mut Shaper,
+    items: &mut Vec<Item>,
+) -> f32 {
+    let shaped = shaper.shape(style.face, text);
+    items.push(Item::Text(TextRun {
+        x,
+        y: baseline,
+        face: style.face,
+        size: style.size,
+        gray: 0.0,
+        hscale: 1.0,
+        glyphs: shaped
+            .glyphs
+            .iter()
+            .map(|g| PlacedGlyph {
+                id: g.id,
+                advance: g.advance * style.size,
+                rise: 0.0,
+                text: g.text.clone(),
+            })
+            .collect(),
+    }));
+    baseline
 }
 
 #[cfg(test)]

@@ -1,0 +1,277 @@
+//! Typographic punctuation: what a typewriter keyboard gives, as a printer
+//! sets it, following the document's language.
+//!
+//! - quotes: `"` and `'` become ” ” and ’ ’ in Swedish (Svenska
+//!   skrivregler, Språkrådet 2017, 6.3: the same mark opens and closes),
+//!   “ ” and ‘ ’ in English; other languages keep straight quotes;
+//! - `--` and a spaced ` - ` become an en dash, `---` an em dash, a hyphen
+//!   between two numbers (`14-16`) an en dash, `...` an ellipsis;
+//! - digit groups (`16 000 000`) are joined by a narrow no-break space
+//!   (U+202F), and a number stays on the line of its unit (`25 %`,
+//!   `10 kg`) and of a preceding abbreviation (`kl. 10`, `s. 12`) through a
+//!   no-break space.
+//!
+//! Code is never touched.
+
+use crate::model::{Block, Inline};
+
+/// Quote marks for a language: (double open, double close, single open,
+/// single close).
+fn quotes(lang: &str) -> Option<(char, char, char, char)> {
+    let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    match primary.as_str() {
+        "sv" | "fi" => Some(('”', '”', '’', '’')),
+        "en" => Some(('“', '”', '‘', '’')),
+        _ => None,
+    }
+}
+
+/// Units a number is kept with.
+const UNITS: &[&str] = &[
+    "%", "‰", "kr", "km", "m", "cm", "mm", "kg", "g", "mg", "t", "l", "dl", "cl", "ml", "h", "min",
+    "s", "°C", "°", "USD", "SEK", "EUR", "kWh", "MW", "GW", "ha", "km²", "m²", "dollar",
+];
+
+/// Abbreviations a following number is kept with.
+const BEFORE_NUMBER: &[&str] = &["kl.", "s.", "nr", "kap.", "ca", "ca.", "p.", "art.", "§"];
+
+/// Applies the rules to every text of the blocks, in place.
+pub fn apply(blocks: &mut [Block], lang: &str) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                apply_inlines(content, lang, &mut None)
+            }
+            Block::Quote { blocks, .. } => apply(blocks, lang),
+            Block::List { items, .. } => {
+                for item in items {
+                    apply(&mut item.blocks, lang);
+                }
+            }
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                    apply_inlines(cell, lang, &mut None);
+                }
+            }
+            Block::Figure { .. } | Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {
+            }
+        }
+    }
+}
+
+/// Applies the rules to inlines; `previous` is the last character seen,
+/// across inline boundaries (`"*ord*"` opens its quote before the emphasis).
+pub fn apply_inlines(inlines: &mut [Inline], lang: &str, previous: &mut Option<char>) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(text, _) => {
+                *text = transform(text, lang, previous);
+                *previous = text.chars().last().or(*previous);
+            }
+            Inline::Code(text, _) => *previous = text.chars().last(),
+            Inline::Emph(children, _)
+            | Inline::Strong(children, _)
+            | Inline::Strike(children, _) => apply_inlines(children, lang, previous),
+            Inline::Link { content, .. } => apply_inlines(content, lang, previous),
+            Inline::SoftBreak(_) | Inline::HardBreak(_) => *previous = Some(' '),
+            Inline::Image(_) | Inline::FootnoteRef { .. } | Inline::Html(..) => {
+                *previous = Some('x')
+            }
+        }
+    }
+}
+
+/// Applies every rule to one piece of text.
+pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let quotes = quotes(lang);
+    let mut out = String::with_capacity(text.len());
+    let mut before = *previous;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let opening = before.is_none_or(|b| b.is_whitespace() || "([{–—/".contains(b));
+        let pushed = match c {
+            '"' if quotes.is_some() => {
+                let (open, close, _, _) = quotes.expect("checked");
+                if opening { open } else { close }
+            }
+            '\'' if quotes.is_some() => {
+                let (_, _, open, close) = quotes.expect("checked");
+                // An apostrophe inside or after a word closes; one that
+                // starts a word before a digit is an elision ('90).
+                if opening && !next.is_some_and(|n| n.is_ascii_digit()) {
+                    open
+                } else {
+                    close
+                }
+            }
+            '-' if next == Some('-') => {
+                if chars.get(i + 2) == Some(&'-') {
+                    i += 2;
+                    '—'
+                } else {
+                    i += 1;
+                    '–'
+                }
+            }
+            '-' if before == Some(' ') && next == Some(' ') => '–',
+            '-' if is_number_range(&chars, i) => '–',
+            '.' if next == Some('.') && chars.get(i + 2) == Some(&'.') => {
+                i += 2;
+                '…'
+            }
+            ' ' if joins_digit_group(&chars, i) => '\u{202f}',
+            ' ' if keeps_number_with_neighbour(&chars, i) => '\u{a0}',
+            other => other,
+        };
+        out.push(pushed);
+        before = Some(pushed);
+        i += 1;
+    }
+    *previous = before;
+    out
+}
+
+/// `14-16`: digits on both sides, and not part of a longer chain such as
+/// a date (`2010-09-20`) or a telephone number.
+fn is_number_range(chars: &[char], i: usize) -> bool {
+    let digits_before = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let digits_after = chars[i + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if digits_before == 0 || digits_after == 0 {
+        return false;
+    }
+    let before_run = chars[..i - digits_before].last();
+    let after_run = chars.get(i + 1 + digits_after);
+    !matches!(before_run, Some('-' | '.' | ':' | '/'))
+        && !matches!(after_run, Some('-' | '.' | ':' | '/'))
+        && !before_run.is_some_and(|c| c.is_alphanumeric())
+        && !after_run.is_some_and(|c| c.is_alphanumeric())
+}
+
+/// A space inside a number: one to three digits before (which start the
+/// number), exactly three after.
+fn joins_digit_group(chars: &[char], i: usize) -> bool {
+    let before = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let after = chars[i + 1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if !(1..=3).contains(&before) || after != 3 {
+        return false;
+    }
+    let start = chars[..i - before].last();
+    let start_ok = start.is_none_or(|c| !c.is_alphanumeric());
+    // Years in a list ("1990 2000") would match too; require the number to
+    // have been grouped before or to be grouped after.
+    let grouped_before =
+        start == Some(&' ') && i > before && joins_digit_group(chars, i - before - 1);
+    let grouped_after = chars.get(i + 4) == Some(&' ')
+        && chars[i + 5..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+            == 3;
+    let short_head = before < 3;
+    start_ok && (grouped_before || grouped_after || short_head)
+}
+
+/// A space between a number and its unit, or between an abbreviation and
+/// the number it introduces.
+fn keeps_number_with_neighbour(chars: &[char], i: usize) -> bool {
+    let after: String = chars[i + 1..]
+        .iter()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ';' | ')'))
+        .collect();
+    let after = after.trim_end_matches(['.', ':', '!', '?']);
+    let before: String = {
+        let word: Vec<char> = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| !c.is_whitespace())
+            .copied()
+            .collect();
+        word.into_iter().rev().collect()
+    };
+    let number_before = before.chars().last().is_some_and(|c| c.is_ascii_digit());
+    let number_after = after.chars().next().is_some_and(|c| c.is_ascii_digit());
+    (number_before && UNITS.contains(&after))
+        || (number_after && BEFORE_NUMBER.contains(&before.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sv(text: &str) -> String {
+        transform(text, "sv", &mut None)
+    }
+
+    #[test]
+    fn swedish_quotes_close_on_both_sides() {
+        assert_eq!(
+            sv("rapporten \"In Larger Freedom\"."),
+            "rapporten ”In Larger Freedom”."
+        );
+        assert_eq!(sv("hon sa 'ja' och gick"), "hon sa ’ja’ och gick");
+        assert_eq!(sv("FN's mål"), "FN’s mål");
+    }
+
+    #[test]
+    fn english_quotes_open_and_close() {
+        let en = transform("\"In Larger Freedom\" and 'so'", "en", &mut None);
+        assert_eq!(en, "“In Larger Freedom” and ‘so’");
+        assert_eq!(transform("it's", "en", &mut None), "it’s");
+    }
+
+    #[test]
+    fn other_languages_keep_straight_quotes() {
+        assert_eq!(transform("\"x\"", "de", &mut None), "\"x\"");
+    }
+
+    #[test]
+    fn dashes_and_ellipsis() {
+        assert_eq!(sv("20-22 september"), "20–22 september");
+        assert_eq!(sv("2010-09-20"), "2010-09-20");
+        assert_eq!(
+            sv("stats- och regeringschefer"),
+            "stats- och regeringschefer"
+        );
+        assert_eq!(sv("FN-systemet"), "FN-systemet");
+        assert_eq!(sv("mål - och medel"), "mål – och medel");
+        assert_eq!(sv("a -- b --- c"), "a – b — c");
+        assert_eq!(sv("och så vidare..."), "och så vidare…");
+    }
+
+    #[test]
+    fn numbers_stay_whole_and_with_their_units() {
+        assert_eq!(
+            sv("16 000 000 dollar"),
+            "16\u{202f}000\u{202f}000\u{a0}dollar"
+        );
+        assert_eq!(sv("omkring 16 miljarder"), "omkring 16 miljarder");
+        assert_eq!(sv("25 % av 300 kr"), "25\u{a0}% av 300\u{a0}kr");
+        assert_eq!(sv("kl. 10 på s. 12"), "kl.\u{a0}10 på s.\u{a0}12");
+        assert_eq!(sv("år 2000 2015"), "år 2000 2015");
+    }
+
+    #[test]
+    fn quotes_see_across_inline_boundaries() {
+        let mut previous = None;
+        let first = transform("sa \"", "en", &mut previous);
+        let second = transform("hej\"", "en", &mut previous);
+        assert_eq!(format!("{first}{second}"), "sa “hej”");
+    }
+}
