@@ -544,8 +544,13 @@ fn decode_svg(url: &str, bytes: &[u8], options: &usvg::Options) -> Result<Asset,
     let tree =
         usvg::Tree::from_data(bytes, options).map_err(|err| format!("invalid SVG ({err})"))?;
     let size = tree.size();
+    // Two decimals of a CSS pixel are finer than any printer dot at the
+    // sizes images are set; the default eight make the file three times
+    // larger for nothing.
     let write = usvg::WriteOptions {
         preserve_text: false,
+        coordinates_precision: 2,
+        transforms_precision: 4,
         ..usvg::WriteOptions::default()
     };
     let svg = tree.to_string(&write);

@@ -105,11 +105,23 @@ pub fn export(
             &pdf_options,
         )?);
     }
-    let _ = creator;
+    if options.epub {
+        let epub_options = epub::EpubOptions {
+            modified: format!("{date}T00:00:00Z"),
+            generator: creator,
+        };
+        let written = epub::write_epub(&doc, &assets, fonts, &epub_options)?;
+        warnings.extend(written.warnings);
+        outputs.epub = Some(written.output);
+    }
     // Both back ends may report the same thing; say it once.
     let mut seen = Vec::new();
     warnings.retain(|w| {
-        let key = (w.span, w.message.clone());
+        let key = if w.message.starts_with("raw HTML") {
+            (w.span, "raw HTML".to_string())
+        } else {
+            (w.span, w.message.clone())
+        };
         let new = !seen.contains(&key);
         seen.push(key);
         new

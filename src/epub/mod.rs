@@ -1,1 +1,284 @@
 //! EPUB back end: model → XHTML chapters → EPUB 3 package.
+//!
+//! EPUB is reflowable, so this back end starts from the [`Document`], not
+//! from the laid-out pages.
+//!
+//! # Steps
+//! 1. `outline` cuts the body into one file per top-level heading and
+//!    builds the table of contents.
+//! 2. `render` writes each file's XHTML; `pages` wraps it, `nav`
+//!    writes `nav.xhtml` and the NCX.
+//! 3. `font_subset` cuts the fonts down to the characters used;
+//!    `style` writes the style sheet.
+//! 4. `package` hands it all to epub-builder and repairs the package
+//!    document it writes; `repack` rewrites the zip so that the same
+//!    input always gives the same bytes.
+//!
+//! The output is EPUB 3.3 with an NCX for EPUB 2 reading systems, and
+//! carries EPUB Accessibility 1.1 metadata.
+
+mod font_subset;
+mod images;
+mod metadata;
+mod nav;
+mod outline;
+mod package;
+mod pages;
+mod render;
+mod repack;
+mod strings;
+mod style;
+mod xml;
+
+use crate::assets::Assets;
+use crate::diag::{Diagnostic, Span, Warned};
+use crate::fonts::FontSet;
+use crate::model::{Document, plain_text};
+use images::Images;
+use metadata::Timestamp;
+use outline::{NOTES_FILE, Outline};
+use package::{ContentDoc, GuideType, PackageInput, internal_error};
+use pages::PageLang;
+use render::Renderer;
+use std::collections::BTreeSet;
+use strings::Strings;
+
+/// Options for the EPUB back end.
+#[derive(Debug, Clone)]
+pub struct EpubOptions {
+    /// `dcterms:modified`, ISO 8601 UTC `YYYY-MM-DDThh:mm:ssZ` (the caller
+    /// derives it from the front-matter date or `SOURCE_DATE_EPOCH`; never
+    /// the clock). It also dates every entry of the zip.
+    pub modified: String,
+    /// Generator string, e.g. "mdg-export 0.1.0".
+    pub generator: String,
+}
+
+impl Default for EpubOptions {
+    fn default() -> Self {
+        EpubOptions {
+            modified: "2000-01-01T00:00:00Z".into(),
+            generator: concat!("mdg-export ", env!("CARGO_PKG_VERSION")).into(),
+        }
+    }
+}
+
+/// Writes `doc` as an EPUB 3 file and returns its bytes.
+///
+/// The same document, assets, fonts and options always give the same
+/// bytes. What cannot be carried into the EPUB (raw HTML, links that
+/// would not work in a reading system) is left out with a warning; an
+/// error means a bug, or an invalid `options.modified`.
+pub fn write_epub(
+    doc: &Document,
+    assets: &Assets,
+    fonts: &FontSet,
+    options: &EpubOptions,
+) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
+    let modified = Timestamp::parse(&options.modified)
+        .filter(|&stamp| package::is_calendar_date(stamp))
+        .ok_or_else(|| {
+            vec![
+                Diagnostic::error(
+                    Span::DETACHED,
+                    format!(
+                        "the modification time `{}` is not of the form YYYY-MM-DDThh:mm:ssZ",
+                        options.modified
+                    ),
+                )
+                .with_hint("this is a bug in mdg-export; please report it"),
+            ]
+        })?;
+
+    let mut warnings = Vec::new();
+    let (lang, warning) = metadata::book_language(&doc.meta.lang);
+    warnings.extend(warning);
+    let (date, warning) = metadata::publication_date(doc.meta.date.as_deref());
+    warnings.extend(warning);
+    let strings = Strings::for_lang(&lang);
+    let page_lang = PageLang {
+        lang: lang.clone(),
+        rtl: metadata::is_rtl(&lang),
+    };
+    let title = first_non_empty([plain_text(&doc.meta.title), doc.meta.name.clone()])
+        .unwrap_or_else(|| strings.untitled.to_string());
+    let subtitle = first_non_empty([plain_text(&doc.meta.subtitle)]);
+
+    let images = Images::collect(doc, assets);
+    let outline = outline::build_outline(doc, &strings);
+    let (documents, render_warnings) =
+        write_documents(doc, &outline, &images, &strings, &page_lang, &title);
+    warnings.extend(render_warnings);
+    let landmarks = landmarks(&documents, &outline, &strings);
+    let uuid = metadata::book_uuid(doc);
+    let uid = uuid.urn().to_string();
+    let nav = nav::write_nav(&page_lang, &strings, &outline.toc, &landmarks);
+    let ncx = nav::write_ncx(&lang, &uid, &title, &outline.toc);
+
+    let used_chars = check_and_collect_chars(&documents, &nav, &ncx).map_err(|err| vec![err])?;
+    let fonts = font_subset::embed_fonts(fonts, &used_chars);
+    let has_images = !images.files().is_empty();
+    let described = images.all_described;
+    let input = PackageInput {
+        title,
+        subtitle,
+        lang,
+        rtl: page_lang.rtl,
+        authors: non_empty(&doc.meta.authors),
+        publisher: non_empty_str(doc.meta.publisher.as_deref()),
+        description: non_empty_str(doc.meta.description.as_deref()),
+        place: non_empty_str(doc.meta.place.as_deref()),
+        keywords: non_empty(&doc.meta.keywords),
+        date,
+        uuid,
+        modified,
+        generator: &options.generator,
+        toc_name: strings.contents,
+        accessibility: metadata::accessibility_metadata(
+            has_images,
+            described,
+            strings.accessibility_summary(has_images && described),
+        ),
+        stylesheet: style::stylesheet(&fonts),
+        fonts: &fonts,
+        images: &images,
+        documents,
+    };
+
+    let zip = package::build_package(&input).map_err(|err| vec![err])?;
+    let output = finish_container(&zip, &input, nav, ncx).map_err(|err| vec![err])?;
+    Ok(Warned { output, warnings })
+}
+
+/// Writes the spine's XHTML files: cover page (if the cover image was
+/// loaded), chapters, endnotes (if any).
+fn write_documents(
+    doc: &Document,
+    outline: &Outline<'_>,
+    images: &Images<'_>,
+    strings: &Strings,
+    page_lang: &PageLang,
+    title: &str,
+) -> (Vec<ContentDoc>, Vec<Diagnostic>) {
+    let mut renderer = Renderer::new(strings, &outline.anchors, images, &doc.footnotes);
+    let mut documents = Vec::new();
+    if let (Some(cover), Some(image)) = (&doc.cover, images.cover()) {
+        documents.push(ContentDoc {
+            file: "cover.xhtml".into(),
+            xhtml: pages::cover_page(page_lang, strings.cover, image, &cover.alt, title),
+            title: strings.cover.into(),
+            guide: Some(GuideType::Cover),
+        });
+    }
+    for (index, chapter) in outline.chapters.iter().enumerate() {
+        renderer.begin_file(&chapter.file, [chapter.blocks]);
+        let mut body = String::new();
+        renderer.write_chapter(chapter.blocks, outline.top_level, &mut body);
+        documents.push(ContentDoc {
+            file: chapter.file.clone(),
+            xhtml: pages::xhtml_page(page_lang, &chapter.title, "bodymatter", &body),
+            title: chapter.title.clone(),
+            guide: (index == 0).then_some(GuideType::Text),
+        });
+    }
+    if !doc.footnotes.is_empty() {
+        let note_blocks = doc.footnotes.iter().map(|note| note.blocks.as_slice());
+        renderer.begin_file(NOTES_FILE, note_blocks);
+        let mut body = String::new();
+        renderer.write_notes(&doc.footnotes, outline.top_level, &mut body);
+        documents.push(ContentDoc {
+            file: NOTES_FILE.into(),
+            xhtml: pages::xhtml_page(page_lang, strings.notes, "backmatter", &body),
+            title: strings.notes.into(),
+            guide: Some(GuideType::Notes),
+        });
+    }
+    (documents, renderer.warnings)
+}
+
+/// The landmarks: cover, table of contents, start of the text.
+fn landmarks(
+    documents: &[ContentDoc],
+    outline: &Outline<'_>,
+    strings: &Strings,
+) -> Vec<nav::Landmark> {
+    let mut landmarks: Vec<nav::Landmark> = Vec::new();
+    if documents
+        .first()
+        .is_some_and(|doc| doc.guide == Some(GuideType::Cover))
+    {
+        landmarks.push(("cover", "cover.xhtml".into(), strings.cover.into()));
+    }
+    landmarks.push(("toc", "nav.xhtml#toc".into(), strings.contents.into()));
+    if let Some(first) = outline.chapters.first() {
+        landmarks.push(("bodymatter", first.file.clone(), strings.start.into()));
+    }
+    landmarks
+}
+
+/// Swaps in the repaired package document and our navigation files, then
+/// writes the reproducible zip.
+fn finish_container(
+    zip: &[u8],
+    input: &PackageInput<'_>,
+    nav: String,
+    ncx: String,
+) -> Result<Vec<u8>, Diagnostic> {
+    let failed = |reason: String| internal_error(&reason);
+    let mut entries = repack::read_entries(zip).map_err(failed)?;
+    let opf = entries
+        .iter()
+        .find(|(name, _)| name == package::OPF_PATH)
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .ok_or_else(|| failed(format!("epub-builder wrote no `{}`", package::OPF_PATH)))?;
+    let opf = package::patch_opf(&opf, input)?;
+    repack::replace_entry(&mut entries, package::OPF_PATH, opf.into_bytes()).map_err(failed)?;
+    repack::replace_entry(&mut entries, package::NAV_PATH, nav.into_bytes()).map_err(failed)?;
+    repack::replace_entry(&mut entries, package::NCX_PATH, ncx.into_bytes()).map_err(failed)?;
+    repack::write_container(entries, package::OPF_PATH, input.modified).map_err(failed)
+}
+
+/// Parses every XHTML file we wrote (a cheap guard against a bug that
+/// would make the EPUB unreadable) and collects the characters of their
+/// text, which decide what the font subsets keep.
+fn check_and_collect_chars(
+    documents: &[ContentDoc],
+    nav: &str,
+    ncx: &str,
+) -> Result<BTreeSet<char>, Diagnostic> {
+    let mut chars = BTreeSet::new();
+    let files = documents
+        .iter()
+        .map(|doc| (doc.file.as_str(), doc.xhtml.as_str()))
+        .chain([("nav.xhtml", nav), ("toc.ncx", ncx)]);
+    for (name, text) in files {
+        let parsed = xml::parse(text)
+            .map_err(|err| internal_error(&format!("`{name}` is not well-formed XML ({err})")))?;
+        for node in parsed.descendants().filter(|node| node.is_text()) {
+            chars.extend(node.text().unwrap_or("").chars());
+        }
+    }
+    Ok(chars)
+}
+
+/// The trimmed strings that are not empty (EPUB forbids empty `dc:`
+/// elements).
+fn non_empty(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .map(|value| value.trim())
+        .filter(|value| !value.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn non_empty_str(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|value| !value.is_empty())
+}
+
+fn first_non_empty<const N: usize>(candidates: [String; N]) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .find(|s| !s.is_empty())
+}

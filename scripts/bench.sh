@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: the summit text at 1×, 10×, 100× and 1000× its
+# length (distinct headings, the banner on the cover), exported as PDF and
+# as EPUB by the release binary. Prints the median wall time of RUNS runs,
+# the peak memory (/usr/bin/time -v) and the output size per size and
+# format. When typst (PyPI `typst`) or pandoc (Debian) is installed, runs
+# them on equivalent inputs in the same run and prints the ratios.
+#
+# Usage: scripts/bench.sh [RUNS] [SIZES...]     (default: 5 runs; 1 10 100 1000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+shift || true
+sizes=("${@:-1 10 100 1000}")
+[ $# -eq 0 ] && sizes=(1 10 100 1000)
+
+cargo build --release --locked --quiet
+bin=$PWD/target/release/mdg-export
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Scaled inputs: the front matter once, the body N times with numbered
+# headings, the banner before the first heading.
+python3 - "$work" "${sizes[@]}" <<'PY'
+import re, sys, shutil
+work, sizes = sys.argv[1], [int(s) for s in sys.argv[2:]]
+src = open('content/toppmotet.md', encoding='utf-8').read()
+end = src.index('\n---\n', 4) + 5
+front, body = src[:end], src[end:]
+banner = body[:body.index('\n# ')]
+body = body[body.index('\n# '):]
+shutil.copy('content/banner.svg', f'{work}/banner.svg')
+for n in sizes:
+    parts = [front, banner]
+    for i in range(1, n + 1):
+        parts.append(re.sub(r'^# (.*)$', lambda m: f'# {m.group(1)} {i}', body, flags=re.M))
+    open(f'{work}/summit-{n}.md', 'w', encoding='utf-8').write('\n'.join(parts))
+    # typst: the same text as typst markup (headings, paragraphs, link).
+    typ = ['#set page(paper: "a5")', '#set text(lang: "sv", font: "Linux Libertine O", size: 10pt)',
+           '#set par(justify: true)', '#image("banner.svg", width: 100%)']
+    for line in '\n'.join(parts[2:]).splitlines():
+        if line.startswith('# '):
+            typ.append('= ' + line[2:])
+        else:
+            line = re.sub(r'\[([^\]]*)\]\(([^)]*)\)', r'#link("\2")[\1]', line)
+            typ.append(line.replace('*', '\\*').replace('@', '\\@').replace('#link', '#link'))
+    open(f'{work}/summit-{n}.typ', 'w', encoding='utf-8').write('\n'.join(typ) + '\n')
+PY
+
+# measure CMD...: prints "median_seconds peak_kb" over $runs runs. Each
+# run is a fresh process; wait4() gives that child's own peak memory.
+measure() {
+  python3 - "$runs" "$@" <<'PY'
+import os, sys, time, statistics
+runs, cmd = int(sys.argv[1]), sys.argv[2:]
+times, peak = [], 0
+devnull = os.open(os.devnull, os.O_WRONLY)
+for _ in range(runs):
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(devnull, 1); os.dup2(devnull, 2)
+        os.execvp(cmd[0], cmd)
+    _, status, usage = os.wait4(pid, 0)
+    times.append(time.perf_counter() - start)
+    peak = max(peak, usage.ru_maxrss)
+print(f"{statistics.median(times):.4f} {peak}")
+PY
+}
+
+have_typst=$(command -v typst || true)
+have_pandoc=$(command -v pandoc || true)
+[ -n "$have_typst" ] || echo "note: typst not installed (pip install typst) — no typst column"
+[ -n "$have_pandoc" ] || echo "note: pandoc not installed (apt-get install pandoc) — no pandoc column"
+
+printf '%-6s %-5s %10s %10s %10s %12s %12s\n' size format "median s" "peak MB" "out KB" "anchor s" "ratio"
+for n in "${sizes[@]}"; do
+  in="$work/summit-$n.md"
+  for format in pdf epub; do
+    out="$work/out-$n.$format"
+    read -r t kb < <(measure "$bin" "$format" "$in" -o "$out")
+    size=$(( $(stat -c %s "$out") / 1024 ))
+    anchor=- ratio=-
+    if [ "$format" = pdf ] && [ -n "$have_typst" ]; then
+      read -r at _ < <(measure typst compile --font-path fonts "$work/summit-$n.typ" "$work/typst-$n.pdf")
+      anchor=$at; ratio=$(awk -v a="$at" -v b="$t" 'BEGIN { if (b > 0) printf "%.1f×", a/b; else print "-" }')
+    fi
+    if [ "$format" = epub ] && [ -n "$have_pandoc" ]; then
+      read -r at _ < <(measure pandoc "$in" -o "$work/pandoc-$n.epub")
+      anchor=$at; ratio=$(awk -v a="$at" -v b="$t" 'BEGIN { if (b > 0) printf "%.1f×", a/b; else print "-" }')
+    fi
+    printf '%-6s %-5s %10s %10.1f %10s %12s %12s\n' "${n}×" "$format" "$t" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$size" "$anchor" "$ratio"
+  done
+done

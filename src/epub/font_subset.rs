@@ -1,0 +1,201 @@
+//! The fonts embedded in the EPUB: each face cut down to the characters
+//! the book uses.
+//!
+//! A whole Linux Libertine face is about 400 KB; seven of them would make
+//! a short brochure a 3 MB download. A subset holds only the glyphs of the
+//! characters in the book (plus a fixed set a reading system may add
+//! itself: list numbers, hyphens, quotes) and keeps a Unicode `cmap`, so a
+//! reading system can still find the glyph for each character.
+//!
+//! What a subset loses: allsorts rebuilds only the core tables, so kerning
+//! and ligatures (`GPOS`, `GSUB`) are gone. A face that cannot be cut, or
+//! whose cut fails the check below, goes in whole.
+
+use crate::fonts::{Face, FaceRole, FontSet};
+use allsorts::binary::read::ReadScope;
+use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+use allsorts::tables::OpenTypeFont;
+use allsorts::tag;
+use rustybuzz::ttf_parser;
+use std::collections::BTreeSet;
+
+/// One font file of the package and how the style sheet names it.
+#[derive(Debug, Clone)]
+pub(super) struct EmbeddedFont {
+    /// The roles it serves (several, when the style sheet would declare
+    /// their faces identically).
+    pub roles: Vec<FaceRole>,
+    /// Path inside the package folder, e.g. `fonts/regular.otf`.
+    pub href: String,
+    /// `font/otf` or `font/ttf`.
+    pub mime: &'static str,
+    /// The CSS `format()` hint: `opentype` or `truetype`.
+    pub format: &'static str,
+    /// The font family name for `@font-face`.
+    pub family: String,
+    /// CSS weight: 400 or 700.
+    pub weight: u16,
+    /// CSS style italic.
+    pub italic: bool,
+    /// The font program: a subset, or the whole font if cutting failed.
+    pub data: Vec<u8>,
+}
+
+/// Characters a reading system may draw although they are not in the
+/// text: list markers and numbers, hyphens from `hyphens: auto`, quotes,
+/// dashes and the ellipsis from smart typography, the non-breaking space.
+const ALWAYS: &str = "\u{A0}\u{AD}\u{2010}\u{2011}\u{2013}\u{2014}\u{2018}\u{2019}\u{201A}\
+                      \u{201C}\u{201D}\u{201E}\u{2022}\u{2026}\u{2039}\u{203A}\u{AB}\u{BB}\u{25E6}\u{25AA}";
+
+/// Picks and cuts the faces the style sheet uses. Faces that the style
+/// sheet would declare identically (same family, weight and style) go in
+/// once, as the first role's face.
+pub(super) fn embed_fonts(fonts: &FontSet, used: &BTreeSet<char>) -> Vec<EmbeddedFont> {
+    let mut chars: BTreeSet<char> = used.clone();
+    chars.extend((' '..='~').chain(ALWAYS.chars()));
+
+    let mut embedded: Vec<EmbeddedFont> = Vec::new();
+    for &role in &FaceRole::ALL {
+        let face = fonts.face(role);
+        let family = css_family(face);
+        let weight = if role.is_bold() { 700 } else { 400 };
+        let italic = role.is_italic();
+        let same = embedded
+            .iter_mut()
+            .find(|e| e.family == family && e.weight == weight && e.italic == italic);
+        if let Some(same) = same {
+            same.roles.push(role);
+            continue;
+        }
+        let (ext, mime, format) = if face.data.starts_with(b"OTTO") {
+            ("otf", "font/otf", "opentype")
+        } else {
+            ("ttf", "font/ttf", "truetype")
+        };
+        let data = subset_face(face, &chars).unwrap_or_else(|| face.data.to_vec());
+        embedded.push(EmbeddedFont {
+            roles: vec![role],
+            href: format!("fonts/{}.{ext}", role.file_stem()),
+            mime,
+            format,
+            family,
+            weight,
+            italic,
+            data,
+        });
+    }
+    embedded
+}
+
+/// The family name as the style sheet writes it: the font's own name with
+/// anything that would need CSS escaping removed.
+pub(super) fn css_family(face: &Face) -> String {
+    let family: String = face
+        .family
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
+        .collect();
+    let family = family.trim();
+    if family.is_empty() {
+        format!("mdg {}", face.role.file_stem())
+    } else {
+        family.to_string()
+    }
+}
+
+/// Cuts `face` down to the glyphs of `chars`, or `None` if that fails or
+/// the result does not map every character the original mapped.
+fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
+    let original = ttf_parser::Face::parse(&face.data, 0).ok()?;
+    let mapped: Vec<char> = chars
+        .iter()
+        .copied()
+        .filter(|&c| original.glyph_index(c).is_some())
+        .collect();
+    // Glyph 0 (.notdef) must come first; the rest in id order, without
+    // duplicates (several characters can share a glyph).
+    let glyphs: BTreeSet<u16> = mapped
+        .iter()
+        .filter_map(|&c| original.glyph_index(c))
+        .map(|g| g.0)
+        .filter(|&g| g != 0)
+        .collect();
+    let mut glyph_ids = vec![0];
+    glyph_ids.extend(glyphs);
+
+    let font = ReadScope::new(&face.data).read::<OpenTypeFont<'_>>().ok()?;
+    let provider = font.table_provider(0).ok()?;
+    // The minimal OpenType table set plus the TrueType hinting tables
+    // (absent, and so skipped, in CFF fonts like the built-in ones).
+    let profile = SubsetProfile::Custom(vec![
+        tag::CMAP,
+        tag::HEAD,
+        tag::HHEA,
+        tag::HMTX,
+        tag::MAXP,
+        tag::NAME,
+        tag::OS_2,
+        tag::POST,
+        tag::CVT,
+        tag::FPGM,
+        tag::PREP,
+    ]);
+    let data = subset(&provider, &glyph_ids, &profile, CmapTarget::Unicode).ok()?;
+
+    let cut = ttf_parser::Face::parse(&data, 0).ok()?;
+    let complete = mapped.iter().all(|&c| {
+        cut.glyph_index(c)
+            .is_some_and(|g| g.0 != 0 && cut.glyph_hor_advance(g).is_some())
+    });
+    complete.then_some(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_faces_are_cut_and_keep_their_characters() {
+        let fonts = FontSet::built_in();
+        let used: BTreeSet<char> = "Toppmötet ”Åäö” – 2010…".chars().collect();
+        let embedded = embed_fonts(&fonts, &used);
+        // Seven roles, all with distinct family/weight/style.
+        assert_eq!(embedded.len(), 7);
+        for font in &embedded {
+            let whole = fonts.face(font.roles[0]).data.len();
+            assert!(
+                font.data.len() * 4 < whole,
+                "{:?}: subset {} of {whole} bytes",
+                font.roles,
+                font.data.len()
+            );
+            let face = ttf_parser::Face::parse(&font.data, 0).unwrap();
+            for c in used.iter().chain(['A', '9', '\u{2010}'].iter()) {
+                assert!(
+                    face.glyph_index(*c).is_some(),
+                    "{:?} lost {c:?}",
+                    font.roles
+                );
+            }
+            assert!(face.glyph_index('Ж').is_none());
+        }
+        assert_eq!(embedded[0].href, "fonts/regular.otf");
+        assert_eq!(embedded[0].mime, "font/otf");
+    }
+
+    #[test]
+    fn more_than_255_glyphs_still_give_a_subset() {
+        // allsorts turns such a subset into a CID-keyed CFF; the cmap must
+        // still reach every glyph.
+        let fonts = FontSet::built_in();
+        let used: BTreeSet<char> = ('\u{20}'..='\u{52F}').collect();
+        let face = fonts.face(FaceRole::Regular);
+        let data = subset_face(face, &used).expect("the subset is made");
+        assert!(data.len() < face.data.len());
+        let cut = ttf_parser::Face::parse(&data, 0).unwrap();
+        assert!(cut.number_of_glyphs() > 255);
+        for c in ['Ж', 'Ω', 'ő'] {
+            assert!(cut.glyph_index(c).is_some(), "lost {c:?}");
+        }
+    }
+}

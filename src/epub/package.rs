@@ -1,0 +1,328 @@
+//! The package: hands every file and the metadata to epub-builder, then
+//! repairs the package document it writes.
+//!
+//! This is the only module that names epub-builder. epub-builder 0.8
+//! writes the manifest, spine, guide and most metadata well; what it gets
+//! wrong or cannot say is fixed in [`patch_opf`], with exact string edits
+//! that fail loudly (as an internal error) if epub-builder's output ever
+//! changes shape:
+//!
+//! - it gives `dc:language` and `dc:creator` the same ids
+//!   (`epub-creator-0`), a duplicate-id error: languages are renamed to
+//!   `language-N`;
+//! - it has no way to write `dc:publisher`, `dc:coverage`, a `dc:date` as
+//!   written (its `set_publication_date` writes a UTC timestamp, which
+//!   readers west of Greenwich show as the day before), a subtitle, or a
+//!   generator, and its `dc:title` has no id to refine: those are added;
+//! - it never puts the nav document in the spine, but the `toc` landmark
+//!   may only point to a spine item: the nav is added after the cover;
+//! - `MetadataOpfV3::add_refines` sets `id` instead of `refines`, so the
+//!   `refines` field is set directly;
+//! - `epub_direction` is never written; the `direction` metadata key is.
+//!
+//! Without `set_uuid` and `set_modified_date` it would use a random UUID
+//! and the clock; both are always set here. Its zip (clock times) and its
+//! nav and NCX are replaced in [`super::repack`].
+
+use super::font_subset::EmbeddedFont;
+use super::images::Images;
+use super::metadata::Timestamp;
+use super::xml::{attr, clean, text};
+use crate::diag::{Diagnostic, Span};
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary,
+};
+
+/// Where the package document is in the container.
+pub(super) const OPF_PATH: &str = "OEBPS/content.opf";
+/// Where epub-builder writes the EPUB 3 navigation document.
+pub(super) const NAV_PATH: &str = "OEBPS/nav.xhtml";
+/// Where epub-builder writes the NCX.
+pub(super) const NCX_PATH: &str = "OEBPS/toc.ncx";
+
+/// What a content document is, for the OPF `<guide>` (EPUB 2 readers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum GuideType {
+    /// The cover page.
+    Cover,
+    /// Where the text starts.
+    Text,
+    /// The endnotes.
+    Notes,
+}
+
+/// One XHTML file of the spine.
+#[derive(Debug)]
+pub(super) struct ContentDoc {
+    /// File name inside the package folder.
+    pub file: String,
+    /// The XHTML.
+    pub xhtml: String,
+    /// Its title (used by the guide).
+    pub title: String,
+    /// Its guide entry, if any.
+    pub guide: Option<GuideType>,
+}
+
+/// Everything that goes into the package.
+#[derive(Debug)]
+pub(super) struct PackageInput<'a> {
+    /// Plain-text title.
+    pub title: String,
+    /// Plain-text subtitle, if any.
+    pub subtitle: Option<String>,
+    /// BCP 47 language.
+    pub lang: String,
+    /// Right-to-left page progression.
+    pub rtl: bool,
+    /// `dc:creator`s, none empty.
+    pub authors: Vec<String>,
+    /// `dc:publisher`.
+    pub publisher: Option<&'a str>,
+    /// `dc:description`.
+    pub description: Option<&'a str>,
+    /// `dc:coverage`: where the event takes place.
+    pub place: Option<&'a str>,
+    /// `dc:subject`s, none empty.
+    pub keywords: Vec<String>,
+    /// `dc:date`, already checked.
+    pub date: Option<String>,
+    /// The identifier.
+    pub uuid: uuid::Uuid,
+    /// `dcterms:modified`.
+    pub modified: Timestamp,
+    /// The generator `<meta>`.
+    pub generator: &'a str,
+    /// Name of the table of contents (guide entry).
+    pub toc_name: &'a str,
+    /// Accessibility `<meta property>`s.
+    pub accessibility: Vec<(&'static str, String)>,
+    /// `stylesheet.css`.
+    pub stylesheet: String,
+    /// Font files.
+    pub fonts: &'a [EmbeddedFont],
+    /// Image files.
+    pub images: &'a Images<'a>,
+    /// The spine, in reading order.
+    pub documents: Vec<ContentDoc>,
+}
+
+/// Builds the package with epub-builder and returns its zip.
+pub(super) fn build_package(input: &PackageInput<'_>) -> Result<Vec<u8>, Diagnostic> {
+    generate(input).map_err(|err| internal_error(&err.to_string()))
+}
+
+fn generate(input: &PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
+    let mut builder = EpubBuilder::new(ZipLibrary::new()?)?;
+    builder.epub_version(EpubVersion::V33);
+    // `epub_direction` sets a field the package template never reads;
+    // the `direction` metadata key is what reaches the spine's
+    // `page-progression-direction`.
+    builder.metadata("direction", if input.rtl { "rtl" } else { "ltr" })?;
+    // Never a random UUID or the clock.
+    builder.set_uuid(input.uuid);
+    builder.set_modified_date(chrono_time(input.modified));
+
+    // epub-builder escapes these itself (`&`, `<`, `>`); `clean` removes
+    // what XML cannot hold at all.
+    builder.set_title(clean(&input.title));
+    builder.add_language(clean(&input.lang));
+    for author in &input.authors {
+        builder.add_author(clean(author));
+    }
+    if let Some(description) = input.description {
+        builder.add_description(clean(description));
+    }
+    for keyword in &input.keywords {
+        builder.add_subject(clean(keyword));
+    }
+    builder.set_generator(clean(input.generator));
+    builder.set_toc_name(clean(input.toc_name));
+
+    builder.add_metadata_opf(Box::new(refining("#title", "title-type", "main")));
+    if input.subtitle.is_some() {
+        builder.add_metadata_opf(Box::new(refining("#subtitle", "title-type", "subtitle")));
+    }
+    for (property, value) in &input.accessibility {
+        // MetadataOpfV3 writes its content unescaped.
+        builder.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            property.to_string(),
+            text(value),
+        )));
+    }
+
+    builder.stylesheet(input.stylesheet.as_bytes())?;
+    for font in input.fonts {
+        builder.add_resource(&font.href, font.data.as_slice(), font.mime)?;
+    }
+    for (index, image) in input.images.files().iter().enumerate() {
+        let bytes: &[u8] = &image.asset.bytes;
+        if input.images.is_cover(index) {
+            builder.add_cover_image(&image.href, bytes, image.asset.mime)?;
+        } else {
+            builder.add_resource(&image.href, bytes, image.asset.mime)?;
+        }
+    }
+    for doc in &input.documents {
+        let mut content =
+            EpubContent::new(doc.file.as_str(), doc.xhtml.as_bytes()).title(clean(&doc.title));
+        if let Some(guide) = doc.guide {
+            content = content.reftype(match guide {
+                GuideType::Cover => ReferenceType::Cover,
+                GuideType::Text => ReferenceType::Text,
+                GuideType::Notes => ReferenceType::Notes,
+            });
+        }
+        builder.add_content(content)?;
+    }
+
+    let mut zip = Vec::new();
+    builder.generate(&mut zip)?;
+    Ok(zip)
+}
+
+/// A `<meta refines=… property=…>`; built field by field because
+/// `MetadataOpfV3::add_refines` sets the id instead.
+fn refining(refines: &str, property: &str, value: &str) -> MetadataOpfV3 {
+    let mut meta = MetadataOpfV3::new(property.to_string(), text(value));
+    meta.refines = Some(refines.to_string());
+    meta
+}
+
+fn chrono_time(t: Timestamp) -> chrono::DateTime<chrono::Utc> {
+    chrono::NaiveDate::from_ymd_opt(i32::from(t.year), u32::from(t.month), u32::from(t.day))
+        .and_then(|date| {
+            date.and_hms_opt(u32::from(t.hour), u32::from(t.minute), u32::from(t.second))
+        })
+        .map(|time| time.and_utc())
+        // The caller checked the date with `is_calendar_date`.
+        .unwrap_or_default()
+}
+
+/// Whether the timestamp names a real day (30 February does not exist).
+pub(super) fn is_calendar_date(t: Timestamp) -> bool {
+    chrono::NaiveDate::from_ymd_opt(i32::from(t.year), u32::from(t.month), u32::from(t.day))
+        .is_some()
+}
+
+/// Repairs epub-builder's package document (see the module docs).
+pub(super) fn patch_opf(opf: &str, input: &PackageInput<'_>) -> Result<String, Diagnostic> {
+    let opf = fix_ids(opf, &input.lang)?;
+    let opf = add_nav_to_spine(&opf, input)?;
+    add_metadata(&opf, input)
+}
+
+fn fix_ids(opf: &str, lang: &str) -> Result<String, Diagnostic> {
+    // One language, renamed away from the creators' ids.
+    let opf = replace_exactly(
+        opf,
+        "<dc:language id=\"epub-creator-",
+        "<dc:language id=\"language-",
+        1,
+    )?;
+    let opf = replace_exactly(&opf, "<dc:title>", "<dc:title id=\"title\">", 1)?;
+    // The language of the metadata itself (title, description …).
+    replace_exactly(
+        &opf,
+        "unique-identifier=\"epub-id-1\">",
+        &format!(
+            "unique-identifier=\"epub-id-1\" xml:lang=\"{}\">",
+            attr(lang)
+        ),
+        1,
+    )
+}
+
+/// Puts the nav document into the spine, after the cover: the `toc`
+/// landmark may only point to a spine item (EPUBCheck RSC-011), and a
+/// visible table of contents helps readers whose reading system hides
+/// its own.
+fn add_nav_to_spine(opf: &str, input: &PackageInput<'_>) -> Result<String, Diagnostic> {
+    let has_cover = input
+        .documents
+        .first()
+        .is_some_and(|doc| doc.guide == Some(GuideType::Cover));
+    if has_cover {
+        let cover = "<itemref idref=\"id_cover.xhtml\"/>";
+        let with_nav = format!("{cover}\n    <itemref idref=\"nav\"/>");
+        return replace_exactly(opf, cover, &with_nav, 1);
+    }
+    let spine_start = opf
+        .find("<spine ")
+        .and_then(|start| opf[start..].find('>').map(|end| start + end + 1))
+        .ok_or_else(|| internal_error("the package document has no spine"))?;
+    Ok(format!(
+        "{}\n    <itemref idref=\"nav\"/>{}",
+        &opf[..spine_start],
+        &opf[spine_start..]
+    ))
+}
+
+/// Adds the metadata epub-builder cannot write.
+fn add_metadata(opf: &str, input: &PackageInput<'_>) -> Result<String, Diagnostic> {
+    let mut added = String::new();
+    let mut element = |name: &str, attrs: &str, value: &str| {
+        added.push_str(&format!("    <{name}{attrs}>{}</{name}>\n", text(value)));
+    };
+    if let Some(subtitle) = &input.subtitle {
+        element("dc:title", " id=\"subtitle\"", subtitle);
+    }
+    if let Some(publisher) = input.publisher {
+        element("dc:publisher", "", publisher);
+    }
+    if let Some(date) = &input.date {
+        element("dc:date", "", date);
+    }
+    if let Some(place) = input.place {
+        element("dc:coverage", "", place);
+    }
+    added.push_str(&format!(
+        "    <meta name=\"generator\" content=\"{}\"/>\n  </metadata>",
+        attr(input.generator)
+    ));
+    replace_exactly(opf, "  </metadata>", &added, 1)
+}
+
+/// Replaces `from` by `to`, insisting that `from` occurs exactly `count`
+/// times: an edit that misses is a bug, not something to skip silently.
+fn replace_exactly(
+    haystack: &str,
+    from: &str,
+    to: &str,
+    count: usize,
+) -> Result<String, Diagnostic> {
+    let found = haystack.matches(from).count();
+    if found != count {
+        return Err(internal_error(&format!(
+            "the package document has {found} × `{from}`, expected {count}"
+        )));
+    }
+    Ok(haystack.replace(from, to))
+}
+
+/// An error that can only be a bug in mdg-export (or in epub-builder).
+pub(super) fn internal_error(reason: &str) -> Diagnostic {
+    Diagnostic::error(Span::DETACHED, format!("cannot build the EPUB: {reason}"))
+        .with_hint("this is a bug in mdg-export; please report it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacing_insists_on_the_count() {
+        assert_eq!(replace_exactly("a-b", "-", "+", 1).unwrap(), "a+b");
+        assert!(replace_exactly("a-b-c", "-", "+", 1).is_err());
+        assert!(replace_exactly("abc", "-", "+", 1).is_err());
+    }
+
+    #[test]
+    fn calendar_dates_are_checked() {
+        let stamp = Timestamp::parse("2011-02-29T00:00:00Z").unwrap();
+        assert!(!is_calendar_date(stamp));
+        let stamp = Timestamp::parse("2012-02-29T00:00:00Z").unwrap();
+        assert!(is_calendar_date(stamp));
+        assert_eq!(chrono_time(stamp).timestamp(), 1_330_473_600);
+    }
+}

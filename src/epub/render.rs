@@ -1,0 +1,560 @@
+//! Model blocks and inlines → XHTML markup.
+//!
+//! Every model construct has an arm here (no `_ =>`), so a new construct
+//! in the model breaks the build instead of silently vanishing from the
+//! EPUB. What cannot be carried over (raw HTML, links that would not work
+//! in a reading system) is dropped with a warning at its span.
+
+use super::images::Images;
+use super::outline::NOTES_FILE;
+use super::strings::Strings;
+use super::xml::{attr, encode_url, id_token, push_attr, push_text};
+use crate::diag::{Diagnostic, Span};
+use crate::model::{Align, Block, Footnote, Image, Inline, ListItem};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Writes XHTML for blocks and inlines, file by file, and collects the
+/// warnings. Links and note references are resolved against the whole
+/// book, so it is made once and used for every file.
+pub(super) struct Renderer<'a> {
+    strings: &'a Strings,
+    /// Heading id → file holding it.
+    anchors: &'a BTreeMap<String, String>,
+    images: &'a Images<'a>,
+    /// Numbers of the footnotes that have a definition.
+    notes: BTreeSet<usize>,
+    /// The first reference to each note (`file#id`), for its back-link.
+    first_refs: BTreeMap<usize, String>,
+    /// The file being written.
+    file: String,
+    /// Ids used in the file being written; generated ids avoid them.
+    ids: BTreeSet<String>,
+    /// Everything worth telling the user.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Creates a renderer for a book with these anchors, images and notes.
+    pub fn new(
+        strings: &'a Strings,
+        anchors: &'a BTreeMap<String, String>,
+        images: &'a Images<'a>,
+        footnotes: &[Footnote],
+    ) -> Self {
+        Renderer {
+            strings,
+            anchors,
+            images,
+            notes: footnotes.iter().map(|note| note.number).collect(),
+            first_refs: BTreeMap::new(),
+            file: String::new(),
+            ids: BTreeSet::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Starts a new file holding `blocks`. Their heading ids are taken from
+    /// the start, so that generated ids (note references) never clash
+    /// with them.
+    pub fn begin_file<'b>(&mut self, file: &str, blocks: impl IntoIterator<Item = &'b [Block]>) {
+        self.file = file.to_string();
+        self.ids.clear();
+        for blocks in blocks {
+            claim_heading_ids(blocks, &mut self.ids);
+        }
+    }
+
+    /// Reserves `base` (or `base-2`, `base-3` … if taken) as an id in the
+    /// current file.
+    fn claim_id(&mut self, base: &str) -> String {
+        let mut id = base.to_string();
+        let mut n = 1;
+        while self.ids.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    /// Writes the blocks of one chapter file, opening a `<section>` at each
+    /// heading and closing it before the next heading of the same or a
+    /// higher rank. Sections of `top_level` headings are the chapters.
+    pub fn write_chapter(&mut self, blocks: &[Block], top_level: u8, out: &mut String) {
+        let mut open: Vec<u8> = Vec::new();
+        for block in blocks {
+            if let Block::Heading { level, id, .. } = block {
+                let level = (*level).clamp(1, 6);
+                while open.last().is_some_and(|&l| l >= level) {
+                    open.pop();
+                    out.push_str("</section>\n");
+                }
+                let id = attr(&id_token(id));
+                if level == top_level && open.is_empty() {
+                    out.push_str(&format!(
+                        "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{id}\">\n"
+                    ));
+                } else {
+                    out.push_str(&format!("<section aria-labelledby=\"{id}\">\n"));
+                }
+                open.push(level);
+            }
+            self.write_block(block, out);
+        }
+        for _ in open {
+            out.push_str("</section>\n");
+        }
+    }
+
+    /// Writes the endnotes section: one list item per note, each ending
+    /// with a link back to its first reference.
+    pub fn write_notes(&mut self, notes: &[Footnote], heading_level: u8, out: &mut String) {
+        // The note ids are fixed: chapters already link to them.
+        for note in notes {
+            self.ids.insert(format!("fn-{}", note.number));
+        }
+        let title_id = self.claim_id("notes-title");
+        let level = heading_level.clamp(1, 6);
+        out.push_str(&format!(
+            "<section epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"{title_id}\">\n\
+             <h{level} id=\"{title_id}\">"
+        ));
+        push_text(out, self.strings.notes);
+        out.push_str(&format!("</h{level}>\n<ol class=\"notes\">\n"));
+        for (i, note) in notes.iter().enumerate() {
+            // `epub:type="endnote"` is deprecated in the EPUB structural
+            // vocabulary (EPUBCheck notes it only as usage OPF-086b), but
+            // it is what Apple Books and Kobo look for to show a note in a
+            // pop-up. No `role="doc-endnote"`: DPUB-ARIA 1.1 deprecated it
+            // and accessibility checkers (axe, Ace) flag deprecated roles.
+            out.push_str(&format!(
+                "<li id=\"fn-{}\" epub:type=\"endnote\"",
+                note.number
+            ));
+            // The list numbers the notes; say so only where it would not.
+            if note.number != i + 1 {
+                out.push_str(&format!(" value=\"{}\"", note.number));
+            }
+            out.push_str(">\n");
+            // An up arrow, not the usual ↩: U+21A9 is an emoji and Apple
+            // Books draws it as a coloured picture; U+2191 is in the fonts.
+            let backlink = self.first_refs.get(&note.number).map(|href| {
+                format!(
+                    "<a href=\"{}\" epub:type=\"backlink\" role=\"doc-backlink\" aria-label=\"{}\">\u{2191}</a>",
+                    attr(href),
+                    attr(self.strings.back_to_text)
+                )
+            });
+            match (note.blocks.split_last(), backlink) {
+                // The back-link goes at the end of the last paragraph, as
+                // in printed books, instead of on a line of its own.
+                (Some((Block::Paragraph { content, .. }, rest)), Some(backlink)) => {
+                    self.write_blocks(rest, out);
+                    out.push_str("<p>");
+                    self.write_inlines(content, out, false);
+                    out.push(' ');
+                    out.push_str(&backlink);
+                    out.push_str("</p>\n");
+                }
+                (_, Some(backlink)) => {
+                    self.write_blocks(&note.blocks, out);
+                    out.push_str(&format!("<p>{backlink}</p>\n"));
+                }
+                (_, None) => self.write_blocks(&note.blocks, out),
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ol>\n</section>\n");
+    }
+
+    /// Writes blocks one after another.
+    pub fn write_blocks(&mut self, blocks: &[Block], out: &mut String) {
+        for block in blocks {
+            self.write_block(block, out);
+        }
+    }
+
+    fn write_block(&mut self, block: &Block, out: &mut String) {
+        match block {
+            Block::Heading {
+                level, id, content, ..
+            } => {
+                let level = (*level).clamp(1, 6);
+                out.push_str(&format!("<h{level} id=\""));
+                push_attr(out, &id_token(id));
+                out.push_str("\">");
+                self.write_inlines(content, out, false);
+                out.push_str(&format!("</h{level}>\n"));
+            }
+            Block::Paragraph { content, .. } => {
+                out.push_str("<p>");
+                self.write_inlines(content, out, false);
+                out.push_str("</p>\n");
+            }
+            Block::Figure { image, .. } => self.write_figure(image, out),
+            Block::List { start, items, .. } => self.write_list(*start, items, out),
+            Block::Quote { blocks, .. } => {
+                out.push_str("<blockquote>\n");
+                self.write_blocks(blocks, out);
+                out.push_str("</blockquote>\n");
+            }
+            Block::Code { lang, text, .. } => {
+                out.push_str("<pre><code");
+                let lang: String = lang
+                    .as_deref()
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if !lang.is_empty() {
+                    out.push_str(" class=\"language-");
+                    push_attr(out, &lang);
+                    out.push('"');
+                }
+                out.push('>');
+                push_text(out, text);
+                out.push_str("</code></pre>\n");
+            }
+            Block::Table {
+                align, head, rows, ..
+            } => self.write_table(align, head, rows, out),
+            Block::Rule { .. } => out.push_str("<hr/>\n"),
+            Block::Html { span, .. } => self.drop_html(*span),
+        }
+    }
+
+    fn write_figure(&mut self, image: &Image, out: &mut String) {
+        out.push_str("<figure>\n");
+        // The title becomes the caption, so it is not repeated as the
+        // image's `title` (a screen reader would read it twice).
+        self.write_image(image, false, out);
+        if !image.title.trim().is_empty() {
+            out.push_str("\n<figcaption>");
+            push_text(out, &image.title);
+            out.push_str("</figcaption>");
+        }
+        out.push_str("\n</figure>\n");
+    }
+
+    fn write_list(&mut self, start: Option<u64>, items: &[ListItem], out: &mut String) {
+        let tag = match start {
+            Some(1) => {
+                out.push_str("<ol>\n");
+                "ol"
+            }
+            Some(n) => {
+                out.push_str(&format!("<ol start=\"{n}\">\n"));
+                "ol"
+            }
+            None => {
+                out.push_str("<ul>\n");
+                "ul"
+            }
+        };
+        for item in items {
+            let Some(done) = item.task else {
+                out.push_str("<li>");
+                self.write_blocks(&item.blocks, out);
+                out.push_str("</li>\n");
+                continue;
+            };
+            // A real checkbox would be an HTML form control, which EPUB
+            // only allows in documents marked `scripted`. A ballot box
+            // character with a role and a name reads the same to everyone.
+            let (symbol, label) = if done {
+                ('\u{2611}', self.strings.task_done)
+            } else {
+                ('\u{2610}', self.strings.task_open)
+            };
+            let task_box = format!(
+                "<span class=\"task-box\" role=\"img\" aria-label=\"{}\">{symbol}</span> ",
+                attr(label)
+            );
+            out.push_str("<li class=\"task\">");
+            match item.blocks.split_first() {
+                Some((Block::Paragraph { content, .. }, rest)) => {
+                    out.push_str("<p>");
+                    out.push_str(&task_box);
+                    self.write_inlines(content, out, false);
+                    out.push_str("</p>\n");
+                    self.write_blocks(rest, out);
+                }
+                _ => {
+                    out.push_str(&task_box);
+                    self.write_blocks(&item.blocks, out);
+                }
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str(&format!("</{tag}>\n"));
+    }
+
+    fn write_table(
+        &mut self,
+        align: &[Align],
+        head: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        out: &mut String,
+    ) {
+        // Alignment is a class, not a style attribute: a reading system
+        // (or the reader's own style sheet) can then override it.
+        let class = |i: usize| match align.get(i).copied().unwrap_or(Align::None) {
+            Align::None => "",
+            Align::Left => " class=\"align-left\"",
+            Align::Center => " class=\"align-center\"",
+            Align::Right => " class=\"align-right\"",
+        };
+        out.push_str("<table>\n<thead>\n<tr>");
+        for (i, cell) in head.iter().enumerate() {
+            out.push_str(&format!("<th scope=\"col\"{}>", class(i)));
+            self.write_inlines(cell, out, false);
+            out.push_str("</th>");
+        }
+        out.push_str("</tr>\n</thead>\n");
+        if !rows.is_empty() {
+            out.push_str("<tbody>\n");
+            for row in rows {
+                out.push_str("<tr>");
+                for (i, cell) in row.iter().enumerate() {
+                    out.push_str(&format!("<td{}>", class(i)));
+                    self.write_inlines(cell, out, false);
+                    out.push_str("</td>");
+                }
+                out.push_str("</tr>\n");
+            }
+            out.push_str("</tbody>\n");
+        }
+        out.push_str("</table>\n");
+    }
+
+    /// Writes inlines. Inside a link (`in_link`), nested links and note
+    /// references lose their own `<a>`: HTML forbids links in links.
+    fn write_inlines(&mut self, inlines: &[Inline], out: &mut String, in_link: bool) {
+        for inline in inlines {
+            match inline {
+                Inline::Text(text, _) => push_text(out, text),
+                Inline::Code(text, _) => {
+                    out.push_str("<code>");
+                    push_text(out, text);
+                    out.push_str("</code>");
+                }
+                Inline::Emph(children, _) => {
+                    out.push_str("<em>");
+                    self.write_inlines(children, out, in_link);
+                    out.push_str("</em>");
+                }
+                Inline::Strong(children, _) => {
+                    out.push_str("<strong>");
+                    self.write_inlines(children, out, in_link);
+                    out.push_str("</strong>");
+                }
+                Inline::Strike(children, _) => {
+                    out.push_str("<del>");
+                    self.write_inlines(children, out, in_link);
+                    out.push_str("</del>");
+                }
+                Inline::Link {
+                    url,
+                    title,
+                    content,
+                    span,
+                } => {
+                    let href = if in_link {
+                        None
+                    } else {
+                        self.resolve_link(url, *span)
+                    };
+                    match href {
+                        Some(href) => {
+                            out.push_str("<a href=\"");
+                            push_attr(out, &href);
+                            out.push('"');
+                            if !title.trim().is_empty() {
+                                out.push_str(" title=\"");
+                                push_attr(out, title);
+                                out.push('"');
+                            }
+                            out.push('>');
+                            self.write_inlines(content, out, true);
+                            out.push_str("</a>");
+                        }
+                        None => self.write_inlines(content, out, in_link),
+                    }
+                }
+                Inline::Image(image) => self.write_image(image, true, out),
+                Inline::FootnoteRef {
+                    label,
+                    number,
+                    span,
+                } => self.write_noteref(label, *number, *span, in_link, out),
+                Inline::SoftBreak(_) => out.push('\n'),
+                Inline::HardBreak(_) => out.push_str("<br/>\n"),
+                Inline::Html(_, span) => self.drop_html(*span),
+            }
+        }
+    }
+
+    fn write_image(&mut self, image: &Image, with_title: bool, out: &mut String) {
+        match self.images.get(&image.url) {
+            Some(file) => {
+                out.push_str("<img src=\"");
+                push_attr(out, &file.href);
+                out.push_str("\" alt=\"");
+                push_attr(out, image.alt.trim());
+                out.push('"');
+                if with_title && !image.title.trim().is_empty() {
+                    out.push_str(" title=\"");
+                    push_attr(out, &image.title);
+                    out.push('"');
+                }
+                out.push_str("/>");
+            }
+            // Remote or unreadable images were reported when the assets
+            // were loaded; here the alt text stands in for them.
+            None => {
+                if !image.alt.trim().is_empty() {
+                    out.push_str("<span class=\"missing-image\">");
+                    push_text(out, image.alt.trim());
+                    out.push_str("</span>");
+                }
+            }
+        }
+    }
+
+    fn write_noteref(
+        &mut self,
+        label: &str,
+        number: usize,
+        span: Span,
+        in_link: bool,
+        out: &mut String,
+    ) {
+        if in_link {
+            out.push_str(&format!("<sup>{number}</sup>"));
+            return;
+        }
+        if !self.notes.contains(&number) {
+            self.warnings.push(
+                Diagnostic::warning(span, format!("footnote `[^{label}]` has no definition"))
+                    .with_hint(format!(
+                        "define it on a line of its own: `[^{label}]: text`"
+                    )),
+            );
+            out.push_str(&format!("<sup>{number}</sup>"));
+            return;
+        }
+        let id = self.claim_id(&format!("fnref-{number}"));
+        self.first_refs
+            .entry(number)
+            .or_insert_with(|| format!("{}#{id}", self.file));
+        out.push_str(&format!(
+            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" href=\"{NOTES_FILE}#fn-{number}\" id=\"{id}\">{number}</a></sup>"
+        ));
+    }
+
+    /// Where a Markdown link points in the EPUB, or `None` (with a
+    /// warning) when it would not work there.
+    fn resolve_link(&mut self, url: &str, span: Span) -> Option<String> {
+        let url = url.trim();
+        if let Some(fragment) = url.strip_prefix('#') {
+            // As written, percent-decoded (`#m%C3%A5l`), or decoded and
+            // made an id the way headings' ids are (`#in%20quote`).
+            let decoded = percent_decode(fragment);
+            let as_id = id_token(&decoded).into_owned();
+            let found = [fragment, decoded.as_str(), as_id.as_str()]
+                .into_iter()
+                .find_map(|id| self.anchors.get_key_value(id));
+            return match found {
+                Some((id, file)) => Some(format!("{file}#{}", encode_url(id))),
+                None => {
+                    self.warnings.push(
+                        Diagnostic::warning(span, format!("link `{url}` points to no heading"))
+                            .with_hint(
+                                "check the spelling; a heading's id is its text in lower case \
+                                 with spaces as dashes, or the {#id} written after it",
+                            ),
+                    );
+                    None
+                }
+            };
+        }
+        let scheme = url
+            .split_once(':')
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("http" | "https" | "mailto") => Some(encode_url(url)),
+            _ => {
+                self.warnings.push(
+                    Diagnostic::warning(span, format!("link `{url}` is not copied into the EPUB"))
+                        .with_hint(
+                            "only web (http, https), e-mail (mailto) and #heading links work \
+                             in an e-book; the link text is kept",
+                        ),
+                );
+                None
+            }
+        }
+    }
+
+    fn drop_html(&mut self, span: Span) {
+        self.warnings.push(
+            Diagnostic::warning(span, "raw HTML is not copied into the EPUB")
+                .with_hint("write it in Markdown"),
+        );
+    }
+}
+
+fn claim_heading_ids(blocks: &[Block], ids: &mut BTreeSet<String>) {
+    for block in blocks {
+        match block {
+            Block::Heading { id, .. } => {
+                ids.insert(id_token(id).into_owned());
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    claim_heading_ids(&item.blocks, ids);
+                }
+            }
+            Block::Quote { blocks, .. } => claim_heading_ids(blocks, ids),
+            Block::Paragraph { .. }
+            | Block::Figure { .. }
+            | Block::Code { .. }
+            | Block::Table { .. }
+            | Block::Rule { .. }
+            | Block::Html { .. } => {}
+        }
+    }
+}
+
+/// Decodes `%XX` escapes (invalid UTF-8 is replaced, not trusted).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(value) = s
+                .get(i + 1..i + 3)
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        {
+            out.push(value);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_tolerates_broken_escapes() {
+        assert_eq!(percent_decode("m%C3%A5l"), "mål");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+    }
+}

@@ -1,0 +1,214 @@
+//! The style sheet: embedded fonts, then a book design that leaves the
+//! reader in charge.
+//!
+//! Sizes are relative (em), no colours are set (so a reading system's
+//! dark or sepia theme works, and rules use `currentColor`), the line
+//! height is a unitless factor the reader can still change, and alignment
+//! is left to the reading system. The typography follows Swedish book
+//! convention: indented paragraphs without space between them, except the
+//! first one after a heading, figure, list or the like.
+
+use super::font_subset::EmbeddedFont;
+use crate::fonts::FaceRole;
+
+/// Builds `stylesheet.css` for the embedded fonts.
+pub(super) fn stylesheet(fonts: &[EmbeddedFont]) -> String {
+    let mut css = String::new();
+    for font in fonts {
+        css.push_str(&format!(
+            "@font-face {{\n  font-family: \"{}\";\n  font-weight: {};\n  font-style: {};\n  \
+             src: url(\"{}\") format(\"{}\");\n}}\n",
+            font.family,
+            font.weight,
+            if font.italic { "italic" } else { "normal" },
+            font.href,
+            font.format
+        ));
+    }
+    let family = |roles: &[FaceRole], generic: &str| family_list(fonts, roles, generic);
+    let serif = family(&[FaceRole::Regular], "serif");
+    let italic = family(&[FaceRole::Italic, FaceRole::Regular], "serif");
+    let bold = family(&[FaceRole::Bold, FaceRole::Regular], "serif");
+    let bold_italic = family(
+        &[FaceRole::BoldItalic, FaceRole::Bold, FaceRole::Regular],
+        "serif",
+    );
+    let heading = family(&[FaceRole::Heading, FaceRole::Sans], "sans-serif");
+    let sans = family(&[FaceRole::Sans], "sans-serif");
+    let mono = family(&[FaceRole::Mono], "monospace");
+    css.push_str(&format!(
+        r#"
+body {{
+  font-family: {serif};
+  line-height: 1.4;
+  margin: 0;
+  padding: 0;
+  widows: 2;
+  orphans: 2;
+  -webkit-hyphens: auto;
+  -epub-hyphens: auto;
+  hyphens: auto;
+}}
+
+em, i {{ font-family: {italic}; font-style: italic; }}
+strong, b {{ font-family: {bold}; font-weight: bold; }}
+strong em, em strong, b i, i b {{ font-family: {bold_italic}; font-weight: bold; font-style: italic; }}
+
+h1, h2, h3, h4, h5, h6 {{
+  font-family: {heading};
+  font-weight: bold;
+  line-height: 1.2;
+  /* Never justified (a reader's setting would stretch short lines);
+     `start` is right-aligned in right-to-left books. */
+  text-align: left;
+  text-align: start;
+  -webkit-hyphens: manual;
+  -epub-hyphens: manual;
+  hyphens: manual;
+  page-break-after: avoid;
+  break-after: avoid;
+  page-break-inside: avoid;
+  break-inside: avoid;
+  margin: 1.5em 0 0.5em 0;
+}}
+h1 {{ font-size: 1.6em; margin-top: 1em; }}
+h2 {{ font-size: 1.35em; }}
+h3 {{ font-size: 1.15em; }}
+h4, h5, h6 {{ font-size: 1em; }}
+
+p {{
+  margin: 0;
+  text-indent: 1.2em;
+}}
+/* No indent where a paragraph does not follow another paragraph. */
+p:first-child,
+h1 + p, h2 + p, h3 + p, h4 + p, h5 + p, h6 + p,
+figure + p, ul + p, ol + p, blockquote + p, pre + p, table + p, hr + p,
+li p, blockquote p, figure p, td p, th p {{
+  text-indent: 0;
+}}
+
+blockquote {{
+  margin: 1em 1.5em;
+}}
+
+ul, ol {{
+  margin: 0.75em 0;
+}}
+li > p + p {{ margin-top: 0.5em; }}
+li.task {{ list-style-type: none; }}
+.task-box {{ font-family: {serif}; }}
+
+pre {{
+  font-family: {mono};
+  font-size: 0.85em;
+  line-height: 1.3;
+  margin: 1em 0;
+  white-space: pre-wrap;
+  overflow-wrap: break-word;
+  word-wrap: break-word;
+  -webkit-hyphens: none;
+  -epub-hyphens: none;
+  hyphens: none;
+  text-indent: 0;
+}}
+code {{
+  font-family: {mono};
+  -webkit-hyphens: none;
+  -epub-hyphens: none;
+  hyphens: none;
+}}
+pre code {{ font-size: 1em; }}
+p code, li code, td code {{ font-size: 0.9em; }}
+
+del {{ text-decoration: line-through; }}
+
+sup {{
+  font-size: 0.75em;
+  line-height: 0;
+  vertical-align: super;
+}}
+
+hr {{
+  border: 0;
+  border-top: 1px solid currentColor;
+  width: 30%;
+  margin: 1.5em auto;
+}}
+
+figure {{
+  margin: 1em 0;
+  text-align: center;
+  page-break-inside: avoid;
+  break-inside: avoid;
+}}
+img {{
+  max-width: 100%;
+  height: auto;
+}}
+figcaption {{
+  font-family: {sans};
+  font-size: 0.9em;
+  margin-top: 0.4em;
+  text-indent: 0;
+}}
+.missing-image {{ font-style: italic; }}
+
+table {{
+  border-collapse: collapse;
+  margin: 1em 0;
+  max-width: 100%;
+}}
+th, td {{
+  padding: 0.2em 0.5em;
+  vertical-align: top;
+  text-align: left;
+  text-align: start;
+  border-bottom: 1px solid currentColor;
+}}
+th {{ font-family: {sans}; font-weight: bold; }}
+th.align-left, td.align-left {{ text-align: left; }}
+th.align-center, td.align-center {{ text-align: center; }}
+th.align-right, td.align-right {{ text-align: right; }}
+
+section.cover {{
+  margin: 0;
+  padding: 0;
+  text-align: center;
+}}
+section.cover img {{
+  max-height: 95vh;
+}}
+
+ol.notes {{
+  font-size: 0.95em;
+}}
+ol.notes li {{ margin-bottom: 0.5em; }}
+
+nav ol {{
+  list-style-type: none;
+}}
+"#
+    ));
+    css
+}
+
+/// A CSS font-family list: the families of `roles` (first embedded face
+/// found for each, duplicates removed), then the generic family.
+fn family_list(fonts: &[EmbeddedFont], roles: &[FaceRole], generic: &str) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for role in roles {
+        let found = fonts
+            .iter()
+            .find(|font| font.roles.contains(role))
+            .map(|font| font.family.as_str());
+        if let Some(name) = found
+            && !names.contains(&name)
+        {
+            names.push(name);
+        }
+    }
+    let mut list: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
+    list.push(generic.to_string());
+    list.join(", ")
+}
