@@ -89,16 +89,19 @@ pub fn export(
     let creator = format!("mdg-export {}", env!("CARGO_PKG_VERSION"));
 
     let mut outputs = Outputs::default();
+    // The EPUB's page list follows the PDF's pages, so both come from one
+    // pagination: layout runs for either format.
+    let laid_out = layout::layout_document(&doc, &assets, fonts, &options.layout);
+    warnings.extend(laid_out.warnings);
+    let pages = laid_out.output;
+    outputs.pdf_stats = Some((pages.pages.len(), pages.stats.clone()));
     if options.pdf {
-        let laid_out = layout::layout_document(&doc, &assets, fonts, &options.layout);
-        warnings.extend(laid_out.warnings);
-        outputs.pdf_stats = Some((laid_out.output.pages.len(), laid_out.output.stats.clone()));
         let pdf_options = pdf::PdfOptions {
             date: Some(date.clone()),
             creator: creator.clone(),
         };
         outputs.pdf = Some(pdf::write_pdf(
-            &laid_out.output,
+            &pages,
             &doc.meta,
             &assets,
             fonts,
@@ -109,6 +112,12 @@ pub fn export(
         let epub_options = epub::EpubOptions {
             modified: format!("{date}T00:00:00Z"),
             generator: creator,
+            page_starts: pages.page_starts.clone(),
+            page_source: Some(format!(
+                "{}.pdf, {}",
+                options.name,
+                options.layout.paper.name()
+            )),
         };
         let written = epub::write_epub(&doc, &assets, fonts, &epub_options)?;
         warnings.extend(written.warnings);

@@ -124,6 +124,23 @@ pub enum Block {
     },
 }
 
+impl Block {
+    /// The source span of this block.
+    pub fn span(&self) -> Span {
+        match self {
+            Block::Heading { span, .. }
+            | Block::Paragraph { span, .. }
+            | Block::Figure { span, .. }
+            | Block::List { span, .. }
+            | Block::Quote { span, .. }
+            | Block::Code { span, .. }
+            | Block::Table { span, .. }
+            | Block::Rule { span }
+            | Block::Html { span, .. } => *span,
+        }
+    }
+}
+
 /// One item of a list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {

@@ -324,6 +324,7 @@ fn options() -> EpubOptions {
     EpubOptions {
         modified: "2010-09-20T08:30:00Z".into(),
         generator: "mdg-export test".into(),
+        ..EpubOptions::default()
     }
 }
 

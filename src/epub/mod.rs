@@ -52,6 +52,13 @@ pub struct EpubOptions {
     pub modified: String,
     /// Generator string, e.g. "mdg-export 0.1.0".
     pub generator: String,
+    /// Where each page of the print edition begins (printed page number
+    /// and place in the document), from the PDF's pagination; empty when
+    /// there is no print edition to follow.
+    pub page_starts: Vec<(usize, crate::layout::PageAnchor)>,
+    /// The print edition the page list follows, for `pageBreakSource`
+    /// (e.g. `toppmotet.pdf, A5`).
+    pub page_source: Option<String>,
 }
 
 impl Default for EpubOptions {
@@ -59,6 +66,8 @@ impl Default for EpubOptions {
         EpubOptions {
             modified: "2000-01-01T00:00:00Z".into(),
             generator: concat!("mdg-export ", env!("CARGO_PKG_VERSION")).into(),
+            page_starts: Vec::new(),
+            page_source: None,
         }
     }
 }

@@ -30,6 +30,22 @@ pub struct Element {
     /// For a table's body row: the header row, repeated at the top of a
     /// page the table continues on.
     pub header: Option<Box<Element>>,
+    /// Where in the document this element's content begins, so that a
+    /// page that starts with it can be found again in the EPUB.
+    pub origin: Option<PageAnchor>,
+}
+
+/// A place in the document, independent of layout: the block (by the
+/// start of its source span) and how many words of its text come before.
+///
+/// Words are the whitespace-separated words of the block's plain text; a
+/// word hyphenated across a page break counts as starting the new page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct PageAnchor {
+    /// Start of the innermost block's source span.
+    pub block: usize,
+    /// Words of that block before this place.
+    pub word: usize,
 }
 
 /// The flow of a document: its body, and its footnotes laid out on their
@@ -67,6 +83,8 @@ struct Builder<'a, 's, 'f> {
     hyphenation: Option<Hyphenation>,
     elements: Vec<Element>,
     stats: super::Stats,
+    /// Start of the span of the block being laid out.
+    current_block: usize,
     /// The previous block ended a paragraph: the next one is indented.
     indent_next: bool,
 }
@@ -86,6 +104,7 @@ pub fn build_flow(
         hyphenation: Hyphenation::for_lang(&doc.meta.lang),
         elements: Vec::new(),
         stats: super::Stats::default(),
+        current_block: 0,
         indent_next: false,
     };
     let context = Context {
@@ -185,6 +204,25 @@ impl Builder<'_, '_, '_> {
     }
 
     fn block(&mut self, block: &Block, context: Context) {
+        let first = self.elements.len();
+        let previous = self.current_block;
+        self.current_block = block.span().start;
+        self.block_content(block, context);
+        self.current_block = previous;
+        // Every element this block made knows where it comes from; code
+        // and tables count as one place (lines are not words).
+        let whole = matches!(block, Block::Code { .. } | Block::Table { .. });
+        for element in &mut self.elements[first..] {
+            if element.origin.is_none() || whole {
+                element.origin = Some(PageAnchor {
+                    block: block.span().start,
+                    word: 0,
+                });
+            }
+        }
+    }
+
+    fn block_content(&mut self, block: &Block, context: Context) {
         match block {
             Block::Heading {
                 level, id, content, ..
@@ -410,7 +448,24 @@ impl Builder<'_, '_, '_> {
             }
         }
         let count = lines.len();
+        let mut words_before = 0;
+        let mut continued = false;
         for (i, line) in lines.into_iter().enumerate() {
+            // A hyphenated word that ends the previous line starts here.
+            let origin = PageAnchor {
+                block: self.current_block,
+                word: words_before - usize::from(continued),
+            };
+            let text: String = line
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Text(run) => Some(run.text()),
+                    _ => None,
+                })
+                .collect();
+            words_before += text.split_whitespace().count();
+            continued = line.hyphenated;
             let leading = context.leading.max(line.size * 1.15);
             let baseline = leading * 0.78;
             let mut items: Vec<Item> = line
@@ -437,6 +492,7 @@ impl Builder<'_, '_, '_> {
                 keep_with_next: count > 1 && (i == 0 || i + 2 == count),
                 notes,
                 anchors,
+                origin: Some(origin),
                 ..Element::default()
             });
         }

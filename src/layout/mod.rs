@@ -21,6 +21,7 @@ use crate::fonts::{FaceRole, FontSet};
 use crate::model::Document;
 use std::collections::BTreeMap;
 
+pub use flow::PageAnchor;
 pub use style::{Paper, Theme};
 
 /// Options for layout.
@@ -51,6 +52,10 @@ pub struct Pages {
     pub anchors: BTreeMap<String, (usize, f32)>,
     /// Figures on how the text was set.
     pub stats: Stats,
+    /// Where each page after the cover begins in the document: its
+    /// printed number and place. The EPUB's page list is made from this,
+    /// so a reader of either edition can cite the same page.
+    pub page_starts: Vec<(usize, PageAnchor)>,
 }
 
 /// Figures on the typesetting, for `--stats` and the tests.
@@ -260,5 +265,63 @@ pub fn layout_document(
     Warned {
         output: pages,
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Block, plain_text};
+
+    fn summit() -> (Document, Pages) {
+        let doc = crate::parse::parse(
+            crate::builtin::MARKDOWN,
+            &crate::parse::ParseOptions { name: "t".into() },
+        )
+        .unwrap()
+        .output;
+        let fonts = FontSet::built_in();
+        let source = crate::builtin::assets();
+        let assets = crate::assets::load_assets(&doc, &source, &fonts)
+            .unwrap()
+            .output;
+        let pages = layout_document(&doc, &assets, &fonts, &LayoutOptions::default()).output;
+        (doc, pages)
+    }
+
+    #[test]
+    fn every_page_after_the_cover_has_a_start_in_the_document() {
+        let (doc, pages) = summit();
+        assert_eq!(pages.page_starts.len(), pages.pages.len() - 1);
+        for (k, (number, anchor)) in pages.page_starts.iter().enumerate() {
+            assert_eq!(*number, k + 2, "printed numbers follow the pages");
+            let block = doc
+                .blocks
+                .iter()
+                .find(|b| b.span().start == anchor.block)
+                .expect("a page starts in a top-level block of the summit");
+            let words = match block {
+                Block::Paragraph { content, .. } | Block::Heading { content, .. } => {
+                    plain_text(content).split_whitespace().count()
+                }
+                _ => 1,
+            };
+            assert!(anchor.word < words.max(1));
+        }
+    }
+
+    #[test]
+    fn no_heading_is_last_on_a_page() {
+        let (_, pages) = summit();
+        let theme = Theme::for_paper(Paper::A5);
+        for entry in &pages.outline {
+            // At least two lines of text fit below the heading's top.
+            assert!(
+                entry.y + 4.0 * theme.leading <= theme.block_bottom(),
+                "{} sits at the foot of page {}",
+                entry.title,
+                entry.page + 1
+            );
+        }
     }
 }

@@ -31,6 +31,7 @@ pub fn paginate(
         anchors: BTreeMap::new(),
         outline: Vec::new(),
         stats,
+        page_starts: Vec::new(),
     };
     let elements = &flow.elements;
     let mut i = 0;
@@ -73,6 +74,15 @@ pub fn paginate(
             continue;
         }
         paginator.y += space;
+        if paginator.page_starts.len() < paginator.pages.len()
+            && let Some(origin) = element.origin
+        {
+            // The first body element of this page (a repeated table head
+            // does not count: it was placed before).
+            paginator
+                .page_starts
+                .push((paginator.pages.len() + 1, origin));
+        }
         paginator.place(element);
         i += 1;
     }
@@ -85,6 +95,7 @@ pub fn paginate(
         outline,
         anchors,
         stats,
+        page_starts,
         ..
     } = paginator;
     for (index, page) in pages.iter_mut().enumerate().skip(1) {
@@ -101,6 +112,7 @@ pub fn paginate(
         outline,
         anchors,
         stats,
+        page_starts,
     }
 }
 
@@ -120,6 +132,7 @@ struct Paginator<'a> {
     anchors: BTreeMap<String, (usize, f32)>,
     outline: Vec<OutlineEntry>,
     stats: super::Stats,
+    page_starts: Vec<(usize, super::PageAnchor)>,
 }
 
 impl Paginator<'_> {
@@ -585,6 +598,9 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
 
     for entry in &mut pages.outline {
         entry.page += added;
+    }
+    for (number, _) in &mut pages.page_starts {
+        *number += added;
     }
     for (page, _) in pages.anchors.values_mut() {
         if *page >= 1 {

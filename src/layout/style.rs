@@ -18,6 +18,15 @@ pub enum Paper {
 }
 
 impl Paper {
+    /// The paper's name as printers say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A5 => "A5",
+            Paper::A4 => "A4",
+            Paper::Letter => "US Letter",
+        }
+    }
+
     /// Width and height in points.
     pub fn size(self) -> (f32, f32) {
         match self {
