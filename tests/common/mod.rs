@@ -66,3 +66,123 @@ pub fn summit_words() -> Vec<String> {
     }
     words
 }
+
+/// Runs the real binary in `dir` with `args`, no standard input and no
+/// `SOURCE_DATE_EPOCH`.
+pub fn run_mdg(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mdg-export"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+/// Standard error of a run, as text.
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Exports Markdown through the library with the built-in fonts, reading
+/// images from `base` (PDF and EPUB both made).
+pub fn export_text(text: &str, base: &std::path::Path) -> mdg_export::diag::StageResult<Outputs> {
+    let options = ExportOptions {
+        name: "doc".into(),
+        pdf: true,
+        epub: true,
+        ..ExportOptions::default()
+    };
+    let source = mdg_export::assets::FolderSource {
+        base: base.to_path_buf(),
+        sandbox: true,
+    };
+    mdg_export::export(text, &source, &FontSet::built_in(), &options)
+}
+
+/// Lays out Markdown (no images) and returns the pages and the warnings of
+/// parsing and layout.
+pub fn layout_text(text: &str) -> (mdg_export::layout::Pages, Vec<mdg_export::diag::Diagnostic>) {
+    let parsed = mdg_export::parse::parse(
+        text,
+        &mdg_export::parse::ParseOptions { name: "doc".into() },
+    )
+    .expect("parses");
+    let mut warnings = parsed.warnings;
+    let fonts = FontSet::built_in();
+    let assets = mdg_export::assets::Assets::default();
+    let laid = mdg_export::layout::layout_document(
+        &parsed.output,
+        &assets,
+        &fonts,
+        &mdg_export::layout::LayoutOptions::default(),
+    );
+    warnings.extend(laid.warnings);
+    (laid.output, warnings)
+}
+
+/// Asserts that every glyph run, rule and image lies on its page (with a
+/// hair of tolerance), and returns how many text runs there were.
+pub fn assert_inside_pages(pages: &mdg_export::layout::Pages) -> usize {
+    use mdg_export::layout::Item;
+    let mut runs = 0;
+    for (index, page) in pages.pages.iter().enumerate() {
+        for item in &page.items {
+            let (left, top, right, bottom) = match item {
+                Item::Text(run) => {
+                    runs += 1;
+                    (run.x, run.y - run.size, run.x + run.width(), run.y)
+                }
+                Item::Line { from, to, .. } => (
+                    from.0.min(to.0),
+                    from.1.min(to.1),
+                    from.0.max(to.0),
+                    from.1.max(to.1),
+                ),
+                Item::Rect { rect, .. } | Item::Image { rect, .. } | Item::Link { rect, .. } => {
+                    (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)
+                }
+            };
+            assert!(
+                left >= -0.01
+                    && top >= -0.01
+                    && right <= pages.width + 0.01
+                    && bottom <= pages.height + 0.01,
+                "page {}: {item:?} leaves the page ({left}, {top}) – ({right}, {bottom})",
+                index + 1
+            );
+        }
+    }
+    runs
+}
+
+/// Checks that an EPUB is a zip whose every XHTML file is well-formed XML,
+/// and returns how many XHTML files there were.
+pub fn assert_epub_well_formed(bytes: &[u8]) -> usize {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("the EPUB is a zip");
+    let mut count = 0;
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).expect("a zip entry");
+        let name = file.name().to_string();
+        if name.ends_with(".xhtml") || name.ends_with(".opf") || name.ends_with(".ncx") {
+            let mut text = String::new();
+            file.read_to_string(&mut text).expect("UTF-8 XML");
+            let options = roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..roxmltree::ParsingOptions::default()
+            };
+            roxmltree::Document::parse_with_options(&text, options)
+                .unwrap_or_else(|err| panic!("{name} is not well-formed: {err}"));
+            count += usize::from(name.ends_with(".xhtml"));
+        }
+    }
+    count
+}
+
+/// Parses a PDF back and returns its page count.
+pub fn assert_pdf_parses(bytes: &[u8]) -> usize {
+    assert!(bytes.starts_with(b"%PDF-"));
+    let doc = lopdf::Document::load_mem(bytes).expect("the PDF parses back");
+    doc.get_pages().len()
+}
