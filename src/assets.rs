@@ -143,11 +143,13 @@ fn percent_decode(url: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Digits are read from the bytes: slicing the `str` could cut a
+        // character after a stray `%` in two.
+        let digit = |at: usize| bytes.get(at).and_then(|&b| char::from(b).to_digit(16));
         if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(value) = u8::from_str_radix(&url[i + 1..i + 3], 16)
+            && let (Some(high), Some(low)) = (digit(i + 1), digit(i + 2))
         {
-            out.push(value);
+            out.push((high * 16 + low) as u8);
             i += 3;
             continue;
         }
@@ -579,6 +581,10 @@ mod tests {
     fn percent_escapes_are_decoded() {
         assert_eq!(percent_decode("min%20bild.png"), "min bild.png");
         assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%C3%A5r"), "år");
+        // A `%` before a character of several bytes is kept as it is.
+        assert_eq!(percent_decode("%aå.png"), "%aå.png");
+        assert_eq!(percent_decode("%å"), "%å");
     }
 
     #[test]

@@ -1,0 +1,19 @@
+//! One test per bug found in issue 5 (bad input, fuzzing), named after it.
+//! See the issue: "Never crash, never lose work, never leak".
+
+mod common;
+
+use common::{run_mdg, stderr_of};
+
+/// A `%` followed by a character of several bytes in an image path made
+/// the percent-decoder slice a `str` inside a character and panic.
+#[test]
+fn issue_5_image_path_with_percent_before_a_multibyte_character() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.md"), "# R\n\n![Bild](%aå.png)\n").unwrap();
+    let output = run_mdg(dir.path(), &["pdf", "doc.md"]);
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot read image"), "{err}");
+    assert!(err.contains("%aå.png"), "{err}");
+}
