@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{run_mdg, stderr_of};
+use common::{assert_inside_pages, layout_text, run_mdg, stderr_of};
 
 /// A `%` followed by a character of several bytes in an image path made
 /// the percent-decoder slice a `str` inside a character and panic.
@@ -16,4 +16,17 @@ fn issue_5_image_path_with_percent_before_a_multibyte_character() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("cannot read image"), "{err}");
     assert!(err.contains("%aå.png"), "{err}");
+}
+
+/// Each nested quote or list took its indent off the text's width, so at
+/// the parser's 48 levels text stood far right of the page.
+#[test]
+fn issue_5_deep_nesting_stays_on_the_page() {
+    for text in [
+        format!("{}x\n", "> ".repeat(60)),
+        format!("{}x\n", "- ".repeat(60)),
+    ] {
+        let (pages, _) = layout_text(&text);
+        assert_inside_pages(&pages);
+    }
 }

@@ -9,6 +9,9 @@ use crate::assets::Assets;
 use crate::fonts::FaceRole;
 use crate::model::{Align, Block, Document, Image, Inline, plain_text};
 
+/// The share of the measure nested quotes and lists always leave the text.
+const MIN_NESTED_MEASURE: f32 = 0.4;
+
 /// An unbreakable piece of the flow: one line of text, a figure, a rule.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Element {
@@ -197,6 +200,14 @@ impl Builder<'_, '_, '_> {
         }
     }
 
+    /// Whether a nested quote or list may take `by` more points off the
+    /// text's width. Past that, deeper levels (up to the parser's
+    /// [`crate::parse::MAX_NESTING`]) line up with the last one that
+    /// fitted, so no text is pushed off the page.
+    fn may_indent(&self, context: Context, by: f32) -> bool {
+        context.width - by >= self.theme.measure * MIN_NESTED_MEASURE
+    }
+
     fn blocks(&mut self, blocks: &[Block], context: Context) {
         for block in blocks {
             self.block(block, context);
@@ -270,15 +281,19 @@ impl Builder<'_, '_, '_> {
             }
             Block::Quote { blocks, .. } => {
                 let inset = self.theme.indent;
-                let mut rules = context.quote_rules;
-                if let Some(slot) = rules.iter_mut().find(|r| r.is_none()) {
-                    *slot = Some(context.left + inset * 0.4);
-                }
-                let inner = Context {
-                    left: context.left + inset,
-                    width: (context.width - 2.0 * inset).max(context.width * 0.5),
-                    quote_rules: rules,
-                    ..context
+                let inner = if self.may_indent(context, 2.0 * inset) {
+                    let mut rules = context.quote_rules;
+                    if let Some(slot) = rules.iter_mut().find(|r| r.is_none()) {
+                        *slot = Some(context.left + inset * 0.4);
+                    }
+                    Context {
+                        left: context.left + inset,
+                        width: context.width - 2.0 * inset,
+                        quote_rules: rules,
+                        ..context
+                    }
+                } else {
+                    context
                 };
                 self.indent_next = false;
                 self.blocks(blocks, inner);
@@ -511,10 +526,14 @@ impl Builder<'_, '_, '_> {
 
     fn list_item(&mut self, marker: &str, blocks: &[Block], context: Context) {
         let hang = self.theme.indent * 1.3;
-        let inner = Context {
-            left: context.left + hang,
-            width: context.width - hang,
-            ..context
+        let inner = if self.may_indent(context, hang) {
+            Context {
+                left: context.left + hang,
+                width: context.width - hang,
+                ..context
+            }
+        } else {
+            context
         };
         let first = self.elements.len();
         self.indent_next = false;
