@@ -30,3 +30,13 @@ fn issue_5_deep_nesting_stays_on_the_page() {
         assert_inside_pages(&pages);
     }
 }
+
+/// A paragraph indented after another one split a giant word to the full
+/// measure, so its first line stuck out by the indent.
+#[test]
+fn issue_5_giant_word_after_a_paragraph_is_not_overfull() {
+    let text = format!("Först.\n\n{}\n", "m".repeat(2000));
+    let (pages, _) = layout_text(&text);
+    assert_eq!(pages.stats.overfull, 0);
+    assert_inside_pages(&pages);
+}

@@ -418,7 +418,8 @@ fn first_fit(words: &[Word], options: &LineOptions) -> Vec<std::ops::Range<usize
 
 /// Cuts the text into words at UAX #14 opportunities and shapes them.
 fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> Vec<Word> {
-    let max_width = options.width;
+    // Any word may start the first line, after its indent.
+    let max_width = options.width - options.first_indent.max(0.0);
     let mut full = String::new();
     let mut piece_starts = Vec::with_capacity(pieces.len());
     for piece in pieces {
@@ -938,5 +939,23 @@ mod tests {
         let lines = break_lines(&plain("ett\ntvå"), &mut shaper, &options);
         assert_eq!(lines.len(), 2);
         assert_eq!(line_text(&lines[0]), "ett");
+    }
+
+    #[test]
+    fn a_giant_first_word_fits_beside_the_indent() {
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        let options = LineOptions {
+            width: 120.0,
+            first_indent: 15.0,
+            justify: true,
+            hyphenate: None,
+        };
+        let lines = break_lines(&plain(&"mmmmm".repeat(40)), &mut shaper, &options);
+        assert!(lines.len() > 2);
+        assert!(lines[0].width <= 120.01, "{}", lines[0].width);
+        for line in &lines {
+            assert!(line.width <= 120.01, "{}", line.width);
+        }
     }
 }
