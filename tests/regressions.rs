@@ -40,3 +40,11 @@ fn issue_5_giant_word_after_a_paragraph_is_not_overfull() {
     assert_eq!(pages.stats.overfull, 0);
     assert_inside_pages(&pages);
 }
+
+/// A title of a thousand words ran off the foot of the cover.
+#[test]
+fn issue_5_a_giant_title_stays_on_the_cover() {
+    let text = format!("# {}\n\nText.\n", "Rubrik ".repeat(1000));
+    let (pages, _) = layout_text(&text);
+    assert_inside_pages(&pages);
+}

@@ -304,7 +304,9 @@ fn footer_run(text: &str, theme: &Theme, shaper: &mut Shaper) -> TextRun {
     }
 }
 
-/// Sets centred lines of text from `y` down; returns the new y.
+/// Sets centred lines of text from `y` down; returns the new y. Lines
+/// that would stand below the text block are left out: a title of a
+/// thousand words must not run off the cover (the body still has it).
 fn centred(
     text: &str,
     style: Style,
@@ -314,6 +316,7 @@ fn centred(
     shaper: &mut Shaper,
     items: &mut Vec<Item>,
 ) -> f32 {
+    let bottom = theme.page_height - theme.margin_top;
     let pieces = vec![Piece {
         text: text.to_string(),
         style,
@@ -331,6 +334,9 @@ fn centred(
     let mut y = y;
     for line in lines {
         let dx = theme.margin_left + (theme.measure - line.width) / 2.0;
+        if y + leading > bottom {
+            break;
+        }
         y += leading;
         for item in line.items {
             if let Item::Text(mut run) = item {
