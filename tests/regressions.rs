@@ -48,3 +48,80 @@ fn issue_5_a_giant_title_stays_on_the_cover() {
     let (pages, _) = layout_text(&text);
     assert_inside_pages(&pages);
 }
+
+/// Found by the property test of the line breaker: the font expansion of
+/// a word hyphenated across two lines was credited whole to the second
+/// line, which then could not shrink as far as the breaker thought and
+/// came out 0.2 pt overfull.
+#[test]
+fn issue_5_proptest_hyphenated_word_lends_no_shrink_to_the_next_line() {
+    use mdg_export::fonts::{FaceRole, FontSet};
+    use mdg_export::layout::shape::Shaper;
+    use mdg_export::layout::text::{Hyphenation, LineOptions, Piece, Style, break_lines};
+    let text = [
+        "baändmösambabahällshällsstråstråändköstråstråbababamåninimöveckmilbabastråninibamöändlenmilmilbamödehällsnatlenmåmilbamåstråför",
+        "möbamåba",
+        "strånat",
+        "hällshällsba",
+        "bastrå",
+        "i",
+        "och",
+        "stråsamhällsbabanibanatbanidetobanatmilmilmåändeändstråtaändfjällmiltettethällstooomillensjö",
+        "å",
+        "nihällslen",
+        "och",
+        "edemå",
+        "framgångsrika",
+        "baål",
+        "utvecklingsländerna",
+        "ba",
+        "stråsamköstråförbastrådemåbastråbabababaändbamösamveckändbababa",
+        "ändändba",
+        "baför",
+        "nat",
+        "för",
+        "natbababa",
+        "millenniemålen",
+        "utvecklingsländerna",
+        "utvecklingsländerna",
+        "måbaveck",
+        "bahällsba",
+        "millenniemålen",
+        "babamå",
+        "strå",
+        "bastråhällsstrå",
+        "jämställdhet",
+        "möling",
+        "jämställdhet",
+        "sjö",
+        "sjöostråni",
+        "ö",
+        "lensamde",
+        "okölingförsjöålsjödeotetförålomilskogteteetaålhällsmilutmåsjöhällsnistråmåmilfjällmåködemöstrånihällsstråförtoålskogtataionlingbatetnilingo",
+    ]
+    .join(" ");
+    let fonts = FontSet::built_in();
+    let mut shaper = Shaper::new(&fonts);
+    let pieces = [Piece {
+        text,
+        style: Style {
+            face: FaceRole::Regular,
+            size: 8.0,
+            rise: 0.0,
+            gray: 0.0,
+            link: None,
+            strike: false,
+        },
+    }];
+    let options = LineOptions {
+        width: 351.5833,
+        first_indent: 0.0,
+        justify: true,
+        hyphenate: Some(Hyphenation::Swedish),
+    };
+    let lines = break_lines(&pieces, &mut shaper, &options);
+    assert!(lines.iter().any(|l| l.hyphenated));
+    for line in &lines {
+        assert!(line.width <= 351.5833 + 0.01, "{}", line.width);
+    }
+}

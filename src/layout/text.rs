@@ -236,6 +236,7 @@ fn total_fit(
         let mut start = 0;
         let mut points = word.hyphen_points.clone();
         points.push(word.glyphs.len());
+        let mut last_fragment = 0.0;
         for (k, &point) in points.iter().enumerate() {
             let width: f32 = word.glyphs[start..point]
                 .iter()
@@ -243,7 +244,26 @@ fn total_fit(
                 .sum();
             elements.push(Element::Box { width });
             owners.push(Some((w, start, point)));
+            last_fragment = width;
             if k + 1 < points.len() {
+                // Each fragment's share of the word's font expansion stays
+                // on the fragment's line: in glue no line may break at
+                // (it follows an infinite penalty). Credited whole to the
+                // space after the word, a word hyphenated across two lines
+                // lent the second line shrink it did not have, and that
+                // line came out overfull.
+                elements.push(Element::Penalty {
+                    width: 0.0,
+                    cost: INFINITY,
+                    flagged: false,
+                });
+                owners.push(None);
+                elements.push(Element::Glue {
+                    width: 0.0,
+                    stretch: EXPANSION * width,
+                    shrink: EXPANSION * width,
+                });
+                owners.push(None);
                 let style = word.glyphs[point - 1].0;
                 let (_, _, advance) = shaper.hyphen(styles[style].face);
                 elements.push(Element::Penalty {
@@ -278,7 +298,8 @@ fn total_fit(
                 });
                 owners.push(None);
             }
-            // Interword glue, plus the expansion of the word before it.
+            // Interword glue, plus the expansion of the word (or its last
+            // fragment) before it.
             let Element::Glue {
                 width,
                 stretch,
@@ -289,8 +310,8 @@ fn total_fit(
             };
             elements.push(Element::Glue {
                 width,
-                stretch: stretch + EXPANSION * word.width,
-                shrink: shrink + EXPANSION * word.width,
+                stretch: stretch + EXPANSION * last_fragment,
+                shrink: shrink + EXPANSION * last_fragment,
             });
             owners.push(None);
         } else {
