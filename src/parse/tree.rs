@@ -111,6 +111,8 @@ struct Builder<'w> {
     nesting_warned: bool,
     footnote_defs: BTreeMap<String, (Vec<Block>, Span)>,
     footnote_order: Vec<String>,
+    /// Label → number, so each reference is numbered in constant time.
+    footnote_numbers: BTreeMap<String, usize>,
     ids: BTreeSet<String>,
 }
 
@@ -122,6 +124,7 @@ pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnosti
         nesting_warned: false,
         footnote_defs: BTreeMap::new(),
         footnote_order: Vec::new(),
+        footnote_numbers: BTreeMap::new(),
         ids: BTreeSet::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
@@ -148,7 +151,7 @@ pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnosti
 
     report_undefined_footnotes(&blocks, builder.warnings);
     let footnotes = builder.finish_footnotes();
-    assign_heading_ids(&mut blocks, &mut builder.ids);
+    assign_heading_ids(&mut blocks, &mut builder.ids, &mut BTreeMap::new());
     Document {
         meta,
         cover,
@@ -259,11 +262,13 @@ impl Builder<'_> {
                 .push(Inline::Html(html.into_string(), span)),
             Event::FootnoteReference(label) => {
                 let label = label.into_string();
-                let number = match self.footnote_order.iter().position(|l| *l == label) {
-                    Some(i) => i + 1,
+                let number = match self.footnote_numbers.get(&label) {
+                    Some(&number) => number,
                     None => {
                         self.footnote_order.push(label.clone());
-                        self.footnote_order.len()
+                        let number = self.footnote_order.len();
+                        self.footnote_numbers.insert(label.clone(), number);
+                        number
                     }
                 };
                 self.top().inlines.push(Inline::FootnoteRef {
@@ -693,7 +698,16 @@ pub fn slug(text: &str) -> String {
 
 /// Gives every heading a unique id: its own `{#id}` or a slug of its text,
 /// with `-1`, `-2` … added on repeats.
-fn assign_heading_ids(blocks: &mut [Block], used: &mut BTreeSet<String>) {
+///
+/// `next` remembers, for each base, the first suffix not yet tried: a
+/// suffix once taken stays taken, so thousands of headings with the same
+/// text are numbered in linear time, not by trying `-1`, `-2` … again
+/// for each.
+fn assign_heading_ids(
+    blocks: &mut [Block],
+    used: &mut BTreeSet<String>,
+    next: &mut BTreeMap<String, usize>,
+) {
     for block in blocks {
         match block {
             Block::Heading { id, content, .. } => {
@@ -703,18 +717,19 @@ fn assign_heading_ids(blocks: &mut [Block], used: &mut BTreeSet<String>) {
                     id.clone()
                 };
                 let mut candidate = base.clone();
-                let mut n = 1;
+                let mut n = next.get(&base).copied().unwrap_or(1);
                 while used.contains(&candidate) {
                     candidate = format!("{base}-{n}");
                     n += 1;
                 }
+                next.insert(base, n);
                 used.insert(candidate.clone());
                 *id = candidate;
             }
-            Block::Quote { blocks, .. } => assign_heading_ids(blocks, used),
+            Block::Quote { blocks, .. } => assign_heading_ids(blocks, used, next),
             Block::List { items, .. } => {
                 for item in items {
-                    assign_heading_ids(&mut item.blocks, used);
+                    assign_heading_ids(&mut item.blocks, used, next);
                 }
             }
             Block::Paragraph { .. }
@@ -738,5 +753,20 @@ mod tests {
         assert_eq!(slug("Åtta mål"), "åtta-mål");
         assert_eq!(slug("???"), "section");
         assert_eq!(slug("2015"), "section-2015");
+    }
+
+    #[test]
+    fn repeated_headings_are_numbered_in_order() {
+        let text = "# A\n\n# A-1\n\n# A\n\n# A\n\n# A {#a-3}\n\n# A\n";
+        let doc = build(text, 0, Meta::default(), &mut Vec::new());
+        let ids: Vec<_> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { id, .. } => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-3-1", "a-4"]);
     }
 }
