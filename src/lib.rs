@@ -28,6 +28,7 @@ pub mod pdf;
 use assets::AssetSource;
 use diag::{Diagnostic, Span, StageResult, Warned};
 use fonts::FontSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What to export and how.
 #[derive(Debug, Clone, Default)]
@@ -94,6 +95,7 @@ pub fn export(
     let laid_out = layout::layout_document(&doc, &assets, fonts, &options.layout);
     warnings.extend(laid_out.warnings);
     let pages = laid_out.output;
+    warnings.extend(missing_glyph_warning(text, &pages.stats.missing_glyphs));
     outputs.pdf_stats = Some((pages.pages.len(), pages.stats.clone()));
     if options.pdf {
         let pdf_options = pdf::PdfOptions {
@@ -139,6 +141,62 @@ pub fn export(
         output: outputs,
         warnings,
     })
+}
+
+/// Says which characters the fonts cannot show, and on which lines of
+/// `source` each stands, at the first of them. A character not found in
+/// the source came from a character reference (`&#x4E2D;`) or from text
+/// the tool adds.
+fn missing_glyph_warning(source: &str, missing: &BTreeSet<char>) -> Option<Diagnostic> {
+    /// Enough to find them; a Chinese text would otherwise list thousands.
+    const MAX_CHARS: usize = 12;
+    const MAX_LINES: usize = 8;
+    if missing.is_empty() {
+        return None;
+    }
+    let mut lines: BTreeMap<char, Vec<usize>> = BTreeMap::new();
+    let mut first = None;
+    let mut line = 1;
+    for (offset, c) in source.char_indices() {
+        if c == '\n' {
+            line += 1;
+        } else if missing.contains(&c) {
+            first.get_or_insert(Span::new(offset..offset + c.len_utf8()));
+            let seen = lines.entry(c).or_default();
+            if seen.last() != Some(&line) {
+                seen.push(line);
+            }
+        }
+    }
+    let describe = |c: char| {
+        let name = format!("{c} (U+{:04X})", u32::from(c));
+        match lines.get(&c).map(Vec::as_slice) {
+            None => format!("{name} in added text or a character reference"),
+            Some([one]) => format!("{name} on line {one}"),
+            Some(all) => {
+                let shown: Vec<String> = all.iter().take(MAX_LINES).map(usize::to_string).collect();
+                let more = if all.len() > MAX_LINES { " …" } else { "" };
+                format!("{name} on lines {}{more}", shown.join(", "))
+            }
+        }
+    };
+    let mut list: Vec<String> = missing
+        .iter()
+        .take(MAX_CHARS)
+        .map(|&c| describe(c))
+        .collect();
+    if missing.len() > MAX_CHARS {
+        list.push(format!("and {} more", missing.len() - MAX_CHARS));
+    }
+    Some(
+        Diagnostic::warning(
+            first.unwrap_or(Span::DETACHED),
+            format!("the fonts have no glyph for {}", list.join("; ")),
+        )
+        .with_hint(
+            "these characters print as empty boxes in the PDF; use --font-dir with fonts that have them",
+        ),
+    )
 }
 
 /// Raw HTML cannot be set on paper and is not copied into the EPUB.
@@ -212,6 +270,21 @@ pub fn date_from_epoch(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn missing_glyphs_are_listed_with_their_lines() {
+        let source = "ett\n中 och 中\n\ntre 中 ☃\n";
+        let missing = ['中', '☃', '✔'].into_iter().collect();
+        let warning = super::missing_glyph_warning(source, &missing).unwrap();
+        assert_eq!(
+            warning.message,
+            "the fonts have no glyph for ☃ (U+2603) on line 4; \
+             ✔ (U+2714) in added text or a character reference; \
+             中 (U+4E2D) on lines 2, 4"
+        );
+        assert_eq!(&source[warning.span.start..warning.span.end], "中");
+        assert!(super::missing_glyph_warning(source, &Default::default()).is_none());
+    }
+
     #[test]
     fn dates_from_epoch() {
         assert_eq!(super::date_from_epoch(0), "1970-01-01");

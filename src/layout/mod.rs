@@ -16,10 +16,10 @@ pub mod style;
 pub mod text;
 
 use crate::assets::Assets;
-use crate::diag::{Diagnostic, Span, Warned};
+use crate::diag::Warned;
 use crate::fonts::{FaceRole, FontSet};
 use crate::model::Document;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use flow::PageAnchor;
 pub use style::{Paper, Theme};
@@ -76,6 +76,10 @@ pub struct Stats {
     /// Times a break was moved to keep lines or a heading together
     /// (widows, orphans, headings kept with their text).
     pub keeps: usize,
+    /// Characters no face could show: they are set as the font's empty
+    /// box (glyph 0). [`crate::export`] warns about them with the lines
+    /// of the source they stand on.
+    pub missing_glyphs: BTreeSet<char>,
 }
 
 impl Stats {
@@ -242,29 +246,10 @@ pub fn layout_document(
         pages::insert_toc(&mut pages, &theme, &mut shaper, &doc.meta.lang);
     }
 
-    let mut warnings = Vec::new();
-    let mut missing: Vec<char> = shaper.missing.iter().map(|&(_, c)| c).collect();
-    missing.sort_unstable();
-    missing.dedup();
-    if !missing.is_empty() {
-        let list: String = missing
-            .iter()
-            .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        warnings.push(
-            Diagnostic::warning(
-                Span::DETACHED,
-                format!("the fonts have no glyph for {list}"),
-            )
-            .with_hint(
-                "these characters print as empty boxes; use --font-dir with a font that has them",
-            ),
-        );
-    }
+    pages.stats.missing_glyphs = shaper.missing.iter().map(|&(_, c)| c).collect();
     Warned {
         output: pages,
-        warnings,
+        warnings: Vec::new(),
     }
 }
 
