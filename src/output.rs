@@ -22,6 +22,20 @@ pub fn check_destination(path: &Path, input: Option<&Path>) -> Result<(), String
     if path.is_dir() {
         return Err(format!("{} is a folder, not a file", path.display()));
     }
+    // A folder on the way that is a file cannot be made; say so before
+    // the work is done rather than after.
+    if let Some(file) = path
+        .ancestors()
+        .skip(1)
+        .find(|a| !a.as_os_str().is_empty() && a.exists())
+        .filter(|a| !a.is_dir())
+    {
+        return Err(format!(
+            "cannot write {}: {} is a file, not a folder",
+            path.display(),
+            file.display()
+        ));
+    }
     Ok(())
 }
 
@@ -35,6 +49,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
             Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             Err(err) => Err(format!("cannot write to standard output: {err}")),
         };
+    }
+    // A FIFO or a device (`-o /dev/null`) is written into: renaming over
+    // it would replace it with a regular file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(|err| format!("cannot write {}: {err}", path.display()));
     }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
