@@ -1,0 +1,469 @@
+//! Bad input, one test each: what the tool does with documents no one here
+//! wrote. The table in `docs/bad-input.md` points at these tests.
+//!
+//! Most run the real binary in a temporary folder, as a user would; the
+//! layout properties (nothing leaves the page) are checked through the
+//! library, where the positions are.
+
+mod common;
+
+use common::{
+    assert_epub_well_formed, assert_inside_pages, assert_pdf_parses, export_text, layout_text,
+    normalise, pdf_text, run_mdg, stderr_of,
+};
+use std::path::Path;
+
+/// Writes `doc.md` with an image reference on line 5.
+fn doc_with_image(dir: &Path, file: &str) {
+    std::fs::write(
+        dir.join("doc.md"),
+        format!("# Bilder\n\nText.\n\n![Bild]({file})\n"),
+    )
+    .unwrap();
+}
+
+/// A valid 4 × 4 RGB PNG.
+fn small_png() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, 4, 4);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&[200; 4 * 4 * 3]).unwrap();
+    }
+    bytes
+}
+
+/// A PNG chunk with its length and a valid CRC.
+fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut crc = flate2::Crc::new();
+    crc.update(kind);
+    crc.update(data);
+    let mut chunk = (data.len() as u32).to_be_bytes().to_vec();
+    chunk.extend_from_slice(kind);
+    chunk.extend_from_slice(data);
+    chunk.extend_from_slice(&crc.sum().to_be_bytes());
+    chunk
+}
+
+/// A 60-byte PNG whose header declares 100 000 × 100 000 RGB pixels
+/// (30 GB decoded), with valid CRCs: a decompression bomb.
+fn bomb_png() -> Vec<u8> {
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8 bit RGB, deflate, no interlace
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend(png_chunk(b"IHDR", &ihdr));
+    // A few bytes of zlib data: the start of an endless run of zeros.
+    bytes.extend(png_chunk(b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0x18, 0x05]));
+    bytes.extend(png_chunk(b"IEND", &[]));
+    bytes
+}
+
+/// The start of a baseline JPEG (SOI, JFIF, a frame header for 8 × 8
+/// pixels in 3 components, a scan header), without its end marker.
+fn jpeg_head() -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8];
+    bytes.extend_from_slice(&[0xFF, 0xE0, 0x00, 0x10]);
+    bytes.extend_from_slice(b"JFIF\0\x01\x01\x00\x00\x01\x00\x01\x00\x00");
+    bytes.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0x08, 0x00, 0x08, 0x03]);
+    bytes.extend_from_slice(&[1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0]);
+    bytes.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x0C, 0x03, 1, 0, 2, 0, 3, 0, 0, 63, 0]);
+    bytes.extend_from_slice(&[0x12, 0x34, 0x56]);
+    bytes
+}
+
+/// Runs `pdf doc.md` and checks the run failed with an error at the
+/// image's line that names the file, and wrote nothing.
+fn assert_image_error(dir: &Path, file: &str, reason: &str) -> String {
+    let output = run_mdg(dir, &["pdf", "doc.md"]);
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("doc.md:5:1"), "{err}");
+    assert!(err.contains(file), "{err}");
+    assert!(err.contains(reason), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    assert!(!dir.join("out/doc.pdf").exists());
+    err
+}
+
+#[test]
+fn empty_input_gives_valid_outputs_and_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("empty", ""),
+        ("blank", "\n  \n\t\n"),
+        ("only-front-matter", "---\ntitle: Tom\n---\n"),
+    ] {
+        std::fs::write(dir.path().join(format!("{name}.md")), text).unwrap();
+        let output = run_mdg(dir.path(), &["all", &format!("{name}.md")]);
+        let err = stderr_of(&output);
+        assert!(output.status.success(), "{name}: {err}");
+        assert!(
+            err.contains("warning: the document has no content"),
+            "{name}: {err}"
+        );
+        let pdf = std::fs::read(dir.path().join(format!("out/{name}.pdf"))).unwrap();
+        assert!(assert_pdf_parses(&pdf) >= 1, "{name}: the title page");
+        let epub = std::fs::read(dir.path().join(format!("out/{name}.epub"))).unwrap();
+        assert!(assert_epub_well_formed(&epub) >= 1, "{name}");
+    }
+}
+
+#[test]
+fn invalid_utf8_in_the_middle_of_a_line_names_line_and_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    // Line 4, byte 7 (`Räksmörgås` saved as Latin-1 after a UTF-8 line).
+    std::fs::write(
+        dir.path().join("doc.md"),
+        b"# Rubrik\n\n\xC3\xA5r 2010.\nSm\xC3\xB6r: R\xE4ksm\xF6rg\xE5s\n",
+    )
+    .unwrap();
+    let output = run_mdg(dir.path(), &["epub", "doc.md"]);
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("line 4, byte 9"), "{err}");
+    assert!(err.contains("0xE4"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn a_corrupt_png_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = small_png();
+    // Keep the signature and the header, scramble the pixel data.
+    let len = bytes.len();
+    for b in &mut bytes[40..len - 12] {
+        *b ^= 0x5A;
+    }
+    std::fs::write(dir.path().join("trasig.png"), bytes).unwrap();
+    doc_with_image(dir.path(), "trasig.png");
+    assert_image_error(dir.path(), "trasig.png", "corrupt");
+}
+
+#[test]
+fn a_truncated_png_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = small_png();
+    std::fs::write(dir.path().join("halv.png"), &bytes[..bytes.len() / 2]).unwrap();
+    doc_with_image(dir.path(), "halv.png");
+    assert_image_error(dir.path(), "halv.png", "PNG");
+}
+
+#[test]
+fn a_corrupt_jpeg_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = vec![0xFF, 0xD8];
+    bytes.extend_from_slice(b"this is no JPEG at all, just text after the magic");
+    std::fs::write(dir.path().join("trasig.jpg"), bytes).unwrap();
+    doc_with_image(dir.path(), "trasig.jpg");
+    assert_image_error(dir.path(), "trasig.jpg", "JPEG");
+}
+
+#[test]
+fn a_truncated_jpeg_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("halv.jpg"), jpeg_head()).unwrap();
+    doc_with_image(dir.path(), "halv.jpg");
+    assert_image_error(dir.path(), "halv.jpg", "truncated JPEG");
+    // Cut inside the frame header too.
+    std::fs::write(dir.path().join("halv.jpg"), &jpeg_head()[..30]).unwrap();
+    assert_image_error(dir.path(), "halv.jpg", "JPEG");
+}
+
+#[test]
+fn a_file_that_is_no_image_is_an_error_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bild.png"), "GIF89a, not really").unwrap();
+    doc_with_image(dir.path(), "bild.png");
+    assert_image_error(dir.path(), "bild.png", "not a PNG, JPEG or SVG");
+    std::fs::write(dir.path().join("bild.png"), "").unwrap();
+    assert_image_error(dir.path(), "bild.png", "empty");
+}
+
+#[test]
+fn a_png_decompression_bomb_is_refused_naming_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bomb.png"), bomb_png()).unwrap();
+    doc_with_image(dir.path(), "bomb.png");
+    let limit = format!(
+        "{} megapixels",
+        mdg_export::assets::MAX_IMAGE_PIXELS / 1_000_000
+    );
+    let err = assert_image_error(dir.path(), "bomb.png", &limit);
+    assert!(err.contains("100000 × 100000"), "{err}");
+}
+
+#[test]
+fn a_png_bomb_is_refused_before_anything_is_allocated() {
+    // Through the library under the test's own memory: a decoder that
+    // allocated the declared 30 GB would abort the test process.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bomb.png"), bomb_png()).unwrap();
+    let errors = export_text("![Bomb](bomb.png)\n\nText.\n", dir.path()).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].message.contains("megapixels"),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(errors[0].span.start, 0);
+}
+
+#[test]
+fn a_jpeg_declaring_huge_dimensions_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = jpeg_head();
+    // 65 535 × 65 535 in the frame header, and a proper end marker.
+    bytes[25..29].copy_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF]);
+    bytes.extend_from_slice(&[0xFF, 0xD9]);
+    std::fs::write(dir.path().join("stor.jpg"), bytes).unwrap();
+    doc_with_image(dir.path(), "stor.jpg");
+    assert_image_error(dir.path(), "stor.jpg", "megapixels");
+}
+
+#[test]
+fn a_remote_image_warns_shows_its_alt_text_and_is_never_fetched() {
+    // A server on the loopback interface that would see any request.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("doc.md"),
+        format!(
+            "# Bilder\n\nText.\n\n![Karta över världen](http://127.0.0.1:{port}/karta.png)\n\n\
+             Inne i text: ![logotyp](https://127.0.0.1:{port}/logo.png) här.\n"
+        ),
+    )
+    .unwrap();
+    let output = run_mdg(dir.path(), &["all", "doc.md"]);
+    let err = stderr_of(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("is not fetched"), "{err}");
+    assert!(err.contains("doc.md:5:1"), "{err}");
+    assert!(err.contains("doc.md:7:"), "{err}");
+    assert!(
+        matches!(listener.accept(), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "the tool connected to the image's server"
+    );
+    let pdf = std::fs::read(dir.path().join("out/doc.pdf")).unwrap();
+    let text = normalise(&pdf_text(&pdf));
+    assert!(text.contains("Karta över världen"), "{text}");
+    assert!(text.contains("logotyp"), "{text}");
+    let epub = std::fs::read(dir.path().join("out/doc.epub")).unwrap();
+    assert_epub_well_formed(&epub);
+}
+
+#[test]
+fn characters_the_fonts_lack_are_listed_with_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("doc.md"),
+        "# Rubrik\n\nVälkommen: 中文.\n\nText utan problem.\n\nIgen 中 och 😀.\n",
+    )
+    .unwrap();
+    let output = run_mdg(dir.path(), &["pdf", "doc.md"]);
+    let err = stderr_of(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("U+4E2D"), "{err}");
+    assert!(err.contains("U+6587"), "{err}");
+    assert!(err.contains("U+1F600"), "{err}");
+    // Where: the first place, and every line for each character.
+    assert!(err.contains("doc.md:3:"), "{err}");
+    assert!(err.contains("中 (U+4E2D) on lines 3, 7"), "{err}");
+    assert!(err.contains("😀 (U+1F600) on line 7"), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+}
+
+#[test]
+fn footnotes_referenced_but_undefined_or_defined_but_unused_warn_at_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("doc.md"),
+        "# Noter\n\nEn hänvisning[^saknas] och en riktig[^ja].\n\n\
+         [^ja]: Används.\n\n[^oanvänd]: Ingen hänvisar hit.\n",
+    )
+    .unwrap();
+    let output = run_mdg(dir.path(), &["all", "doc.md"]);
+    let err = stderr_of(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(
+        err.contains("footnote `saknas` is referenced but never defined"),
+        "{err}"
+    );
+    assert!(err.contains("doc.md:3:"), "{err}");
+    assert!(err.contains("`oanvänd`"), "{err}");
+    assert!(err.contains("doc.md:7:1"), "{err}");
+}
+
+#[test]
+fn unbreakable_giant_words_stay_inside_the_page() {
+    let giant = "Donaudampfschiffahrtsgesellschaftskapitän".repeat(60);
+    let url = format!("https://example.org/{}", "a".repeat(3000));
+    let text = format!(
+        "# {giant}\n\n{giant} och {giant}.\n\n[{url}]({url})\n\n`{giant}`\n\n\
+         ```\n{giant}\n```\n\n> - {giant}\n\n| a | b |\n|---|---|\n| {giant} | x |\n\n\
+         Text[^n].\n\n[^n]: {giant}\n"
+    );
+    let (pages, _) = layout_text(&text);
+    assert_eq!(pages.stats.overfull, 0);
+    let runs = assert_inside_pages(&pages);
+    assert!(runs > 100);
+    let outputs = export_text(&text, Path::new(".")).unwrap().output;
+    assert_pdf_parses(outputs.pdf.as_deref().unwrap());
+    assert_epub_well_formed(outputs.epub.as_deref().unwrap());
+}
+
+#[test]
+fn a_table_with_forty_columns_stays_inside_the_page() {
+    let head: String = (1..=40).map(|c| format!("| Kolumn {c} ")).collect();
+    let rule = "|---".repeat(40);
+    let row: String = (1..=40)
+        .map(|c| format!("| värde{c} med flera ord "))
+        .collect();
+    let text = format!("# Tabell\n\n{head}|\n{rule}|\n{row}|\n{row}|\n");
+    let (pages, _) = layout_text(&text);
+    assert_inside_pages(&pages);
+    let outputs = export_text(&text, Path::new(".")).unwrap().output;
+    let pdf = outputs.pdf.unwrap();
+    assert_pdf_parses(&pdf);
+    // Every cell's text is there (set a few letters a line).
+    let text: String = pdf_text(&pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for c in [1, 17, 40] {
+        assert!(text.contains(&format!("Kolumn{c}")), "{text}");
+        assert!(text.contains(&format!("värde{c}medfleraord")), "{text}");
+    }
+    assert_epub_well_formed(outputs.epub.as_deref().unwrap());
+}
+
+#[test]
+fn five_thousand_headings_complete_with_unique_anchors() {
+    // Half of them with the same text: their ids are numbered.
+    let mut text = String::new();
+    for n in 0..5000 {
+        if n % 2 == 0 {
+            text.push_str("## Rubrik\n\nText.\n\n");
+        } else {
+            text.push_str(&format!("## Rubrik {n}\n\nText.\n\n"));
+        }
+    }
+    let (pages, _) = layout_text(&text);
+    assert_eq!(pages.outline.len(), 5000);
+    let ids: std::collections::BTreeSet<_> = pages.outline.iter().map(|e| &e.id).collect();
+    assert_eq!(ids.len(), 5000);
+    assert_inside_pages(&pages);
+    let outputs = export_text(&text, Path::new(".")).unwrap().output;
+    assert_pdf_parses(outputs.pdf.as_deref().unwrap());
+    assert!(assert_epub_well_formed(outputs.epub.as_deref().unwrap()) > 1);
+}
+
+/// Exports `text` with both back ends and checks the nesting warning, the
+/// outputs and that nothing left the page.
+fn assert_deep_nesting_is_cut(text: &str, word: &str) {
+    let (pages, warnings) = layout_text(text);
+    assert!(
+        warnings.iter().any(|w| w.message.contains(&format!(
+            "nested more than {} levels",
+            mdg_export::parse::MAX_NESTING
+        ))),
+        "{warnings:?}"
+    );
+    assert_inside_pages(&pages);
+    let outputs = export_text(text, Path::new(".")).unwrap().output;
+    let pdf = outputs.pdf.unwrap();
+    assert_pdf_parses(&pdf);
+    assert!(
+        normalise(&pdf_text(&pdf)).contains(word),
+        "the innermost text is kept"
+    );
+    assert_epub_well_formed(outputs.epub.as_deref().unwrap());
+}
+
+#[test]
+fn ten_thousand_nested_block_quotes_are_cut_at_the_limit() {
+    assert_deep_nesting_is_cut(&format!("{}djupt\n", "> ".repeat(10_000)), "djupt");
+    // Quotes opened line by line (each line repeats every marker before
+    // it, so 2 000 levels are already 2 MB).
+    let lines: String = (0..2_000)
+        .map(|n| format!("{}x\n", ">".repeat(n)))
+        .collect();
+    assert_deep_nesting_is_cut(&lines, "x");
+}
+
+#[test]
+fn ten_thousand_nested_lists_are_cut_at_the_limit() {
+    assert_deep_nesting_is_cut(&format!("{}botten\n", "- ".repeat(10_000)), "botten");
+    assert_deep_nesting_is_cut(&format!("{}botten\n", "1. ".repeat(10_000)), "botten");
+    // One level a line.
+    let lines: String = (0..1_000)
+        .map(|n| format!("{}- nivå\n", "  ".repeat(n)))
+        .collect();
+    assert_deep_nesting_is_cut(&lines, "nivå");
+}
+
+#[test]
+fn ten_thousand_nested_emphases_and_links_are_cut_at_the_limit() {
+    let n = 10_000;
+    let emph = format!("{}mitt{}\n", "*a ".repeat(n), " b*".repeat(n));
+    assert_deep_nesting_is_cut(&emph, "mitt");
+    let links = format!("{}länk{}\n", "[".repeat(n), "](#a)".repeat(n));
+    let (pages, _) = layout_text(&links);
+    assert_inside_pages(&pages);
+    let outputs = export_text(&links, Path::new(".")).unwrap().output;
+    assert_pdf_parses(outputs.pdf.as_deref().unwrap());
+    assert_epub_well_formed(outputs.epub.as_deref().unwrap());
+}
+
+#[test]
+fn long_link_chains_complete() {
+    // Ten thousand links in one paragraph, each to the next heading, and a
+    // chain of reference definitions.
+    let mut text = String::from("# Början\n\n");
+    for n in 0..10_000 {
+        text.push_str(&format!("[länk {n}](#början) "));
+    }
+    text.push_str("\n\n");
+    for n in 0..2_000 {
+        text.push_str(&format!("[ref{n}] "));
+    }
+    text.push_str("\n\n");
+    for n in 0..2_000 {
+        text.push_str(&format!("[ref{n}]: #ref{}\n", n + 1));
+    }
+    let (pages, _) = layout_text(&text);
+    assert_inside_pages(&pages);
+    let outputs = export_text(&text, Path::new(".")).unwrap().output;
+    assert_pdf_parses(outputs.pdf.as_deref().unwrap());
+    assert_epub_well_formed(outputs.epub.as_deref().unwrap());
+}
+
+#[test]
+fn a_ten_megabyte_input_is_exported() {
+    // 10 MB of Swedish paragraphs with headings now and then: it completes
+    // (the run's memory is checked under `ulimit -v` by
+    // scripts/limits.sh, time is not asserted).
+    let paragraph = "Toppmötet om millenniemålen i New York samlar stats- och \
+                     regeringschefer för att utvärdera vilka framsteg som gjorts \
+                     och vilka åtgärder som behövs fram till år 2015. ";
+    let mut text = String::with_capacity(10_500_000);
+    let mut n = 0;
+    while text.len() < 10_000_000 {
+        if n % 50 == 0 {
+            text.push_str(&format!("# Avsnitt {n}\n\n"));
+        }
+        text.push_str(&paragraph.repeat(4));
+        text.push_str("\n\n");
+        n += 1;
+    }
+    let outputs = export_text(&text, Path::new(".")).unwrap().output;
+    let pages = assert_pdf_parses(outputs.pdf.as_deref().unwrap());
+    assert!(pages > 1000, "{pages} pages");
+    assert_epub_well_formed(outputs.epub.as_deref().unwrap());
+}
