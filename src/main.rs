@@ -211,16 +211,41 @@ fn report(diagnostic: &Diagnostic, input: &Input) {
     } else {
         let at = line_col(&input.text, diagnostic.span.start);
         eprintln!("  --> {}:{}:{}", input.display, at.line, at.column);
-        let line = source_line(&input.text, at.line);
+        let (line, column) = excerpt(source_line(&input.text, at.line), at.column);
         let number = at.line.to_string();
         let pad = " ".repeat(number.len());
         eprintln!("{pad} |");
         eprintln!("{number} | {line}");
-        eprintln!("{pad} | {}^", " ".repeat(at.column.saturating_sub(1)));
+        eprintln!("{pad} | {}^", " ".repeat(column.saturating_sub(1)));
     }
     for hint in &diagnostic.hints {
         eprintln!("  = hint: {hint}");
     }
+}
+
+/// The part of a source line shown under a message: all of it, or for a
+/// long line (a 10 000-level `> > > …`) the characters around `column`
+/// with `…` where it was cut. Returns the text and the column in it.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WIDTH {
+        return (line.to_string(), column);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(WIDTH / 2).min(chars.len() - WIDTH);
+    let end = start + WIDTH;
+    let mut text = String::new();
+    let mut column = at - start + 1;
+    if start > 0 {
+        text.push('…');
+        column += 1;
+    }
+    text.extend(&chars[start..end]);
+    if end < chars.len() {
+        text.push('…');
+    }
+    (text, column)
 }
 
 /// Prints `--stats`: how the text was set.
@@ -283,5 +308,26 @@ impl Targets {
                 (Format::Epub, dir.join(format!("{name}.epub"))),
             ],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        assert_eq!(excerpt("kort rad", 3), ("kort rad".to_string(), 3));
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (text, column) = excerpt(&line, 501);
+        assert_eq!(text.chars().count(), 102);
+        assert!(text.starts_with('…') && text.ends_with('…'));
+        assert_eq!(text.chars().nth(column - 1), Some('X'));
+        let (text, column) = excerpt(&line, 1);
+        assert!(text.starts_with('a') && text.ends_with('…'));
+        assert_eq!(column, 1);
+        let (text, column) = excerpt(&line, 1001);
+        assert!(text.starts_with('…') && text.ends_with('b'));
+        assert_eq!(text.chars().nth(column - 1), Some('b'));
     }
 }

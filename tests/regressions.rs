@@ -125,3 +125,21 @@ fn issue_5_proptest_hyphenated_word_lends_no_shrink_to_the_next_line() {
         assert!(line.width <= 351.5833 + 0.01, "{}", line.width);
     }
 }
+
+/// A message about a line of 10 000 `> ` printed all 20 000 characters of
+/// it; long lines are now cut around the column.
+#[test]
+fn issue_5_a_long_source_line_is_cut_in_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("doc.md"),
+        format!("{}djupt\n", "> ".repeat(10_000)),
+    )
+    .unwrap();
+    let output = run_mdg(dir.path(), &["pdf", "doc.md"]);
+    let err = stderr_of(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("nested more than 48 levels"), "{err}");
+    assert!(err.contains("> > …"), "{err}");
+    assert!(err.len() < 1000, "{} bytes of messages", err.len());
+}
