@@ -667,4 +667,194 @@ mod tests {
         assert_eq!(format_date("2010-09-20", "en"), "20 September 2010");
         assert_eq!(format_date("hösten", "sv"), "hösten");
     }
+
+    use crate::fonts::FontSet;
+
+    /// A line of body text: one run whose text says which line it is.
+    fn line(name: &str, theme: &Theme) -> Element {
+        Element {
+            height: theme.leading,
+            items: vec![Item::Text(TextRun {
+                x: theme.margin_left,
+                y: theme.leading * 0.78,
+                face: FaceRole::Regular,
+                size: theme.body_size,
+                gray: 0.0,
+                hscale: 1.0,
+                glyphs: vec![PlacedGlyph {
+                    id: 1,
+                    advance: 5.0,
+                    rise: 0.0,
+                    text: name.to_string(),
+                }],
+            })],
+            ..Element::default()
+        }
+    }
+
+    /// A paragraph of `n` lines with the widow and orphan chains that
+    /// flow.rs gives paragraphs.
+    fn paragraph(name: &str, n: usize, theme: &Theme) -> Vec<Element> {
+        (0..n)
+            .map(|i| Element {
+                keep_with_next: n > 1 && (i == 0 || i + 2 == n),
+                ..line(&format!("{name}{i}"), theme)
+            })
+            .collect()
+    }
+
+    /// Lays out a flow and lists, per page, the texts on it (no footers).
+    fn pages_of(flow: Flow) -> (Vec<Vec<String>>, super::super::Pages) {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        let pages = paginate(
+            &Document::default(),
+            &Assets::default(),
+            &theme,
+            &mut shaper,
+            flow,
+            super::super::Stats::default(),
+        );
+        let texts = pages.pages[1..]
+            .iter()
+            .map(|page| {
+                page.items
+                    .iter()
+                    .filter_map(|item| match item {
+                        Item::Text(run) if run.y != theme.footer_baseline => Some(run.text()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        (texts, pages)
+    }
+
+    fn lines_per_page() -> usize {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        (theme.block_height / theme.leading).round() as usize
+    }
+
+    #[test]
+    fn a_page_holds_whole_lines_and_breaks_after_the_last() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        let flow = Flow {
+            elements: (0..n + 1).map(|i| line(&format!("l{i}"), &theme)).collect(),
+            ..Flow::default()
+        };
+        let (pages, _) = pages_of(flow);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].len(), n);
+        assert_eq!(pages[1], ["l".to_string() + &n.to_string()]);
+    }
+
+    #[test]
+    fn no_orphan_first_line_at_the_foot_of_a_page() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        // n - 1 single lines leave room for one: the paragraph's first
+        // line alone would be an orphan, so it goes over with the next.
+        let mut elements: Vec<Element> =
+            (0..n - 1).map(|i| line(&format!("l{i}"), &theme)).collect();
+        elements.extend(paragraph("p", 5, &theme));
+        let (pages, _) = pages_of(Flow {
+            elements,
+            ..Flow::default()
+        });
+        assert_eq!(pages[0].len(), n - 1);
+        assert_eq!(pages[1][0], "p0");
+    }
+
+    #[test]
+    fn no_widow_last_line_at_the_top_of_a_page() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        // A paragraph one line longer than the page would leave its last
+        // line alone on the next page: the last two go over together.
+        let (pages, _) = pages_of(Flow {
+            elements: paragraph("p", n + 1, &theme),
+            ..Flow::default()
+        });
+        assert_eq!(pages[1].len(), 2, "{:?}", pages[1]);
+        assert_eq!(pages[0].len(), n - 1);
+    }
+
+    #[test]
+    fn a_heading_is_kept_with_the_start_of_its_text() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        let mut elements: Vec<Element> =
+            (0..n - 2).map(|i| line(&format!("l{i}"), &theme)).collect();
+        elements.push(Element {
+            keep_with_next: true,
+            ..line("heading", &theme)
+        });
+        elements.extend(paragraph("p", 4, &theme));
+        let (pages, _) = pages_of(Flow {
+            elements,
+            ..Flow::default()
+        });
+        assert!(!pages[0].contains(&"heading".to_string()));
+        assert_eq!(pages[1][0], "heading");
+        assert_eq!(pages[1][1], "p0");
+    }
+
+    #[test]
+    fn a_footnote_lands_on_the_page_of_its_reference() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        let mut elements: Vec<Element> =
+            (0..n - 2).map(|i| line(&format!("l{i}"), &theme)).collect();
+        // This line refers to a three-line note: with it, it no longer fits.
+        elements.push(Element {
+            notes: vec![1],
+            anchors: vec!["fnref-1".into()],
+            ..line("ref", &theme)
+        });
+        let mut note = paragraph("note", 3, &theme);
+        note[0].anchors.push("fn-1".into());
+        let mut notes = BTreeMap::new();
+        notes.insert(1, note);
+        let (pages, laid_out) = pages_of(Flow { elements, notes });
+        assert!(pages[1].contains(&"ref".to_string()));
+        assert!(pages[1].contains(&"note0".to_string()));
+        assert_eq!(laid_out.anchors["fn-1"].0, laid_out.anchors["fnref-1"].0);
+        // The note sits below the text, at the foot of the block.
+        let (_, note_y) = laid_out.anchors["fn-1"];
+        let (_, ref_y) = laid_out.anchors["fnref-1"];
+        assert!(note_y > ref_y);
+        assert!(note_y + 3.0 * theme.leading <= theme.block_bottom() + 0.01);
+    }
+
+    #[test]
+    fn a_long_table_repeats_its_header_on_every_page() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let header = Element {
+            keep_with_next: true,
+            ..line("header", &theme)
+        };
+        let mut elements = vec![header.clone()];
+        for i in 0..100 {
+            elements.push(Element {
+                header: Some(Box::new(Element {
+                    keep_with_next: false,
+                    ..header.clone()
+                })),
+                ..line(&format!("row{i}"), &theme)
+            });
+        }
+        let (pages, _) = pages_of(Flow {
+            elements,
+            ..Flow::default()
+        });
+        assert!(pages.len() >= 3);
+        for page in &pages {
+            assert_eq!(page[0], "header");
+            assert_eq!(page.iter().filter(|t| *t == "header").count(), 1);
+        }
+        let rows: usize = pages.iter().map(|p| p.len() - 1).sum();
+        assert_eq!(rows, 100, "every row once");
+    }
 }
