@@ -48,6 +48,14 @@ pub struct Metrics {
 /// Shapes text in the faces of a [`FontSet`], with a cache.
 pub struct Shaper<'f> {
     faces: Vec<(FaceRole, rustybuzz::Face<'f>)>,
+    /// Shape plans by face, direction and script: making a plan costs
+    /// more than shaping a word, and a document needs only a handful.
+    plans: Vec<(
+        FaceRole,
+        rustybuzz::Direction,
+        Option<rustybuzz::Script>,
+        rustybuzz::ShapePlan,
+    )>,
     cache: HashMap<(FaceRole, String), Arc<Shaped>>,
     /// Characters no face could show, with the role they were asked of.
     pub missing: Vec<(FaceRole, char)>,
@@ -67,6 +75,7 @@ impl<'f> Shaper<'f> {
             .collect();
         Shaper {
             faces,
+            plans: Vec::new(),
             cache: HashMap::new(),
             missing: Vec::new(),
         }
@@ -132,16 +141,30 @@ impl<'f> Shaper<'f> {
     }
 
     fn shape_uncached(&mut self, role: FaceRole, text: &str) -> Shaped {
-        let face = self.face(role);
-        let upem = face.units_per_em() as f32;
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
-        let features = [
-            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 1, ..),
-            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 1, ..),
-        ];
-        let output = rustybuzz::shape(face, &features, buffer);
+        let (direction, script) = (buffer.direction(), Some(buffer.script()));
+        let known = self
+            .plans
+            .iter()
+            .position(|(r, d, s, _)| *r == role && *d == direction && *s == script);
+        let plan_index = match known {
+            Some(index) => index,
+            None => {
+                let features = [
+                    rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 1, ..),
+                    rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 1, ..),
+                ];
+                let plan =
+                    rustybuzz::ShapePlan::new(self.face(role), direction, script, None, &features);
+                self.plans.push((role, direction, script, plan));
+                self.plans.len() - 1
+            }
+        };
+        let face = self.face(role);
+        let upem = face.units_per_em() as f32;
+        let output = rustybuzz::shape_with_plan(face, &self.plans[plan_index].3, buffer);
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();
 
