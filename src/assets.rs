@@ -428,9 +428,7 @@ fn svg_options_with(fonts: &FontSet) -> usvg::Options<'static> {
     let db = options.fontdb_mut();
     for face in fonts.faces() {
         // Shared, not copied: the fonts are megabytes.
-        db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(Arc::clone(
-            &face.data,
-        ))));
+        db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(face.data.clone())));
     }
     let regular = fonts.face(crate::fonts::FaceRole::Regular).family.clone();
     let sans = fonts.face(crate::fonts::FaceRole::Sans).family.clone();

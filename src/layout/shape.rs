@@ -47,7 +47,8 @@ pub struct Metrics {
 
 /// Shapes text in the faces of a [`FontSet`], with a cache.
 pub struct Shaper<'f> {
-    faces: Vec<(FaceRole, rustybuzz::Face<'f>)>,
+    /// Faces are parsed on first use: a document may never use some.
+    faces: Vec<(FaceRole, &'f [u8], std::cell::OnceCell<rustybuzz::Face<'f>>)>,
     /// Shape plans by face, direction and script: making a plan costs
     /// more than shaping a word, and a document needs only a handful.
     plans: Vec<(
@@ -67,11 +68,7 @@ impl<'f> Shaper<'f> {
         let faces = fonts
             .faces()
             .iter()
-            .map(|face| {
-                let parsed = rustybuzz::Face::from_slice(&face.data, 0)
-                    .expect("FontSet only holds faces that parse");
-                (face.role, parsed)
-            })
+            .map(|face| (face.role, &face.data[..], std::cell::OnceCell::new()))
             .collect();
         Shaper {
             faces,
@@ -82,12 +79,14 @@ impl<'f> Shaper<'f> {
     }
 
     fn face(&self, role: FaceRole) -> &rustybuzz::Face<'f> {
-        &self
+        let (_, data, face) = self
             .faces
             .iter()
-            .find(|(r, _)| *r == role)
-            .expect("every role has a face")
-            .1
+            .find(|(r, _, _)| *r == role)
+            .expect("every role has a face");
+        face.get_or_init(|| {
+            rustybuzz::Face::from_slice(data, 0).expect("FontSet only holds faces that parse")
+        })
     }
 
     /// Metrics of a face at 1 pt.

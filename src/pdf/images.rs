@@ -8,7 +8,6 @@ use crate::assets::{AssetKind, Assets, PixelFormat};
 use crate::layout::{Item, Pages};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::BTreeMap;
-use std::io::Write;
 
 /// Gives every image drawn on the pages a resource name (`Im1` …), in URL
 /// order so names do not depend on page order.
@@ -91,9 +90,7 @@ fn image_dict(width: u32, height: u32, space: &str) -> Dictionary {
 }
 
 fn flate_stream(mut dict: Dictionary, data: &[u8]) -> Result<Stream, String> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(data).map_err(|e| e.to_string())?;
-    let compressed = encoder.finish().map_err(|e| e.to_string())?;
+    let compressed = super::Deflater::new().deflate(data);
     dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
     Ok(Stream::new(dict, compressed).with_compression(false))
 }

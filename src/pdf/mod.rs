@@ -252,7 +252,7 @@ pub fn write_pdf(
 /// maps, the banner's form). lopdf's own pass uses the slowest level; the
 /// default level gives files within a percent for half the time.
 fn compress_streams(doc: &mut lopdf::Document) {
-    use std::io::Write;
+    let mut deflater = Deflater::new();
     for object in doc.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else {
             continue;
@@ -260,18 +260,39 @@ fn compress_streams(doc: &mut lopdf::Document) {
         if stream.dict.has(b"Filter") || !stream.allows_compression {
             continue;
         }
-        let mut encoder =
-            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        if encoder.write_all(&stream.content).is_err() {
-            continue;
-        }
-        if let Ok(compressed) = encoder.finish()
-            && compressed.len() + 19 < stream.content.len()
-        {
+        let compressed = deflater.deflate(&stream.content);
+        if compressed.len() + 19 < stream.content.len() {
             stream
                 .dict
                 .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
             stream.set_content(compressed);
+        }
+    }
+}
+
+/// One zlib compressor for many streams: setting one up costs as much as
+/// compressing a page's content, so it is reset, not remade.
+pub(crate) struct Deflater(flate2::Compress);
+
+impl Deflater {
+    pub(crate) fn new() -> Self {
+        Deflater(flate2::Compress::new(flate2::Compression::default(), true))
+    }
+
+    /// Compresses `data` as one zlib stream.
+    pub(crate) fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
+        self.0.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = self.0.total_in() as usize;
+            let status = self
+                .0
+                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .expect("deflating into a growable buffer cannot fail");
+            if status == flate2::Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(64));
         }
     }
 }
