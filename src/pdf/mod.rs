@@ -7,6 +7,8 @@
 //!    images and SVG forms, the nested outline, the document info with
 //!    proper text strings, the catalog's `/Lang`, and a content-derived
 //!    file identifier, so the same input gives the same bytes.
+//! 4. [`tagging`] adds the structure tree: every item was written as
+//!    marked content (tagged with its structure node, or an artifact).
 //!
 //! The only module that imports `printpdf`, `lopdf`, `subsetter` and
 //! `svg2pdf`.
@@ -14,11 +16,12 @@
 mod finish;
 mod fonts;
 mod images;
+mod tagging;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FaceRole, FontSet};
-use crate::layout::{Item, LinkTarget, Pages};
+use crate::layout::{Item, LinkTarget, Pages, Tag};
 use crate::model::Meta;
 use printpdf::{
     Actions, BorderArray, Color, Destination, Greyscale, Line, LineCapStyle, LinePoint,
@@ -65,9 +68,42 @@ pub fn write_pdf(
 
     let height = pages.height;
     let mut pdf_pages = Vec::with_capacity(pages.pages.len());
+    let mut marks = tagging::Marks::default();
     for page in &pages.pages {
         let mut ops = Vec::new();
+        let mut page_marks = tagging::PageMarks::default();
+        // Runs on one baseline share a text object, so that a reader that
+        // ends a line at every ET (as lopdf's extraction does) does not
+        // break a line where a link or a face begins.
+        let mut text_line: Option<f32> = None;
         for item in &page.items {
+            let baseline = match item {
+                Item::Text(run) => Some(run.y),
+                _ => None,
+            };
+            if text_line.is_some() && text_line != baseline {
+                ops.push(Op::EndTextSection);
+                text_line = None;
+            }
+            if baseline.is_some() && text_line.is_none() {
+                ops.push(Op::StartTextSection);
+                text_line = baseline;
+            }
+            // Every item is marked content: tagged with its structure
+            // node and an MCID, or an artifact (ISO 32000-1, 14.6 and
+            // 14.8.2.2; ISO 14289-1, 7.1: nothing may be left unmarked).
+            let tag = match item {
+                Item::Text(run) => run.tag,
+                Item::Image { tag, .. } => *tag,
+                Item::Line { .. } | Item::Rect { .. } => Tag::Artifact,
+                // An annotation is no content: it joins its structure
+                // element by an object reference.
+                Item::Link { .. } => Tag::Artifact,
+            };
+            let marked = !matches!(item, Item::Link { .. });
+            if marked {
+                ops.push(page_marks.begin(tag, &pages.structure, &mut marks));
+            }
             match item {
                 Item::Text(run) => {
                     let subset = subsets
@@ -96,7 +132,6 @@ pub fn write_pdf(
                             }
                         })
                         .collect();
-                    ops.push(Op::StartTextSection);
                     ops.push(Op::SetFont {
                         font: PdfFontHandle::External(subset.id.clone()),
                         size: Pt(run.size),
@@ -122,7 +157,6 @@ pub fn write_pdf(
                     if expanded {
                         ops.push(Op::SetHorizontalScaling { percent: 100.0 });
                     }
-                    ops.push(Op::EndTextSection);
                 }
                 Item::Line {
                     from,
@@ -176,6 +210,7 @@ pub fn write_pdf(
                 }
                 Item::Image { url, rect, .. } => {
                     let Some(name) = image_names.get(url) else {
+                        ops.push(Op::EndMarkedContent);
                         continue;
                     };
                     ops.push(Op::UseXobject {
@@ -190,7 +225,7 @@ pub fn write_pdf(
                         },
                     });
                 }
-                Item::Link { rect, target } => {
+                Item::Link { rect, target, tag } => {
                     let actions = match target {
                         LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
                         LinkTarget::Anchor(anchor) => match pages.anchors.get(anchor) {
@@ -203,6 +238,7 @@ pub fn write_pdf(
                             None => continue,
                         },
                     };
+                    page_marks.link(*tag, &mut marks);
                     ops.push(Op::LinkAnnotation {
                         link: LinkAnnotation::new(
                             printpdf::Rect {
@@ -222,7 +258,14 @@ pub fn write_pdf(
                     });
                 }
             }
+            if marked {
+                ops.push(Op::EndMarkedContent);
+            }
         }
+        if text_line.is_some() {
+            ops.push(Op::EndTextSection);
+        }
+        marks.pages.push(page_marks);
         pdf_pages.push(PdfPage::new(
             printpdf::Mm(pages.width * 25.4 / 72.0),
             printpdf::Mm(pages.height * 25.4 / 72.0),
@@ -241,6 +284,7 @@ pub fn write_pdf(
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
     finish::finish(&mut lo, pages, meta, options, &image_refs).map_err(internal)?;
+    tagging::add_structure_tree(&mut lo, pages, &marks).map_err(internal)?;
     // Deflate every content stream (font programs and images already are).
     lo.compress();
     let mut bytes = Vec::new();
