@@ -9,10 +9,13 @@
 //!    file identifier, so the same input gives the same bytes.
 //! 4. [`tagging`] adds the structure tree: every item was written as
 //!    marked content (tagged with its structure node, or an artifact).
+//! 5. [`archival`] adds the XMP metadata (PDF/A-2a and PDF/UA-1
+//!    identifiers) and the sRGB output intent.
 //!
 //! The only module that imports `printpdf`, `lopdf`, `subsetter` and
 //! `svg2pdf`.
 
+mod archival;
 mod finish;
 mod fonts;
 mod images;
@@ -285,6 +288,21 @@ pub fn write_pdf(
     let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
     finish::finish(&mut lo, pages, meta, options, &image_refs).map_err(internal)?;
     tagging::add_structure_tree(&mut lo, pages, &marks).map_err(internal)?;
+    // PDF/A-2 costs a few kilobytes (the sRGB profile and the XMP packet)
+    // and changes nothing on the page, so it is always claimed, level A
+    // as the file is tagged; only a CMYK JPEG (which would need a CMYK
+    // output intent) makes the claim impossible.
+    let cmyk = image_names.keys().any(|url| {
+        matches!(
+            assets.get(url).map(|a| &a.kind),
+            Some(crate::assets::AssetKind::Jpeg { components: 4 })
+        )
+    });
+    let claims = archival::Claims {
+        pdfa: (!cmyk).then_some('A'),
+        pdfua: true,
+    };
+    archival::add_metadata(&mut lo, claims).map_err(internal)?;
     // Deflate every content stream (font programs and images already are).
     lo.compress();
     let mut bytes = Vec::new();
