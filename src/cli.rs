@@ -92,6 +92,12 @@ pub struct Common {
     /// Leave out the table of contents.
     #[arg(long)]
     pub no_toc: bool,
+    /// Impose the PDF as a booklet: pages two-up on sheets twice as wide
+    /// (A5 on A4, A4 on A3, Letter on Tabloid) in saddle-stitch order, to
+    /// print on both sides flipping on the short edge, fold and staple.
+    /// The booklet is a print file: no tags, links or bookmarks.
+    #[arg(long)]
+    pub booklet: bool,
     /// Print typesetting figures of the PDF (pages, lines, hyphens, word
     /// spacing) to standard error.
     #[arg(long)]

@@ -74,6 +74,9 @@ fn run(cli: Cli) -> Result<(), u8> {
                 _ => None,
             },
         },
+        print: mdg_export::pdf::PrintOptions {
+            booklet: common.booklet,
+        },
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .and_then(|v| v.trim().parse().ok()),

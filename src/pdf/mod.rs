@@ -8,7 +8,8 @@
 //!    proper text strings, the catalog's `/Lang`, and a content-derived
 //!    file identifier, so the same input gives the same bytes.
 //! 4. [`tagging`] adds the structure tree: every item was written as
-//!    marked content (tagged with its structure node, or an artifact).
+//!    marked content (tagged with its structure node, or an artifact);
+//!    or, for a booklet, [`impose`] puts the pages two-up on sheets.
 //! 5. [`archival`] adds the XMP metadata (PDF/A-2a and PDF/UA-1
 //!    identifiers) and the sRGB output intent.
 //!
@@ -19,7 +20,10 @@ mod archival;
 mod finish;
 mod fonts;
 mod images;
+mod impose;
 mod tagging;
+
+pub use impose::saddle_stitch_order;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span};
@@ -41,6 +45,16 @@ pub struct PdfOptions {
     pub date: Option<String>,
     /// The producer string, e.g. `mdg-export 0.1.0`.
     pub creator: String,
+    /// How the file is prepared for printing.
+    pub print: PrintOptions,
+}
+
+/// Print production: imposition, bleed and marks.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PrintOptions {
+    /// Impose the pages two-up in saddle-stitch order (an untagged print
+    /// file; see [`saddle_stitch_order`]).
+    pub booklet: bool,
 }
 
 /// Writes laid-out pages as a PDF.
@@ -287,7 +301,12 @@ pub fn write_pdf(
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
     finish::finish(&mut lo, pages, meta, options, &image_refs).map_err(internal)?;
-    tagging::add_structure_tree(&mut lo, pages, &marks).map_err(internal)?;
+    let tagged = !options.print.booklet;
+    if tagged {
+        tagging::add_structure_tree(&mut lo, pages, &marks).map_err(internal)?;
+    } else {
+        impose::impose_booklet(&mut lo, pages.width, pages.height).map_err(internal)?;
+    }
     // PDF/A-2 costs a few kilobytes (the sRGB profile and the XMP packet)
     // and changes nothing on the page, so it is always claimed, level A
     // as the file is tagged; only a CMYK JPEG (which would need a CMYK
@@ -299,8 +318,8 @@ pub fn write_pdf(
         )
     });
     let claims = archival::Claims {
-        pdfa: (!cmyk).then_some('A'),
-        pdfua: true,
+        pdfa: (!cmyk).then_some(if tagged { 'A' } else { 'U' }),
+        pdfua: tagged,
     };
     archival::add_metadata(&mut lo, claims).map_err(internal)?;
     // Deflate every content stream (font programs and images already are).
