@@ -44,7 +44,14 @@ fn the_booklet_puts_the_pages_on_sheets_in_saddle_stitch_order() {
     let reading = Document::load_mem(&export(&markdown, PrintOptions::default())).unwrap();
     let pages = reading.get_pages().len();
     assert!(pages > 5, "a document of several sheets ({pages} pages)");
-    let booklet = Document::load_mem(&export(&markdown, PrintOptions { booklet: true })).unwrap();
+    let booklet = Document::load_mem(&export(
+        &markdown,
+        PrintOptions {
+            booklet: true,
+            ..PrintOptions::default()
+        },
+    ))
+    .unwrap();
     let sides = booklet.get_pages();
     let order = mdg_export::pdf::saddle_stitch_order(pages);
     assert_eq!(sides.len(), order.len());
@@ -84,8 +91,59 @@ fn the_booklet_puts_the_pages_on_sheets_in_saddle_stitch_order() {
 
 #[test]
 fn a_booklet_keeps_the_pdfa_claim_but_not_pdfua() {
-    let pdf = export(builtin::MARKDOWN, PrintOptions { booklet: true });
+    let pdf = export(
+        builtin::MARKDOWN,
+        PrintOptions {
+            booklet: true,
+            ..PrintOptions::default()
+        },
+    );
     let text = String::from_utf8_lossy(&pdf);
     assert!(text.contains("<pdfaid:conformance>U</pdfaid:conformance>"));
     assert!(!text.contains("pdfuaid:part"));
+}
+
+#[test]
+fn bleed_and_crop_marks_set_nested_boxes() {
+    let pdf = export(
+        builtin::MARKDOWN,
+        PrintOptions {
+            bleed: mdg_export::pdf::parse_length("3mm").unwrap(),
+            crop_marks: true,
+            ..PrintOptions::default()
+        },
+    );
+    let doc = Document::load_mem(&pdf).unwrap();
+    let boxed = |page: &lopdf::Dictionary, key: &[u8]| -> [f32; 4] {
+        let a = page.get(key).unwrap().as_array().unwrap();
+        [
+            numbers(&a[0]),
+            numbers(&a[1]),
+            numbers(&a[2]),
+            numbers(&a[3]),
+        ]
+    };
+    let inside = |inner: [f32; 4], outer: [f32; 4]| {
+        inner[0] >= outer[0] && inner[1] >= outer[1] && inner[2] <= outer[2] && inner[3] <= outer[3]
+    };
+    for id in doc.get_pages().values() {
+        let page = doc.get_dictionary(*id).unwrap();
+        let (trim, bleed, media) = (
+            boxed(page, b"TrimBox"),
+            boxed(page, b"BleedBox"),
+            boxed(page, b"MediaBox"),
+        );
+        // The trim is the A5 page; the bleed 3 mm beyond it on every side.
+        assert!((trim[2] - trim[0] - 419.53).abs() < 0.05);
+        assert!((trim[3] - trim[1] - 595.28).abs() < 0.05);
+        for (t, b) in trim.iter().zip(&bleed) {
+            assert!((t - b).abs() - 8.5 < 0.05 && (t - b).abs() > 8.45);
+        }
+        assert!(inside(trim, bleed) && inside(bleed, media));
+        // The crop marks need room outside the bleed.
+        assert!(media[0] < bleed[0] - 20.0 && media[2] > bleed[2] + 20.0);
+        assert!(inside(boxed(page, b"CropBox"), media));
+    }
+    // Still tagged: the marks are artifacts.
+    assert!(doc.catalog().unwrap().has(b"StructTreeRoot"));
 }

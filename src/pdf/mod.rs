@@ -21,9 +21,11 @@ mod finish;
 mod fonts;
 mod images;
 mod impose;
+mod marks;
 mod tagging;
 
 pub use impose::saddle_stitch_order;
+pub use marks::parse_length;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span};
@@ -55,6 +57,12 @@ pub struct PrintOptions {
     /// Impose the pages two-up in saddle-stitch order (an untagged print
     /// file; see [`saddle_stitch_order`]).
     pub booklet: bool,
+    /// Bleed around each page, in points: the MediaBox and BleedBox grow
+    /// by it, the TrimBox is the page (not with `booklet`).
+    pub bleed: f32,
+    /// Draw crop marks in a 10 mm slug outside the bleed (not with
+    /// `booklet`).
+    pub crop_marks: bool,
 }
 
 /// Writes laid-out pages as a PDF.
@@ -304,6 +312,16 @@ pub fn write_pdf(
     let tagged = !options.print.booklet;
     if tagged {
         tagging::add_structure_tree(&mut lo, pages, &marks).map_err(internal)?;
+        if options.print.bleed > 0.0 || options.print.crop_marks {
+            marks::add_bleed_and_marks(
+                &mut lo,
+                pages.width,
+                pages.height,
+                options.print.bleed,
+                options.print.crop_marks,
+            )
+            .map_err(internal)?;
+        }
     } else {
         impose::impose_booklet(&mut lo, pages.width, pages.height).map_err(internal)?;
     }
