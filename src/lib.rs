@@ -41,6 +41,8 @@ pub struct ExportOptions {
     pub epub: bool,
     /// Layout options for the PDF.
     pub layout: layout::LayoutOptions,
+    /// Print production options for the PDF (booklet, bleed, marks).
+    pub print: pdf::PrintOptions,
     /// Seconds since 1970 to date the outputs when the front matter has no
     /// date (the `SOURCE_DATE_EPOCH` convention); otherwise 2000-01-01.
     pub source_date_epoch: Option<i64>,
@@ -99,6 +101,7 @@ pub fn export(
         let pdf_options = pdf::PdfOptions {
             date: Some(date.clone()),
             creator: creator.clone(),
+            print: options.print,
         };
         outputs.pdf = Some(pdf::write_pdf(
             &pages,

@@ -7,18 +7,30 @@
 //!    images and SVG forms, the nested outline, the document info with
 //!    proper text strings, the catalog's `/Lang`, and a content-derived
 //!    file identifier, so the same input gives the same bytes.
+//! 4. [`tagging`] adds the structure tree: every item was written as
+//!    marked content (tagged with its structure node, or an artifact);
+//!    or, for a booklet, [`impose`] puts the pages two-up on sheets.
+//! 5. [`archival`] adds the XMP metadata (PDF/A-2a and PDF/UA-1
+//!    identifiers) and the sRGB output intent.
 //!
 //! The only module that imports `printpdf`, `lopdf`, `subsetter` and
 //! `svg2pdf`.
 
+mod archival;
 mod finish;
 mod fonts;
 mod images;
+mod impose;
+mod marks;
+mod tagging;
+
+pub use impose::saddle_stitch_order;
+pub use marks::parse_length;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FaceRole, FontSet};
-use crate::layout::{Item, LinkTarget, Pages};
+use crate::layout::{Item, LinkTarget, Pages, Tag};
 use crate::model::Meta;
 use printpdf::{
     Actions, BorderArray, Color, Destination, Greyscale, Line, LineCapStyle, LinePoint,
@@ -35,6 +47,22 @@ pub struct PdfOptions {
     pub date: Option<String>,
     /// The producer string, e.g. `mdg-export 0.1.0`.
     pub creator: String,
+    /// How the file is prepared for printing.
+    pub print: PrintOptions,
+}
+
+/// Print production: imposition, bleed and marks.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PrintOptions {
+    /// Impose the pages two-up in saddle-stitch order (an untagged print
+    /// file; see [`saddle_stitch_order`]).
+    pub booklet: bool,
+    /// Bleed around each page, in points: the MediaBox and BleedBox grow
+    /// by it, the TrimBox is the page (not with `booklet`).
+    pub bleed: f32,
+    /// Draw crop marks in a 10 mm slug outside the bleed (not with
+    /// `booklet`).
+    pub crop_marks: bool,
 }
 
 /// Writes laid-out pages as a PDF.
@@ -65,9 +93,42 @@ pub fn write_pdf(
 
     let height = pages.height;
     let mut pdf_pages = Vec::with_capacity(pages.pages.len());
+    let mut marks = tagging::Marks::default();
     for page in &pages.pages {
         let mut ops = Vec::new();
+        let mut page_marks = tagging::PageMarks::default();
+        // Runs on one baseline share a text object, so that a reader that
+        // ends a line at every ET (as lopdf's extraction does) does not
+        // break a line where a link or a face begins.
+        let mut text_line: Option<f32> = None;
         for item in &page.items {
+            let baseline = match item {
+                Item::Text(run) => Some(run.y),
+                _ => None,
+            };
+            if text_line.is_some() && text_line != baseline {
+                ops.push(Op::EndTextSection);
+                text_line = None;
+            }
+            if baseline.is_some() && text_line.is_none() {
+                ops.push(Op::StartTextSection);
+                text_line = baseline;
+            }
+            // Every item is marked content: tagged with its structure
+            // node and an MCID, or an artifact (ISO 32000-1, 14.6 and
+            // 14.8.2.2; ISO 14289-1, 7.1: nothing may be left unmarked).
+            let tag = match item {
+                Item::Text(run) => run.tag,
+                Item::Image { tag, .. } => *tag,
+                Item::Line { .. } | Item::Rect { .. } => Tag::Artifact,
+                // An annotation is no content: it joins its structure
+                // element by an object reference.
+                Item::Link { .. } => Tag::Artifact,
+            };
+            let marked = !matches!(item, Item::Link { .. });
+            if marked {
+                ops.push(page_marks.begin(tag, &pages.structure, &mut marks));
+            }
             match item {
                 Item::Text(run) => {
                     let subset = subsets
@@ -96,7 +157,6 @@ pub fn write_pdf(
                             }
                         })
                         .collect();
-                    ops.push(Op::StartTextSection);
                     ops.push(Op::SetFont {
                         font: PdfFontHandle::External(subset.id.clone()),
                         size: Pt(run.size),
@@ -122,7 +182,6 @@ pub fn write_pdf(
                     if expanded {
                         ops.push(Op::SetHorizontalScaling { percent: 100.0 });
                     }
-                    ops.push(Op::EndTextSection);
                 }
                 Item::Line {
                     from,
@@ -176,6 +235,7 @@ pub fn write_pdf(
                 }
                 Item::Image { url, rect, .. } => {
                     let Some(name) = image_names.get(url) else {
+                        ops.push(Op::EndMarkedContent);
                         continue;
                     };
                     ops.push(Op::UseXobject {
@@ -190,7 +250,7 @@ pub fn write_pdf(
                         },
                     });
                 }
-                Item::Link { rect, target } => {
+                Item::Link { rect, target, tag } => {
                     let actions = match target {
                         LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
                         LinkTarget::Anchor(anchor) => match pages.anchors.get(anchor) {
@@ -203,6 +263,7 @@ pub fn write_pdf(
                             None => continue,
                         },
                     };
+                    page_marks.link(*tag, &mut marks);
                     ops.push(Op::LinkAnnotation {
                         link: LinkAnnotation::new(
                             printpdf::Rect {
@@ -222,7 +283,14 @@ pub fn write_pdf(
                     });
                 }
             }
+            if marked {
+                ops.push(Op::EndMarkedContent);
+            }
         }
+        if text_line.is_some() {
+            ops.push(Op::EndTextSection);
+        }
+        marks.pages.push(page_marks);
         pdf_pages.push(PdfPage::new(
             printpdf::Mm(pages.width * 25.4 / 72.0),
             printpdf::Mm(pages.height * 25.4 / 72.0),
@@ -241,6 +309,37 @@ pub fn write_pdf(
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
     finish::finish(&mut lo, pages, meta, options, &image_refs).map_err(internal)?;
+    let tagged = !options.print.booklet;
+    if tagged {
+        tagging::add_structure_tree(&mut lo, pages, &marks).map_err(internal)?;
+        if options.print.bleed > 0.0 || options.print.crop_marks {
+            marks::add_bleed_and_marks(
+                &mut lo,
+                pages.width,
+                pages.height,
+                options.print.bleed,
+                options.print.crop_marks,
+            )
+            .map_err(internal)?;
+        }
+    } else {
+        impose::impose_booklet(&mut lo, pages.width, pages.height).map_err(internal)?;
+    }
+    // PDF/A-2 costs a few kilobytes (the sRGB profile and the XMP packet)
+    // and changes nothing on the page, so it is always claimed, level A
+    // as the file is tagged; only a CMYK JPEG (which would need a CMYK
+    // output intent) makes the claim impossible.
+    let cmyk = image_names.keys().any(|url| {
+        matches!(
+            assets.get(url).map(|a| &a.kind),
+            Some(crate::assets::AssetKind::Jpeg { components: 4 })
+        )
+    });
+    let claims = archival::Claims {
+        pdfa: (!cmyk).then_some(if tagged { 'A' } else { 'U' }),
+        pdfua: tagged,
+    };
+    archival::add_metadata(&mut lo, claims).map_err(internal)?;
     compress_streams(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
