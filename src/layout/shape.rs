@@ -60,6 +60,9 @@ pub struct Shaper<'f> {
     cache: HashMap<(FaceRole, String), Arc<Shaped>>,
     /// Characters no face could show, with the role they were asked of.
     pub missing: Vec<(FaceRole, char)>,
+    /// Hyphenation points (byte offsets) of lowercased words: running text
+    /// repeats its words, and the patterns cost more than the lookup.
+    syllables: HashMap<String, Arc<[usize]>>,
 }
 
 impl<'f> Shaper<'f> {
@@ -75,6 +78,7 @@ impl<'f> Shaper<'f> {
             plans: Vec::new(),
             cache: HashMap::new(),
             missing: Vec::new(),
+            syllables: HashMap::new(),
         }
     }
 
@@ -87,6 +91,22 @@ impl<'f> Shaper<'f> {
         face.get_or_init(|| {
             rustybuzz::Face::from_slice(data, 0).expect("FontSet only holds faces that parse")
         })
+    }
+
+    /// The hyphenation points of `word` (byte offsets), computed by
+    /// `hyphenate` on the first request for the word and remembered.
+    /// The cache is per document, and a document has one language.
+    pub fn syllable_breaks(
+        &mut self,
+        word: &str,
+        hyphenate: impl FnOnce(&str) -> Vec<usize>,
+    ) -> Arc<[usize]> {
+        if let Some(breaks) = self.syllables.get(word) {
+            return Arc::clone(breaks);
+        }
+        let breaks: Arc<[usize]> = Arc::from(hyphenate(word));
+        self.syllables.insert(word.to_string(), Arc::clone(&breaks));
+        breaks
     }
 
     /// Metrics of a face at 1 pt.

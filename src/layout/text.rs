@@ -492,7 +492,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             offset = piece_end;
         }
         if let (true, Some(lang)) = (hyphenatable, options.hyphenate) {
-            word.hyphen_points = hyphen_points(content, &word.glyphs, lang);
+            word.hyphen_points = hyphen_points(content, &word.glyphs, lang, shaper);
         }
         let spaces = &full[content_end..end];
         if spaces.chars().any(|c| c == ' ' || c == '\t') {
@@ -526,7 +526,12 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
 /// letters (trailing punctuation aside) with no capitals after the first
 /// letter, at least two letters before the break and three after it, and
 /// never inside a ligature.
-fn hyphen_points(word: &str, glyphs: &[(usize, PlacedGlyph)], lang: Hyphenation) -> Vec<usize> {
+fn hyphen_points(
+    word: &str,
+    glyphs: &[(usize, PlacedGlyph)],
+    lang: Hyphenation,
+    shaper: &mut Shaper,
+) -> Vec<usize> {
     let core = word.trim_end_matches(|c: char| !c.is_alphabetic());
     let letters = core.chars().count();
     if letters < 5
@@ -550,18 +555,22 @@ fn hyphen_points(word: &str, glyphs: &[(usize, PlacedGlyph)], lang: Hyphenation)
         starts.push((!glyph.text.is_empty()).then_some(offset));
         offset += glyph.text.len();
     }
-    let mut points = Vec::new();
-    let mut at = 0;
-    let syllables: Vec<&str> = hypher::hyphenate_bounded(&lower, lang, 2, 3).collect();
-    for syllable in &syllables[..syllables.len().saturating_sub(1)] {
-        at += syllable.len();
-        if let Some(index) = starts.iter().position(|s| *s == Some(at))
-            && index > 0
-        {
-            points.push(index);
-        }
-    }
-    points
+    let breaks = shaper.syllable_breaks(&lower, |word| {
+        let mut at = 0;
+        let syllables: Vec<&str> = hypher::hyphenate_bounded(word, lang, 2, 3).collect();
+        syllables[..syllables.len().saturating_sub(1)]
+            .iter()
+            .map(|syllable| {
+                at += syllable.len();
+                at
+            })
+            .collect()
+    });
+    breaks
+        .iter()
+        .filter_map(|&at| starts.iter().position(|s| *s == Some(at)))
+        .filter(|&index| index > 0)
+        .collect()
 }
 
 /// Splits a word wider than the line between glyph clusters, so it can

@@ -11,8 +11,6 @@
 use super::finish::text_string;
 use crate::layout::{Item, Pages, Role, Structure, Tag};
 use lopdf::{Dictionary, Document, Object, ObjectId};
-use printpdf::Op;
-use printpdf::xobject::DictItem;
 use std::collections::BTreeMap;
 
 /// The marked content and link annotations of every page, in page order.
@@ -37,9 +35,15 @@ pub struct PageMarks {
 }
 
 impl PageMarks {
-    /// The operator that opens an item's marked-content sequence; the
-    /// caller closes it with `EMC`.
-    pub fn begin(&mut self, tag: Tag, structure: &Structure, marks: &mut Marks) -> Op {
+    /// Opens an item's marked-content sequence in `content`; the caller
+    /// closes it with `EMC`.
+    pub fn begin(
+        &mut self,
+        tag: Tag,
+        structure: &Structure,
+        marks: &mut Marks,
+        content: &mut super::content::Content,
+    ) {
         match tag {
             Tag::Node(node) => {
                 let mcid = self.mcids.len();
@@ -49,16 +53,9 @@ impl PageMarks {
                     .nodes
                     .get(node)
                     .map_or(Role::Paragraph, |n| n.role);
-                Op::BeginMarkedContentWithProperties {
-                    tag: struct_type(role).to_string(),
-                    properties: DictItem::Dict {
-                        map: BTreeMap::from([("MCID".to_string(), DictItem::Int(mcid as i64))]),
-                    },
-                }
+                content.begin_tagged(struct_type(role), mcid);
             }
-            Tag::Artifact => Op::BeginMarkedContent {
-                tag: "Artifact".into(),
-            },
+            Tag::Artifact => content.begin_artifact(),
         }
     }
 
