@@ -58,7 +58,9 @@ pub struct Shaper<'f> {
         Option<rustybuzz::Script>,
         rustybuzz::ShapePlan,
     )>,
-    cache: HashMap<(FaceRole, String), Arc<Shaped>>,
+    /// Shaped text by face, then text (looked up by `&str`, without
+    /// making a key string for every word of every line).
+    cache: HashMap<FaceRole, HashMap<String, Arc<Shaped>>>,
     /// Characters no face could show, with the role they were asked of.
     pub missing: Vec<(FaceRole, char)>,
     /// Hyphenation points (byte offsets) of lowercased words: running text
@@ -151,12 +153,14 @@ impl<'f> Shaper<'f> {
     /// Shapes `text` in the face for `role`, with kerning and standard
     /// ligatures, in the script and direction the text implies.
     pub fn shape(&mut self, role: FaceRole, text: &str) -> Arc<Shaped> {
-        if let Some(shaped) = self.cache.get(&(role, text.to_string())) {
+        if let Some(shaped) = self.cache.get(&role).and_then(|words| words.get(text)) {
             return Arc::clone(shaped);
         }
         let shaped = Arc::new(self.shape_uncached(role, text));
         self.cache
-            .insert((role, text.to_string()), Arc::clone(&shaped));
+            .entry(role)
+            .or_default()
+            .insert(text.to_string(), Arc::clone(&shaped));
         shaped
     }
 
