@@ -7,6 +7,7 @@
 
 use super::images::Images;
 use super::outline::NOTES_FILE;
+use super::page_list::{Marker, WordCursor, block_start, marker_html};
 use super::strings::Strings;
 use super::xml::{attr, encode_url, id_token, push_attr, push_text};
 use crate::diag::{Diagnostic, Span};
@@ -29,6 +30,16 @@ pub(super) struct Renderer<'a> {
     file: String,
     /// Ids used in the file being written; generated ids avoid them.
     ids: BTreeSet<String>,
+    /// Page-break markers still to write, by block number in reading
+    /// order (see [`super::page_list`]).
+    markers: BTreeMap<usize, Vec<Marker>>,
+    /// The number of the next block, in reading order.
+    next_block: usize,
+    /// Counts the words of the paragraph or heading being written, for
+    /// the markers that go inside it.
+    words: Option<WordCursor>,
+    /// Where each page-break marker was written: page → (file, id).
+    pub pages: BTreeMap<usize, (String, String)>,
     /// Everything worth telling the user.
     pub warnings: Vec<Diagnostic>,
 }
@@ -49,7 +60,91 @@ impl<'a> Renderer<'a> {
             first_refs: BTreeMap::new(),
             file: String::new(),
             ids: BTreeSet::new(),
+            markers: BTreeMap::new(),
+            next_block: 0,
+            words: None,
+            pages: BTreeMap::new(),
             warnings: Vec::new(),
+        }
+    }
+
+    /// Sets the page-break markers to write, by block number: blocks are
+    /// numbered in the order they are written, chapters then notes, each
+    /// block before the blocks it holds (`page_list::collect_block_starts`).
+    pub fn set_page_markers(&mut self, markers: BTreeMap<usize, Vec<Marker>>) {
+        self.markers = markers;
+    }
+
+    /// Pages whose markers were never written (their block was never met;
+    /// a bug if not empty).
+    pub fn unwritten_pages(&self) -> Vec<usize> {
+        self.markers
+            .values()
+            .flatten()
+            .map(|marker| marker.page)
+            .collect()
+    }
+
+    /// Called before each block is written: writes the page-break markers
+    /// that go before it, and readies those that go inside its text.
+    fn enter_block(&mut self, block: &Block, out: &mut String) {
+        let number = self.next_block;
+        self.next_block += 1;
+        self.words = None;
+        let Some(markers) = self.markers.remove(&number) else {
+            return;
+        };
+        let (before, inside): (Vec<Marker>, Vec<Marker>) = if block_start(block).text {
+            markers.into_iter().partition(|marker| marker.word == 0)
+        } else {
+            (markers, Vec::new())
+        };
+        let before: Vec<usize> = before.into_iter().map(|marker| marker.page).collect();
+        if !before.is_empty() {
+            self.write_markers(before, out);
+            out.push('\n');
+        }
+        if !inside.is_empty() {
+            self.words = Some(WordCursor::new(inside));
+        }
+    }
+
+    /// Called at the end of a paragraph's or heading's text: writes the
+    /// markers whose word was not reached.
+    fn finish_text(&mut self, out: &mut String) {
+        if let Some(mut cursor) = self.words.take() {
+            let rest = cursor.finish();
+            self.write_markers(rest, out);
+        }
+    }
+
+    /// Writes page-break markers and remembers where they are.
+    pub fn write_markers(&mut self, pages: Vec<usize>, out: &mut String) {
+        for page in pages {
+            let id = self.claim_id(&format!("page-{page}"));
+            out.push_str(&marker_html(page, &id));
+            self.pages.insert(page, (self.file.clone(), id));
+        }
+    }
+
+    /// Writes text of the current paragraph, with the markers due in it.
+    fn write_counted_text(&mut self, text: &str, out: &mut String) {
+        let Some(cursor) = self.words.as_mut() else {
+            push_text(out, text);
+            return;
+        };
+        for (markers, run) in cursor.split(text) {
+            self.write_markers(markers, out);
+            push_text(out, run);
+        }
+    }
+
+    /// Counts text written as one piece (a note number, an alt text) and
+    /// writes the markers due in it before it.
+    fn count_atomic_text(&mut self, text: &str, out: &mut String) {
+        if let Some(cursor) = self.words.as_mut() {
+            let due = cursor.advance(text);
+            self.write_markers(due, out);
         }
     }
 
@@ -148,10 +243,12 @@ impl<'a> Renderer<'a> {
             match (note.blocks.split_last(), backlink) {
                 // The back-link goes at the end of the last paragraph, as
                 // in printed books, instead of on a line of its own.
-                (Some((Block::Paragraph { content, .. }, rest)), Some(backlink)) => {
+                (Some((last @ Block::Paragraph { content, .. }, rest)), Some(backlink)) => {
                     self.write_blocks(rest, out);
+                    self.enter_block(last, out);
                     out.push_str("<p>");
                     self.write_inlines(content, out, false);
+                    self.finish_text(out);
                     out.push(' ');
                     out.push_str(&backlink);
                     out.push_str("</p>\n");
@@ -175,6 +272,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn write_block(&mut self, block: &Block, out: &mut String) {
+        self.enter_block(block, out);
         match block {
             Block::Heading {
                 level, id, content, ..
@@ -184,11 +282,13 @@ impl<'a> Renderer<'a> {
                 push_attr(out, &id_token(id));
                 out.push_str("\">");
                 self.write_inlines(content, out, false);
+                self.finish_text(out);
                 out.push_str(&format!("</h{level}>\n"));
             }
             Block::Paragraph { content, .. } => {
                 out.push_str("<p>");
                 self.write_inlines(content, out, false);
+                self.finish_text(out);
                 out.push_str("</p>\n");
             }
             Block::Figure { image, .. } => self.write_figure(image, out),
@@ -272,10 +372,12 @@ impl<'a> Renderer<'a> {
             );
             out.push_str("<li class=\"task\">");
             match item.blocks.split_first() {
-                Some((Block::Paragraph { content, .. }, rest)) => {
+                Some((first @ Block::Paragraph { content, .. }, rest)) => {
+                    self.enter_block(first, out);
                     out.push_str("<p>");
                     out.push_str(&task_box);
                     self.write_inlines(content, out, false);
+                    self.finish_text(out);
                     out.push_str("</p>\n");
                     self.write_blocks(rest, out);
                 }
@@ -332,10 +434,10 @@ impl<'a> Renderer<'a> {
     fn write_inlines(&mut self, inlines: &[Inline], out: &mut String, in_link: bool) {
         for inline in inlines {
             match inline {
-                Inline::Text(text, _) => push_text(out, text),
+                Inline::Text(text, _) => self.write_counted_text(text, out),
                 Inline::Code(text, _) => {
                     out.push_str("<code>");
-                    push_text(out, text);
+                    self.write_counted_text(text, out);
                     out.push_str("</code>");
                 }
                 Inline::Emph(children, _) => {
@@ -381,14 +483,26 @@ impl<'a> Renderer<'a> {
                         None => self.write_inlines(content, out, in_link),
                     }
                 }
-                Inline::Image(image) => self.write_image(image, true, out),
+                Inline::Image(image) => {
+                    self.count_atomic_text(&image.alt, out);
+                    self.write_image(image, true, out);
+                }
                 Inline::FootnoteRef {
                     label,
                     number,
                     span,
-                } => self.write_noteref(label, *number, *span, in_link, out),
-                Inline::SoftBreak(_) => out.push('\n'),
-                Inline::HardBreak(_) => out.push_str("<br/>\n"),
+                } => {
+                    self.count_atomic_text(&number.to_string(), out);
+                    self.write_noteref(label, *number, *span, in_link, out);
+                }
+                Inline::SoftBreak(_) => {
+                    self.count_atomic_text(" ", out);
+                    out.push('\n');
+                }
+                Inline::HardBreak(_) => {
+                    self.count_atomic_text(" ", out);
+                    out.push_str("<br/>\n");
+                }
                 Inline::Html(_, span) => self.drop_html(*span),
             }
         }

@@ -36,6 +36,7 @@ pub(super) fn stylesheet(fonts: &[EmbeddedFont]) -> String {
     let heading = family(&[FaceRole::Heading, FaceRole::Sans], "sans-serif");
     let sans = family(&[FaceRole::Sans], "sans-serif");
     let mono = family(&[FaceRole::Mono], "monospace");
+    let unindented = unindented_paragraphs();
     css.push_str(&format!(
         r#"
 body {{
@@ -80,10 +81,9 @@ p {{
   margin: 0;
   text-indent: 1.2em;
 }}
-/* No indent where a paragraph does not follow another paragraph. */
-p:first-child,
-h1 + p, h2 + p, h3 + p, h4 + p, h5 + p, h6 + p,
-figure + p, ul + p, ol + p, blockquote + p, pre + p, table + p, hr + p,
+/* No indent where a paragraph does not follow another paragraph (a
+   page-break marker in between changes nothing). */
+{unindented},
 li p, blockquote p, figure p, td p, th p {{
   text-indent: 0;
 }}
@@ -191,6 +191,35 @@ nav ol {{
 "#
     ));
     css
+}
+
+/// Selectors for paragraphs that open a run of text: first in their
+/// parent, or after a heading, figure, list and the like, also when a
+/// page-break marker (`span.pagebreak`) stands between.
+fn unindented_paragraphs() -> String {
+    let after = [
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figure",
+        "ul",
+        "ol",
+        "blockquote",
+        "pre",
+        "table",
+        "hr",
+    ];
+    let mut selectors = vec![
+        "p:first-child".to_string(),
+        ".pagebreak:first-child + p".to_string(),
+    ];
+    for element in after {
+        selectors.push(format!("{element} + p, {element} + .pagebreak + p"));
+    }
+    selectors.join(",\n")
 }
 
 /// A CSS font-family list: the families of `roles` (first embedded face
