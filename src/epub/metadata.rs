@@ -79,7 +79,7 @@ pub(super) fn book_language(lang: &str) -> (String, Option<Diagnostic>) {
 /// A loose BCP 47 check: a 2–3 letter ISO 639 primary subtag (the 5–8
 /// letter registered ones are never used in practice, and accepting them
 /// would let `svenska` through), then subtags of 1–8 letters or digits.
-fn is_language_tag(tag: &str) -> bool {
+pub(super) fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary_ok = parts.next().is_some_and(|primary| {
         (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic())

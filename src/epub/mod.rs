@@ -28,6 +28,7 @@ mod page_list;
 mod pages;
 mod render;
 mod repack;
+mod sanitize;
 mod strings;
 mod style;
 mod xml;

@@ -2,16 +2,18 @@
 //!
 //! Every model construct has an arm here (no `_ =>`), so a new construct
 //! in the model breaks the build instead of silently vanishing from the
-//! EPUB. What cannot be carried over (raw HTML, links that would not work
-//! in a reading system) is dropped with a warning at its span.
+//! EPUB. Raw HTML goes through [`super::sanitize`]; what cannot be carried
+//! over (unsafe HTML, links that would not work in a reading system) is
+//! dropped with a warning at its span.
 
 use super::images::Images;
 use super::outline::NOTES_FILE;
 use super::page_list::{Marker, WordCursor, block_start, marker_html};
+use super::sanitize::{HtmlWriter, Place, Report};
 use super::strings::Strings;
 use super::xml::{attr, encode_url, id_token, push_attr, push_text};
 use crate::diag::{Diagnostic, Span};
-use crate::model::{Align, Block, Footnote, Image, Inline, ListItem};
+use crate::model::{Align, Block, Footnote, Image, Inline, ListItem, plain_text};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Writes XHTML for blocks and inlines, file by file, and collects the
@@ -40,6 +42,9 @@ pub(super) struct Renderer<'a> {
     words: Option<WordCursor>,
     /// Where each page-break marker was written: page → (file, id).
     pub pages: BTreeMap<usize, (String, String)>,
+    /// The raw HTML of the paragraph (heading, table cell) being written:
+    /// what its fragments opened and must close.
+    html: HtmlWriter,
     /// Everything worth telling the user.
     pub warnings: Vec<Diagnostic>,
 }
@@ -64,6 +69,7 @@ impl<'a> Renderer<'a> {
             next_block: 0,
             words: None,
             pages: BTreeMap::new(),
+            html: HtmlWriter::new(Place::Inline),
             warnings: Vec::new(),
         }
     }
@@ -247,7 +253,7 @@ impl<'a> Renderer<'a> {
                     self.write_blocks(rest, out);
                     self.enter_block(last, out);
                     out.push_str("<p>");
-                    self.write_inlines(content, out, false);
+                    self.write_text(content, out);
                     self.finish_text(out);
                     out.push(' ');
                     out.push_str(&backlink);
@@ -281,13 +287,13 @@ impl<'a> Renderer<'a> {
                 out.push_str(&format!("<h{level} id=\""));
                 push_attr(out, &id_token(id));
                 out.push_str("\">");
-                self.write_inlines(content, out, false);
+                self.write_text(content, out);
                 self.finish_text(out);
                 out.push_str(&format!("</h{level}>\n"));
             }
             Block::Paragraph { content, .. } => {
                 out.push_str("<p>");
-                self.write_inlines(content, out, false);
+                self.write_text(content, out);
                 self.finish_text(out);
                 out.push_str("</p>\n");
             }
@@ -319,7 +325,20 @@ impl<'a> Renderer<'a> {
                 align, head, rows, ..
             } => self.write_table(align, head, rows, out),
             Block::Rule { .. } => out.push_str("<hr/>\n"),
-            Block::Html { span, .. } => self.drop_html(*span),
+            Block::Html { html, span } => {
+                let images = self.images;
+                let mut writer = HtmlWriter::new(Place::Block);
+                let mut report = Report::default();
+                writer.write(
+                    html,
+                    &|url| images.get(url).map(|file| file.href.clone()),
+                    out,
+                    &mut report,
+                );
+                writer.finish(out);
+                out.push('\n');
+                self.report_html(*span, &report);
+            }
         }
     }
 
@@ -376,7 +395,7 @@ impl<'a> Renderer<'a> {
                     self.enter_block(first, out);
                     out.push_str("<p>");
                     out.push_str(&task_box);
-                    self.write_inlines(content, out, false);
+                    self.write_text(content, out);
                     self.finish_text(out);
                     out.push_str("</p>\n");
                     self.write_blocks(rest, out);
@@ -409,7 +428,7 @@ impl<'a> Renderer<'a> {
         out.push_str("<table>\n<thead>\n<tr>");
         for (i, cell) in head.iter().enumerate() {
             out.push_str(&format!("<th scope=\"col\"{}>", class(i)));
-            self.write_inlines(cell, out, false);
+            self.write_text(cell, out);
             out.push_str("</th>");
         }
         out.push_str("</tr>\n</thead>\n");
@@ -419,7 +438,7 @@ impl<'a> Renderer<'a> {
                 out.push_str("<tr>");
                 for (i, cell) in row.iter().enumerate() {
                     out.push_str(&format!("<td{}>", class(i)));
-                    self.write_inlines(cell, out, false);
+                    self.write_text(cell, out);
                     out.push_str("</td>");
                 }
                 out.push_str("</tr>\n");
@@ -429,10 +448,26 @@ impl<'a> Renderer<'a> {
         out.push_str("</table>\n");
     }
 
-    /// Writes inlines. Inside a link (`in_link`), nested links and note
-    /// references lose their own `<a>`: HTML forbids links in links.
+    /// Writes the text of a paragraph, heading or table cell: its inlines,
+    /// then the close tags of raw HTML left open in it.
+    fn write_text(&mut self, content: &[Inline], out: &mut String) {
+        self.html = HtmlWriter::new(Place::Inline);
+        self.write_inlines(content, out, false);
+        self.html.finish(out);
+    }
+
+    /// Writes inlines. Inside a link (`in_link`, or a raw `<a>`), nested
+    /// links and note references lose their own `<a>`: HTML forbids links
+    /// in links.
     fn write_inlines(&mut self, inlines: &[Inline], out: &mut String, in_link: bool) {
         for inline in inlines {
+            if self.html.suppressing() && !matches!(inline, Inline::Html(..)) {
+                // Inside a raw `<script>` or `<style>`: the text goes, the
+                // page breaks counted in it stay.
+                self.count_atomic_text(&plain_text(std::slice::from_ref(inline)), out);
+                continue;
+            }
+            let in_link = in_link || self.html.in_link();
             match inline {
                 Inline::Text(text, _) => self.write_counted_text(text, out),
                 Inline::Code(text, _) => {
@@ -442,17 +477,23 @@ impl<'a> Renderer<'a> {
                 }
                 Inline::Emph(children, _) => {
                     out.push_str("<em>");
+                    let was = self.html.enter(false);
                     self.write_inlines(children, out, in_link);
+                    self.html.leave(was, out);
                     out.push_str("</em>");
                 }
                 Inline::Strong(children, _) => {
                     out.push_str("<strong>");
+                    let was = self.html.enter(false);
                     self.write_inlines(children, out, in_link);
+                    self.html.leave(was, out);
                     out.push_str("</strong>");
                 }
                 Inline::Strike(children, _) => {
                     out.push_str("<del>");
+                    let was = self.html.enter(false);
                     self.write_inlines(children, out, in_link);
+                    self.html.leave(was, out);
                     out.push_str("</del>");
                 }
                 Inline::Link {
@@ -477,7 +518,9 @@ impl<'a> Renderer<'a> {
                                 out.push('"');
                             }
                             out.push('>');
+                            let was = self.html.enter(true);
                             self.write_inlines(content, out, true);
+                            self.html.leave(was, out);
                             out.push_str("</a>");
                         }
                         None => self.write_inlines(content, out, in_link),
@@ -503,7 +546,17 @@ impl<'a> Renderer<'a> {
                     self.count_atomic_text(" ", out);
                     out.push_str("<br/>\n");
                 }
-                Inline::Html(_, span) => self.drop_html(*span),
+                Inline::Html(html, span) => {
+                    let images = self.images;
+                    let mut report = Report::default();
+                    self.html.write(
+                        html,
+                        &|url| images.get(url).map(|file| file.href.clone()),
+                        out,
+                        &mut report,
+                    );
+                    self.report_html(*span, &report);
+                }
             }
         }
     }
@@ -610,11 +663,15 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn drop_html(&mut self, span: Span) {
-        self.warnings.push(
-            Diagnostic::warning(span, "raw HTML is not copied into the EPUB")
-                .with_hint("write it in Markdown"),
-        );
+    /// Warns about raw HTML that could not be kept as it was.
+    fn report_html(&mut self, span: Span, report: &Report) {
+        if let Some(message) = report.message() {
+            self.warnings
+                .push(Diagnostic::warning(span, message).with_hint(
+                    "write it in Markdown; of raw HTML the EPUB keeps only simple formatting, \
+                 lists, tables, web links and the book's own images",
+                ));
+        }
     }
 }
 
