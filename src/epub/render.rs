@@ -11,7 +11,7 @@ use super::outline::NOTES_FILE;
 use super::page_list::{Marker, WordCursor, block_start, marker_html};
 use super::sanitize::{HtmlWriter, Place, Report};
 use super::strings::Strings;
-use super::xml::{attr, encode_url, id_token, push_attr, push_text};
+use super::xml::{attr, encode_url, id_token, push_attr, push_text, web_address};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{Align, Block, Footnote, Image, Inline, ListItem, plain_text};
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,6 +45,8 @@ pub(super) struct Renderer<'a> {
     /// The raw HTML of the paragraph (heading, table cell) being written:
     /// what its fragments opened and must close.
     html: HtmlWriter,
+    /// The level of the last heading written (0: none yet).
+    last_heading: u8,
     /// Everything worth telling the user.
     pub warnings: Vec<Diagnostic>,
 }
@@ -70,6 +72,7 @@ impl<'a> Renderer<'a> {
             words: None,
             pages: BTreeMap::new(),
             html: HtmlWriter::new(Place::Inline),
+            last_heading: 0,
             warnings: Vec::new(),
         }
     }
@@ -216,6 +219,7 @@ impl<'a> Renderer<'a> {
         }
         let title_id = self.claim_id("notes-title");
         let level = heading_level.clamp(1, 6);
+        self.last_heading = level;
         out.push_str(&format!(
             "<section epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"{title_id}\">\n\
              <h{level} id=\"{title_id}\">"
@@ -281,14 +285,27 @@ impl<'a> Renderer<'a> {
         self.enter_block(block, out);
         match block {
             Block::Heading {
-                level, id, content, ..
+                level,
+                id,
+                content,
+                span,
             } => {
-                let level = (*level).clamp(1, 6);
+                let level = self.heading_level(*level, *span);
+                let mut inner = String::new();
+                self.write_text(content, &mut inner);
+                self.finish_text(&mut inner);
                 out.push_str(&format!("<h{level} id=\""));
                 push_attr(out, &id_token(id));
-                out.push_str("\">");
-                self.write_text(content, out);
-                self.finish_text(out);
+                out.push('"');
+                if !has_text(&inner) {
+                    // A heading without text has no name for assistive
+                    // technology; it gets the label the contents use.
+                    out.push_str(" aria-label=\"");
+                    push_attr(out, self.strings.untitled);
+                    out.push('"');
+                }
+                out.push('>');
+                out.push_str(&inner);
                 out.push_str(&format!("</h{level}>\n"));
             }
             Block::Paragraph { content, .. } => {
@@ -446,6 +463,33 @@ impl<'a> Renderer<'a> {
             out.push_str("</tbody>\n");
         }
         out.push_str("</table>\n");
+    }
+
+    /// The level a heading is written at: as in the source, but never more
+    /// than one below the heading before it (h1 → h3 becomes h1 → h2), so
+    /// that a screen reader's heading list has no gaps; a skip is warned
+    /// about.
+    fn heading_level(&mut self, source: u8, span: Span) -> u8 {
+        let source = source.clamp(1, 6);
+        let level = if self.last_heading == 0 {
+            source
+        } else {
+            source.min(self.last_heading + 1)
+        };
+        if level < source {
+            self.warnings.push(
+                Diagnostic::warning(
+                    span,
+                    format!(
+                        "heading level skips from {} to {source}; the EPUB makes it level {level}",
+                        self.last_heading
+                    ),
+                )
+                .with_hint("give each heading at most one `#` more than the heading before it"),
+            );
+        }
+        self.last_heading = level;
+        level
     }
 
     /// Writes the text of a paragraph, heading or table cell: its inlines,
@@ -649,7 +693,16 @@ impl<'a> Renderer<'a> {
             .split_once(':')
             .map(|(scheme, _)| scheme.to_ascii_lowercase());
         match scheme.as_deref() {
-            Some("http" | "https" | "mailto") => Some(encode_url(url)),
+            Some("http" | "https" | "mailto") => {
+                let address = web_address(url);
+                if address.is_none() {
+                    self.warnings.push(
+                        Diagnostic::warning(span, format!("link `{url}` is not a valid address"))
+                            .with_hint("check the address; the link text is kept"),
+                    );
+                }
+                address
+            }
             _ => {
                 self.warnings.push(
                     Diagnostic::warning(span, format!("link `{url}` is not copied into the EPUB"))
@@ -673,6 +726,22 @@ impl<'a> Renderer<'a> {
                 ));
         }
     }
+}
+
+/// Whether markup has any text outside its tags.
+fn has_text(markup: &str) -> bool {
+    let mut in_tag = false;
+    markup.chars().any(|c| match c {
+        '<' => {
+            in_tag = true;
+            false
+        }
+        '>' => {
+            in_tag = false;
+            false
+        }
+        c => !in_tag && !c.is_whitespace(),
+    })
 }
 
 fn claim_heading_ids(blocks: &[Block], ids: &mut BTreeSet<String>) {

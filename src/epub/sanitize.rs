@@ -24,7 +24,7 @@
 //! What was removed or escaped is reported, so the caller can warn at
 //! the HTML's span.
 
-use super::xml::{encode_url, push_attr, push_text};
+use super::xml::{push_attr, push_text, web_address};
 use std::borrow::Cow;
 
 /// Whether the HTML stands between blocks or inside running text.
@@ -694,21 +694,6 @@ fn is_count(value: &str, min: u32, max: u32) -> bool {
     value.len() <= 5
         && value.bytes().all(|b| b.is_ascii_digit())
         && value.parse::<u32>().is_ok_and(|n| (min..=max).contains(&n))
-}
-
-/// A link target a reading system can follow safely: an absolute web or
-/// e-mail address. Control characters and white space inside the scheme
-/// (`java\tscript:`) do not sneak past: the scheme must be plain letters.
-fn web_address(value: &str) -> Option<String> {
-    let value = value.trim();
-    let (scheme, rest) = value.split_once(':')?;
-    let scheme = scheme.to_ascii_lowercase();
-    let ok = match scheme.as_str() {
-        "http" | "https" => rest.starts_with("//") && rest.len() > 2,
-        "mailto" => !rest.is_empty(),
-        _ => false,
-    };
-    ok.then(|| encode_url(value))
 }
 
 /// At most 60 characters of `s`, on one line, for a message.
