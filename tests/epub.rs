@@ -1110,6 +1110,62 @@ fn an_english_document_without_images_gets_english_labels() {
 }
 
 #[test]
+fn only_the_faces_the_text_is_set_in_are_embedded() {
+    let doc = Document {
+        meta: Meta {
+            title: vec![t("Report")],
+            ..Meta::default()
+        },
+        blocks: vec![
+            heading(1, "one", "One"),
+            para(vec![
+                t("Plain text, with "),
+                Inline::Emph(vec![t("ÅÄÖ")], sp(1, 2)),
+            ]),
+        ],
+        ..Document::default()
+    };
+    let (bytes, _) = write("faces", &doc, &Assets::default());
+    let epub = Epub::open(&bytes);
+    let mut fonts: Vec<String> = epub
+        .manifest()
+        .into_values()
+        .filter(|(_, mime, _)| mime == "font/otf")
+        .map(|(href, ..)| href)
+        .collect();
+    fonts.sort();
+    assert_eq!(
+        fonts,
+        [
+            "OEBPS/fonts/heading.otf",
+            "OEBPS/fonts/italic.otf",
+            "OEBPS/fonts/regular.otf"
+        ]
+    );
+    let css = epub.text("OEBPS/stylesheet.css");
+    assert_eq!(css.matches("@font-face").count(), 3);
+    assert!(
+        css.contains("font-family: monospace;"),
+        "code falls back to the reader's font"
+    );
+    // Each subset holds the characters set in it: Å only in the italic.
+    let face = |name: &str| {
+        let (_, data, _) = epub.entries.iter().find(|(n, ..)| n == name).unwrap();
+        data.clone()
+    };
+    let italic = face("OEBPS/fonts/italic.otf");
+    let regular = face("OEBPS/fonts/regular.otf");
+    let glyph = |data: &[u8], c: char| {
+        rustybuzz::ttf_parser::Face::parse(data, 0)
+            .unwrap()
+            .glyph_index(c)
+            .is_some()
+    };
+    assert!(glyph(&italic, 'Å'));
+    assert!(!glyph(&regular, 'Å'));
+}
+
+#[test]
 fn an_empty_document_is_still_a_complete_book() {
     let (bytes, _) = write("empty", &Document::default(), &Assets::default());
     let epub = Epub::open(&bytes);

@@ -35,7 +35,7 @@ mod xml;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span, Warned};
-use crate::fonts::FontSet;
+use crate::fonts::{FaceRole, FontSet};
 use crate::model::{Document, plain_text};
 use images::Images;
 use metadata::Timestamp;
@@ -151,7 +151,10 @@ pub fn write_epub(
         &spine_texts(&documents, &nav),
     );
 
-    let used_chars = check_and_collect_chars(&documents, &nav, &ncx).map_err(|err| vec![err])?;
+    let sans_bold_is_heading = font_subset::css_family(fonts.face(FaceRole::Heading))
+        == font_subset::css_family(fonts.face(FaceRole::Sans));
+    let used_chars = check_and_collect_chars(&documents, &nav, &ncx, sans_bold_is_heading)
+        .map_err(|err| vec![err])?;
     let fonts = font_subset::embed_fonts(fonts, &used_chars);
     let has_images = !images.files().is_empty();
     let described = images.all_described;
@@ -353,14 +356,16 @@ fn finish_container(
 }
 
 /// Parses every XHTML file we wrote (a cheap guard against a bug that
-/// would make the EPUB unreadable) and collects the characters of their
-/// text, which decide what the font subsets keep.
+/// would make the EPUB unreadable) and collects the characters their
+/// text shows in each face, which decide what faces are embedded and what
+/// each subset keeps.
 fn check_and_collect_chars(
     documents: &[ContentDoc],
     nav: &str,
     ncx: &str,
-) -> Result<BTreeSet<char>, Diagnostic> {
-    let mut chars = BTreeSet::new();
+    sans_bold_is_heading: bool,
+) -> Result<BTreeMap<FaceRole, BTreeSet<char>>, Diagnostic> {
+    let mut chars = BTreeMap::new();
     let files = documents
         .iter()
         .map(|doc| (doc.file.as_str(), doc.xhtml.as_str()))
@@ -368,8 +373,9 @@ fn check_and_collect_chars(
     for (name, text) in files {
         let parsed = xml::parse(text)
             .map_err(|err| internal_error(&format!("`{name}` is not well-formed XML ({err})")))?;
-        for node in parsed.descendants().filter(|node| node.is_text()) {
-            chars.extend(node.text().unwrap_or("").chars());
+        // The NCX is never drawn with the book's fonts.
+        if let Some(body) = parsed.descendants().find(|node| node.has_tag_name("body")) {
+            style::collect_face_chars(body, sans_bold_is_heading, &mut chars);
         }
     }
     Ok(chars)
