@@ -135,30 +135,32 @@ pub fn export(
 /// about the same raw HTML (left out of the PDF; what the EPUB kept) is
 /// merged into one warning.
 fn merge_warnings(warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::{BTreeMap, BTreeSet};
     let mut merged: Vec<Diagnostic> = Vec::with_capacity(warnings.len());
+    // Indexes, so that a document with thousands of warnings is not
+    // merged in quadratic time.
+    let mut raw_html: BTreeMap<Span, usize> = BTreeMap::new();
+    let mut seen: BTreeSet<(Span, String)> = BTreeSet::new();
     for warning in warnings {
-        if let Some(rest) = warning.message.strip_prefix("raw HTML")
-            && let Some(first) = merged
-                .iter_mut()
-                .find(|w| w.span == warning.span && w.message.starts_with("raw HTML"))
-        {
-            let rest = rest.trim_start();
-            if !first.message.contains(rest) {
-                first.message = format!("{}; {rest}", first.message);
-            }
-            for hint in warning.hints {
-                if !first.hints.contains(&hint) {
-                    first.hints.push(hint);
+        if let Some(rest) = warning.message.strip_prefix("raw HTML") {
+            if let Some(&index) = raw_html.get(&warning.span) {
+                let first = &mut merged[index];
+                let rest = rest.trim_start();
+                if !first.message.contains(rest) {
+                    first.message = format!("{}; {rest}", first.message);
                 }
+                for hint in warning.hints {
+                    if !first.hints.contains(&hint) {
+                        first.hints.push(hint);
+                    }
+                }
+                continue;
             }
+            raw_html.insert(warning.span, merged.len());
+        } else if !seen.insert((warning.span, warning.message.clone())) {
             continue;
         }
-        let duplicate = merged
-            .iter()
-            .any(|w| w.span == warning.span && w.message == warning.message);
-        if !duplicate {
-            merged.push(warning);
-        }
+        merged.push(warning);
     }
     merged
 }

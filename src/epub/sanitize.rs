@@ -26,6 +26,7 @@
 
 use super::xml::{push_attr, push_text, web_address};
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 /// Whether the HTML stands between blocks or inside running text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,15 @@ pub(super) enum Place {
 /// Keeps every XHTML file within what XML parsers accept (roxmltree, and
 /// so our own check of every file, stops at 1024 levels).
 const MAX_DEPTH: usize = 64;
+
+/// How many elements (written or with dropped tags) may be open at once;
+/// tags beyond are dropped. Every step looks through the open elements,
+/// so this bound keeps hostile input (thousands of unclosed tags) from
+/// taking quadratic time.
+const MAX_OPEN: usize = 256;
+
+/// How many things a warning lists before it says "and more".
+const MAX_NOTES: usize = 12;
 
 /// Elements removed together with everything up to their close tag.
 const REMOVED_WITH_CONTENT: &[&str] = &["script", "style"];
@@ -91,17 +101,23 @@ pub(super) struct Report {
     pub removed: Vec<String>,
     /// Tags shown as text.
     pub escaped: Vec<String>,
+    /// More was left out or escaped than the lists hold.
+    pub more: bool,
 }
 
 impl Report {
     fn remove(&mut self, what: String) {
-        if !self.removed.contains(&what) {
+        if self.removed.len() >= MAX_NOTES {
+            self.more |= !self.removed.contains(&what);
+        } else if !self.removed.contains(&what) {
             self.removed.push(what);
         }
     }
 
     fn escape(&mut self, what: String) {
-        if !self.escaped.contains(&what) {
+        if self.escaped.len() >= MAX_NOTES {
+            self.more |= !self.escaped.contains(&what);
+        } else if !self.escaped.contains(&what) {
             self.escaped.push(what);
         }
     }
@@ -116,6 +132,9 @@ impl Report {
         }
         if !self.escaped.is_empty() {
             parts.push(format!("shown as text {}", self.escaped.join(", ")));
+        }
+        if self.more {
+            parts.push("and more".to_string());
         }
         (!parts.is_empty()).then(|| format!("raw HTML in the EPUB: {}", parts.join("; ")))
     }
@@ -165,6 +184,8 @@ pub(super) struct HtmlWriter {
     suppress: Option<(String, usize)>,
     /// The renderer is inside a Markdown link (no `<a>` inside).
     in_markdown_link: bool,
+    /// How many elements of `stack` are written.
+    written: usize,
 }
 
 impl HtmlWriter {
@@ -176,6 +197,7 @@ impl HtmlWriter {
             depth: 0,
             suppress: None,
             in_markdown_link: false,
+            written: 0,
         }
     }
 
@@ -233,6 +255,7 @@ impl HtmlWriter {
         if let Some(open) = self.stack.pop()
             && open.written
         {
+            self.written -= 1;
             // Each group of a definition list ends with a description.
             if open.name == "dl" && open.children.last().is_some_and(|c| c == "dt") {
                 out.push_str("<dd></dd>");
@@ -260,6 +283,7 @@ impl HtmlWriter {
     }
 
     fn push(&mut self, name: &str, written: bool) {
+        self.written += usize::from(written);
         self.stack.push(Open {
             name: name.to_string(),
             written,
@@ -318,6 +342,13 @@ impl HtmlWriter {
         report: &mut Report,
     ) {
         let name = tag.name;
+        if self.stack.len() >= MAX_OPEN && !VOID.contains(&name) && !tag.self_closing {
+            report.remove(format!(
+                "`<{}>` inside too many open elements (its text is kept)",
+                shorten(name)
+            ));
+            return;
+        }
         if REMOVED_WITH_CONTENT.contains(&name) {
             report.remove(format!("`<{name}>` with its content"));
             if !tag.self_closing {
@@ -326,7 +357,7 @@ impl HtmlWriter {
             return;
         }
         if !PHRASING.contains(&name) && !FLOW.contains(&name) {
-            report.escape(format!("`<{name}>`"));
+            report.escape(format!("`<{}>`", shorten(name)));
             self.write_text(tag.raw, out, report);
             return;
         }
@@ -362,7 +393,7 @@ impl HtmlWriter {
     /// opening those it would imply (a `<tbody>`, a `<dt>`). When it
     /// cannot, its tags are dropped and that is reported.
     fn may_open(&mut self, name: &str, out: &mut String, report: &mut Report) -> bool {
-        if self.stack.iter().filter(|open| open.written).count() >= MAX_DEPTH {
+        if self.written >= MAX_DEPTH {
             report.remove(format!("`<{name}>` nested too deeply (its text is kept)"));
             return false;
         }
@@ -440,7 +471,7 @@ impl HtmlWriter {
             return;
         }
         if !PHRASING.contains(&name) && !FLOW.contains(&name) {
-            report.escape(format!("`</{name}>`"));
+            report.escape(format!("`</{}>`", shorten(name)));
             self.write_text(raw, out, report);
             return;
         }
@@ -514,14 +545,13 @@ impl HtmlWriter {
             push_attr(&mut out, value);
             out.push('"');
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         for (key, value) in attrs {
             // The first of two attributes with one name counts (as in
             // HTML); XML forbids the second.
-            if seen.contains(&key.as_str()) {
+            if !seen.insert(key.as_str()) {
                 continue;
             }
-            seen.push(key);
             let value = decode_entities(value);
             let kept = match (name, key.as_str()) {
                 (_, "title") => {
@@ -589,7 +619,7 @@ impl HtmlWriter {
                 _ => false,
             };
             if !kept {
-                report.remove(format!("the `{key}` attribute"));
+                report.remove(format!("the `{}` attribute", shorten(key)));
             }
         }
         match name {
@@ -885,11 +915,19 @@ impl<'a> Iterator for Tokens<'a> {
             let len = s.find('>').map_or(s.len(), |end| end + 1);
             return Some(Token::Declaration(self.take(len)));
         }
-        if s.starts_with('<')
-            && let Some((token, len)) = parse_tag(s)
-        {
-            self.take(len);
-            return Some(token);
+        if s.starts_with('<') {
+            match parse_tag(s) {
+                Parsed::Tag(token, len) => {
+                    self.take(len);
+                    return Some(token);
+                }
+                // A tag the input ends inside of (an attribute value
+                // whose quote never closes, no `>`): the rest is text,
+                // as a browser would drop it. Taking it all at once keeps
+                // this linear: trying every later `<` again would not be.
+                Parsed::Unterminated => return Some(Token::Text(self.take(s.len()))),
+                Parsed::NotATag => {}
+            }
         }
         // Text up to the next `<` that is not this one.
         let len = s[1..].find('<').map_or(s.len(), |i| i + 1);
@@ -897,9 +935,28 @@ impl<'a> Iterator for Tokens<'a> {
     }
 }
 
-/// Parses the tag at the start of `s`: the token and its length, or
-/// `None` if it is not a tag.
-fn parse_tag(s: &str) -> Option<(Token<'_>, usize)> {
+/// What [`parse_tag`] found.
+enum Parsed<'a> {
+    /// A tag and its length.
+    Tag(Token<'a>, usize),
+    /// A `<` that starts no tag (`a < b`, `<3`).
+    NotATag,
+    /// A tag that the input ends inside of.
+    Unterminated,
+}
+
+/// Parses the tag at the start of `s`.
+fn parse_tag(s: &str) -> Parsed<'_> {
+    match parse_tag_inner(s) {
+        Ok(Some((token, len))) => Parsed::Tag(token, len),
+        Ok(None) => Parsed::NotATag,
+        Err(()) => Parsed::Unterminated,
+    }
+}
+
+/// The tag at the start of `s` and its length; `Ok(None)` if `s` starts
+/// no tag, `Err` if it ends inside one.
+fn parse_tag_inner(s: &str) -> Result<Option<(Token<'_>, usize)>, ()> {
     let closing = s.starts_with("</");
     let start = if closing { 2 } else { 1 };
     let name_len = s[start..]
@@ -907,7 +964,7 @@ fn parse_tag(s: &str) -> Option<(Token<'_>, usize)> {
         .unwrap_or(s.len() - start);
     let name = &s[start..start + name_len];
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return None;
+        return Ok(None);
     }
     let name = name.to_ascii_lowercase();
     let mut i = start + name_len;
@@ -918,7 +975,7 @@ fn parse_tag(s: &str) -> Option<(Token<'_>, usize)> {
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
-        match bytes.get(i)? {
+        match bytes.get(i).ok_or(())? {
             b'>' => {
                 i += 1;
                 break;
@@ -948,9 +1005,9 @@ fn parse_tag(s: &str) -> Option<(Token<'_>, usize)> {
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
-            match bytes.get(i)? {
+            match bytes.get(i).ok_or(())? {
                 quote @ (b'"' | b'\'') => {
-                    let end = s[i + 1..].find(char::from(*quote))?;
+                    let end = s[i + 1..].find(char::from(*quote)).ok_or(())?;
                     value = s[i + 1..i + 1 + end].to_string();
                     i += end + 2;
                 }
@@ -978,7 +1035,7 @@ fn parse_tag(s: &str) -> Option<(Token<'_>, usize)> {
             raw,
         }
     };
-    Some((token, i))
+    Ok(Some((token, i)))
 }
 
 #[cfg(test)]
@@ -1236,6 +1293,24 @@ mod tests {
         let out = block(&html);
         assert_eq!(out.matches("<b>").count(), MAX_DEPTH);
         assert_eq!(out.matches("</b>").count(), MAX_DEPTH);
+    }
+
+    #[test]
+    fn hostile_input_takes_linear_time() {
+        // Each of these took minutes before the tokenizer gave up on an
+        // unterminated tag at once and the open elements were bounded.
+        let start = std::time::Instant::now();
+        for html in [
+            "<a x=\"".repeat(30_000),
+            "<a ".repeat(50_000),
+            format!("<span>{}", "<div>".repeat(60_000)),
+            format!("<ul>{}", "<li><b>".repeat(30_000)),
+        ] {
+            let (out, report) = clean(&html, Place::Block);
+            assert!(out.len() <= html.len() * 2);
+            assert!(report.message().is_none_or(|m| m.len() < 2_000));
+        }
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
     }
 
     #[test]
