@@ -364,10 +364,15 @@ impl HtmlWriter {
         let void = VOID.contains(&name);
         // An image the book does not carry, or a link that would not
         // work, loses its tags; the alt text or the content stays.
-        let attributes = self.attributes(name, tag.attrs, image, report);
-        let written = attributes.is_some() && self.may_open(name, out, report);
+        let attributes = if self.may_open(name, out, report) {
+            let parent = self.parent().map(|open| open.name.clone());
+            self.attributes(name, parent.as_deref(), tag.attrs, image, report)
+        } else {
+            None
+        };
+        let written = attributes.is_some();
         match attributes {
-            Some(attributes) if written => {
+            Some(attributes) => {
                 self.open(name, &attributes, out);
                 if void {
                     out.push_str("/>");
@@ -527,12 +532,14 @@ impl HtmlWriter {
         push_text(out, text);
     }
 
-    /// The checked attributes of an element, written out; `None` when
-    /// the element itself cannot be kept (an image the book does not
-    /// carry, a link without a web or e-mail address).
+    /// The checked attributes of an element that goes into `parent`,
+    /// written out; `None` when the element itself cannot be kept (an
+    /// image the book does not carry, a link without a web or e-mail
+    /// address).
     fn attributes(
         &self,
         name: &str,
+        parent: Option<&str>,
         attrs: &[(String, String)],
         image: &dyn Fn(&str) -> Option<String>,
         report: &mut Report,
@@ -567,7 +574,12 @@ impl HtmlWriter {
                     put("dir", value.trim());
                     true
                 }
-                ("ol", "start") | ("li", "value") if is_integer(&value) => {
+                ("ol", "start") if is_integer(&value) => {
+                    put(key, value.trim());
+                    true
+                }
+                // Only an item of a numbered list has a number.
+                ("li", "value") if is_integer(&value) && parent == Some("ol") => {
                     put(key, value.trim());
                     true
                 }
@@ -1197,6 +1209,10 @@ mod tests {
             "<table><tr><td>oops</td></tr><tr><td>1</td></tr></table>"
         );
         assert_eq!(block("<ul>text</ul>"), "<ul><li>text</li></ul>");
+        assert_eq!(
+            block("<ol start=3><li value=5>a</ol><ul><li value=5>b</ul>"),
+            "<ol start=\"3\"><li value=\"5\">a</li></ol><ul><li>b</li></ul>"
+        );
         assert_eq!(block("<li>lonely</li>"), "lonely");
         assert_eq!(block("<span><div>x</div></span>"), "<span>x</span>");
     }
