@@ -36,7 +36,7 @@ counts = {k: checker.get(k, 0) for k in ("nFatal", "nError", "nWarning", "nUsage
 usages = {}
 for message in report["messages"]:
     if message["severity"] == "USAGE":
-        usages[message["ID"]] = usages.get(message["ID"], 0) + max(1, len(message["locations"]))
+        usages[message["ID"]] = usages.get(message["ID"], 0) + max(1, len(message["locations"]) + message.get("additionalLocations", 0))
         continue
     where = ", ".join(f'{l["path"]}:{l["line"]}' for l in message["locations"][:3])
     print(f'  {message["severity"]} {message["ID"]} {message["message"]} ({where})')
