@@ -41,6 +41,8 @@ pub struct ExportOptions {
     pub epub: bool,
     /// Layout options for the PDF.
     pub layout: layout::LayoutOptions,
+    /// Print production options for the PDF (booklet, bleed, marks).
+    pub print: pdf::PrintOptions,
     /// Seconds since 1970 to date the outputs when the front matter has no
     /// date (the `SOURCE_DATE_EPOCH` convention); otherwise 2000-01-01.
     pub source_date_epoch: Option<i64>,
@@ -97,33 +99,61 @@ pub fn export(
     warnings.extend(laid_out.warnings);
     let pages = laid_out.output;
     outputs.pdf_stats = Some((pages.pages.len(), pages.stats.clone()));
-    if options.pdf {
-        let pdf_options = pdf::PdfOptions {
-            date: Some(date.clone()),
-            creator: creator.clone(),
-        };
-        outputs.pdf = Some(pdf::write_pdf(
-            &pages,
-            &doc.meta,
-            &assets,
-            fonts,
-            &pdf_options,
-        )?);
+    let pdf_options = pdf::PdfOptions {
+        date: Some(date.clone()),
+        creator: creator.clone(),
+        print: options.print,
+    };
+    let epub_options = epub::EpubOptions {
+        modified: format!("{date}T00:00:00Z"),
+        generator: creator,
+        page_starts: pages.page_starts.clone(),
+        page_source: Some(format!(
+            "{}.pdf, {}",
+            options.name,
+            options.layout.paper.name()
+        )),
+    };
+    let make_pdf = || pdf::write_pdf(&pages, &doc.meta, &assets, fonts, &pdf_options);
+    let make_epub = || epub::write_epub(&doc, &assets, fonts, &epub_options);
+    // The two back ends share nothing mutable: with both asked for, each
+    // gets a core. Each output depends only on its input, so the bytes
+    // are the same whichever finishes first.
+    let (pdf, epub) = match (options.pdf, options.epub) {
+        (true, true) => std::thread::scope(|scope| {
+            let epub = scope.spawn(make_epub);
+            let pdf = make_pdf();
+            let epub = epub.join().unwrap_or_else(|_| {
+                Err(vec![
+                    Diagnostic::error(
+                        Span::DETACHED,
+                        "internal error: the EPUB writer stopped unexpectedly",
+                    )
+                    .with_hint("this is a bug in mdg-export; please report it"),
+                ])
+            });
+            (Some(pdf), Some(epub))
+        }),
+        (true, false) => (Some(make_pdf()), None),
+        (false, true) => (None, Some(make_epub())),
+        (false, false) => (None, None),
+    };
+    let mut errors = Vec::new();
+    match pdf {
+        Some(Ok(bytes)) => outputs.pdf = Some(bytes),
+        Some(Err(mut e)) => errors.append(&mut e),
+        None => {}
     }
-    if options.epub {
-        let epub_options = epub::EpubOptions {
-            modified: format!("{date}T00:00:00Z"),
-            generator: creator,
-            page_starts: pages.page_starts.clone(),
-            page_source: Some(format!(
-                "{}.pdf, {}",
-                options.name,
-                options.layout.paper.name()
-            )),
-        };
-        let written = epub::write_epub(&doc, &assets, fonts, &epub_options)?;
-        warnings.extend(written.warnings);
-        outputs.epub = Some(written.output);
+    match epub {
+        Some(Ok(written)) => {
+            warnings.extend(written.warnings);
+            outputs.epub = Some(written.output);
+        }
+        Some(Err(mut e)) => errors.append(&mut e),
+        None => {}
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     Ok(Warned {
         output: outputs,

@@ -159,7 +159,7 @@ fn generate(input: &PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
         builder.add_resource(&font.href, font.data.as_slice(), font.mime)?;
     }
     for (index, image) in input.images.files().iter().enumerate() {
-        let bytes: &[u8] = &image.asset.bytes;
+        let bytes: &[u8] = image.asset.bytes();
         if input.images.is_cover(index) {
             builder.add_cover_image(&image.href, bytes, image.asset.mime)?;
         } else {
