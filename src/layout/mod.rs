@@ -208,7 +208,7 @@ pub struct PlacedGlyph {
     /// Vertical offset in points (up is positive).
     pub rise: f32,
     /// The text it stands for (see [`shape::Glyph::text`]).
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 impl TextRun {
@@ -219,7 +219,7 @@ impl TextRun {
 
     /// The run's text.
     pub fn text(&self) -> String {
-        self.glyphs.iter().map(|g| g.text.as_str()).collect()
+        self.glyphs.iter().map(|g| &*g.text).collect()
     }
 }
 

@@ -751,7 +751,7 @@ mod tests {
                     id: 1,
                     advance: 5.0,
                     rise: 0.0,
-                    text: name.to_string(),
+                    text: name.into(),
                 }],
             })],
             ..Element::default()

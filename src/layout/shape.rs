@@ -20,7 +20,8 @@ pub struct Glyph {
     pub y_offset: f32,
     /// The source text this glyph stands for: a ligature's letters on its
     /// glyph, empty for the second and later glyphs of one cluster.
-    pub text: String,
+    /// Shared, as glyphs are copied into every line that uses them.
+    pub text: Arc<str>,
 }
 
 /// A shaped piece of text at 1 pt.
@@ -209,10 +210,10 @@ impl<'f> Shaper<'f> {
             let cluster = info.cluster as usize;
             let first_of_cluster = previous_cluster != Some(cluster);
             previous_cluster = Some(cluster);
-            let text = if first_of_cluster {
-                cluster_text(cluster)
+            let text: Arc<str> = if first_of_cluster {
+                Arc::from(cluster_text(cluster))
             } else {
-                String::new()
+                Arc::from("")
             };
             if info.glyph_id == 0 {
                 missing.extend(text.chars().filter(|c| !c.is_whitespace()));
@@ -241,7 +242,7 @@ mod tests {
         let fonts = FontSet::built_in();
         let mut shaper = Shaper::new(&fonts);
         let shaped = shaper.shape(FaceRole::Regular, "officiellt");
-        let text: String = shaped.glyphs.iter().map(|g| g.text.as_str()).collect();
+        let text: String = shaped.glyphs.iter().map(|g| &*g.text).collect();
         assert_eq!(text, "officiellt");
         assert!(
             shaped.glyphs.len() < "officiellt".len(),

@@ -768,7 +768,7 @@ fn set_line(
                         id: glyph.id,
                         advance,
                         rise: 0.0,
-                        text: " ".into(),
+                        text: glyph.text.clone(),
                     },
                 );
             }
@@ -820,7 +820,7 @@ fn set_line(
     let spaces: Vec<f32> = runs
         .iter()
         .flat_map(|run| &run.glyphs)
-        .filter(|g| g.text == " ")
+        .filter(|g| &*g.text == " ")
         .map(|g| g.advance)
         .collect();
     let mean_space = (spec.stretch_spaces && !spec.ragged && !spaces.is_empty())

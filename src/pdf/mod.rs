@@ -153,7 +153,7 @@ pub fn write_pdf(
                     content.show_glyphs(run.glyphs.iter().map(|glyph| {
                         let code = subset.new_id(glyph.id);
                         if !glyph.text.is_empty() {
-                            texts.entry(code).or_insert_with(|| glyph.text.clone());
+                            texts.entry(code).or_insert_with(|| glyph.text.to_string());
                         }
                         // The viewer moves the pen by the font's own
                         // advance, scaled by Tz; TJ numbers (thousandths
