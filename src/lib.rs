@@ -80,7 +80,9 @@ pub fn export(
     let loaded = assets::load_assets(&doc, source, fonts)?;
     warnings.extend(loaded.warnings);
     let assets = loaded.output;
-    warnings.extend(raw_html_warnings(&doc.blocks));
+    if options.pdf {
+        warnings.extend(raw_html_warnings(&doc.blocks));
+    }
 
     let date = doc
         .meta
@@ -153,25 +155,47 @@ pub fn export(
     if !errors.is_empty() {
         return Err(errors);
     }
-    // Both back ends may report the same thing; say it once.
-    let mut seen = Vec::new();
-    warnings.retain(|w| {
-        let key = if w.message.starts_with("raw HTML") {
-            (w.span, "raw HTML".to_string())
-        } else {
-            (w.span, w.message.clone())
-        };
-        let new = !seen.contains(&key);
-        seen.push(key);
-        new
-    });
     Ok(Warned {
         output: outputs,
-        warnings,
+        warnings: merge_warnings(warnings),
     })
 }
 
-/// Raw HTML cannot be set on paper and is not copied into the EPUB.
+/// Both back ends may report the same thing; say it once. What they say
+/// about the same raw HTML (left out of the PDF; what the EPUB kept) is
+/// merged into one warning.
+fn merge_warnings(warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(warnings.len());
+    // Indexes, so that a document with thousands of warnings is not
+    // merged in quadratic time.
+    let mut raw_html: BTreeMap<Span, usize> = BTreeMap::new();
+    let mut seen: BTreeSet<(Span, String)> = BTreeSet::new();
+    for warning in warnings {
+        if let Some(rest) = warning.message.strip_prefix("raw HTML") {
+            if let Some(&index) = raw_html.get(&warning.span) {
+                let first = &mut merged[index];
+                let rest = rest.trim_start();
+                if !first.message.contains(rest) {
+                    first.message = format!("{}; {rest}", first.message);
+                }
+                for hint in warning.hints {
+                    if !first.hints.contains(&hint) {
+                        first.hints.push(hint);
+                    }
+                }
+                continue;
+            }
+            raw_html.insert(warning.span, merged.len());
+        } else if !seen.insert((warning.span, warning.message.clone())) {
+            continue;
+        }
+        merged.push(warning);
+    }
+    merged
+}
+
+/// Raw HTML cannot be set on paper (the EPUB keeps what is harmless).
 fn raw_html_warnings(blocks: &[model::Block]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for block in blocks {
@@ -219,7 +243,7 @@ fn inline_html_warnings(inlines: &[model::Inline], out: &mut Vec<Diagnostic>) {
 }
 
 fn html_warning(span: Span) -> Diagnostic {
-    Diagnostic::warning(span, "raw HTML is left out of the PDF and the EPUB")
+    Diagnostic::warning(span, "raw HTML is left out of the PDF")
         .with_hint("write it in Markdown, or remove it")
 }
 
@@ -242,6 +266,29 @@ pub fn date_from_epoch(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn raw_html_warnings_at_one_span_are_merged() {
+        use super::{Diagnostic, Span, merge_warnings};
+        let at = Span { start: 3, end: 9 };
+        let merged = merge_warnings(vec![
+            Diagnostic::warning(at, "raw HTML is left out of the PDF").with_hint("a"),
+            Diagnostic::warning(Span { start: 20, end: 25 }, "raw HTML elsewhere"),
+            Diagnostic::warning(at, "raw HTML in the EPUB: left out `<script>`").with_hint("b"),
+            Diagnostic::warning(at, "something else"),
+            Diagnostic::warning(at, "something else"),
+        ]);
+        let messages: Vec<&str> = merged.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "raw HTML is left out of the PDF; in the EPUB: left out `<script>`",
+                "raw HTML elsewhere",
+                "something else"
+            ]
+        );
+        assert_eq!(merged[0].hints, ["a", "b"]);
+    }
+
     #[test]
     fn dates_from_epoch() {
         assert_eq!(super::date_from_epoch(0), "1970-01-01");
