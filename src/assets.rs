@@ -182,11 +182,11 @@ pub enum PixelFormat {
 /// What kind of picture an asset is, with what each back end needs.
 #[derive(Debug, Clone)]
 pub enum AssetKind {
-    /// A vector image; `svg` is normalised SVG with all text turned into
-    /// paths set in the document's fonts, so it looks the same everywhere.
+    /// A vector image, parsed once; its text is already turned into paths
+    /// set in the document's fonts, so it looks the same everywhere.
     Svg {
-        /// The normalised SVG document.
-        svg: String,
+        /// The parsed drawing.
+        tree: Arc<usvg::Tree>,
     },
     /// A PNG, decoded losslessly to 8-bit samples.
     Png {
@@ -209,8 +209,8 @@ pub enum AssetKind {
 pub struct Asset {
     /// The URL as written in the Markdown.
     pub url: String,
-    /// The file's bytes (for SVG: the normalised SVG's bytes).
-    pub bytes: Arc<[u8]>,
+    /// The file's bytes; for SVG, made on first use (see [`Asset::bytes`]).
+    data: Arc<std::sync::OnceLock<Arc<[u8]>>>,
     /// The media type: `image/svg+xml`, `image/png` or `image/jpeg`.
     pub mime: &'static str,
     /// Width in pixels (SVG: CSS pixels).
@@ -222,6 +222,50 @@ pub struct Asset {
 }
 
 impl Asset {
+    fn new(
+        url: &str,
+        data: Option<Vec<u8>>,
+        mime: &'static str,
+        size: (u32, u32),
+        kind: AssetKind,
+    ) -> Asset {
+        let cell = std::sync::OnceLock::new();
+        if let Some(data) = data {
+            let _ = cell.set(Arc::from(data));
+        }
+        Asset {
+            url: url.to_string(),
+            data: Arc::new(cell),
+            mime,
+            width_px: size.0,
+            height_px: size.1,
+            kind,
+        }
+    }
+
+    /// The image as a file: PNG and JPEG as they were read; SVG as
+    /// normalised SVG with its text as paths, written on first use (only
+    /// the EPUB needs it, and writing out a drawing of many glyph outlines
+    /// costs more than the rest of a PDF export).
+    pub fn bytes(&self) -> &[u8] {
+        self.data.get_or_init(|| match &self.kind {
+            AssetKind::Svg { tree } => {
+                // Two decimals of a CSS pixel are finer than any printer
+                // dot at the sizes images are set; the default eight make
+                // the file three times larger for nothing.
+                let write = usvg::WriteOptions {
+                    preserve_text: false,
+                    coordinates_precision: 2,
+                    transforms_precision: 4,
+                    ..usvg::WriteOptions::default()
+                };
+                Arc::from(tree.to_string(&write).into_bytes())
+            }
+            // Raster data is set when the asset is made.
+            AssetKind::Png { .. } | AssetKind::Jpeg { .. } => Arc::from(Vec::new()),
+        })
+    }
+
     /// The file extension that goes with the media type.
     pub fn extension(&self) -> &'static str {
         match self.kind {
@@ -385,7 +429,8 @@ fn svg_options_with(fonts: &FontSet) -> usvg::Options<'static> {
     let mut options = usvg::Options::default();
     let db = options.fontdb_mut();
     for face in fonts.faces() {
-        db.load_font_data(face.data.to_vec());
+        // Shared, not copied: the fonts are megabytes.
+        db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(face.data.clone())));
     }
     let regular = fonts.face(crate::fonts::FaceRole::Regular).family.clone();
     let sans = fonts.face(crate::fonts::FaceRole::Sans).family.clone();
@@ -468,18 +513,17 @@ fn decode_png(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
     };
     // An alpha channel that is opaque everywhere is dropped.
     let alpha = alpha.filter(|a| a.iter().any(|&v| v != 255));
-    Ok(Asset {
-        url: url.to_string(),
-        bytes: Arc::from(bytes),
-        mime: "image/png",
-        width_px: width,
-        height_px: height,
-        kind: AssetKind::Png {
+    Ok(Asset::new(
+        url,
+        Some(bytes),
+        "image/png",
+        (width, height),
+        AssetKind::Png {
             pixels: color,
             format,
             alpha,
         },
-    })
+    ))
 }
 
 fn split_alpha(samples: &[u8], color_channels: usize) -> (Vec<u8>, Option<Vec<u8>>) {
@@ -532,38 +576,31 @@ fn decode_jpeg(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
     if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
         return Err("truncated JPEG (no end-of-image marker)".into());
     }
-    Ok(Asset {
-        url: url.to_string(),
-        bytes: Arc::from(bytes),
-        mime: "image/jpeg",
-        width_px: width,
-        height_px: height,
-        kind: AssetKind::Jpeg { components },
-    })
+    Ok(Asset::new(
+        url,
+        Some(bytes),
+        "image/jpeg",
+        (width, height),
+        AssetKind::Jpeg { components },
+    ))
 }
 
 fn decode_svg(url: &str, bytes: &[u8], options: &usvg::Options) -> Result<Asset, String> {
     let tree =
         usvg::Tree::from_data(bytes, options).map_err(|err| format!("invalid SVG ({err})"))?;
     let size = tree.size();
-    // Two decimals of a CSS pixel are finer than any printer dot at the
-    // sizes images are set; the default eight make the file three times
-    // larger for nothing.
-    let write = usvg::WriteOptions {
-        preserve_text: false,
-        coordinates_precision: 2,
-        transforms_precision: 4,
-        ..usvg::WriteOptions::default()
-    };
-    let svg = tree.to_string(&write);
-    Ok(Asset {
-        url: url.to_string(),
-        bytes: Arc::from(svg.as_bytes()),
-        mime: "image/svg+xml",
-        width_px: size.width().ceil().max(1.0) as u32,
-        height_px: size.height().ceil().max(1.0) as u32,
-        kind: AssetKind::Svg { svg },
-    })
+    Ok(Asset::new(
+        url,
+        None,
+        "image/svg+xml",
+        (
+            size.width().ceil().max(1.0) as u32,
+            size.height().ceil().max(1.0) as u32,
+        ),
+        AssetKind::Svg {
+            tree: Arc::new(tree),
+        },
+    ))
 }
 
 #[cfg(test)]

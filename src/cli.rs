@@ -92,10 +92,27 @@ pub struct Common {
     /// Leave out the table of contents.
     #[arg(long)]
     pub no_toc: bool,
+    /// Impose the PDF as a booklet: pages two-up on sheets twice as wide
+    /// (A5 on A4, A4 on A3, Letter on Tabloid) in saddle-stitch order, to
+    /// print on both sides flipping on the short edge, fold and staple.
+    /// The booklet is a print file: no tags, links or bookmarks.
+    #[arg(long, conflicts_with_all = ["bleed", "crop_marks"])]
+    pub booklet: bool,
+    /// Bleed around each PDF page for a print shop, with its unit (`3mm`,
+    /// `0.125in`, `9pt`): sets BleedBox and TrimBox.
+    #[arg(long, value_name = "LENGTH", value_parser = parse_bleed)]
+    pub bleed: Option<f32>,
+    /// Draw crop marks outside the trim (and the bleed) of each PDF page.
+    #[arg(long)]
+    pub crop_marks: bool,
     /// Print typesetting figures of the PDF (pages, lines, hyphens, word
     /// spacing) to standard error.
     #[arg(long)]
     pub stats: bool,
+}
+
+fn parse_bleed(text: &str) -> Result<f32, String> {
+    mdg_export::pdf::parse_length(text)
 }
 
 /// Paper sizes.

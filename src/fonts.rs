@@ -87,7 +87,7 @@ pub struct Face {
     /// The PostScript name, e.g. `LinLibertineO`, used in PDF font names.
     pub postscript_name: String,
     /// The OpenType font program (TrueType or CFF outlines).
-    pub data: Arc<[u8]>,
+    pub data: FontBytes,
     /// Where it came from, for messages (`built-in` or a path).
     pub origin: String,
 }
@@ -100,6 +100,35 @@ impl fmt::Debug for Face {
             .field("bytes", &self.data.len())
             .field("origin", &self.origin)
             .finish()
+    }
+}
+
+/// The bytes of a font program: compiled in, or read from a file.
+///
+/// The built-in fonts are megabytes; borrowing them from the binary
+/// instead of copying them saves a copy at every start.
+#[derive(Clone)]
+pub enum FontBytes {
+    /// Compiled into the binary.
+    Static(&'static [u8]),
+    /// Read at run time.
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for FontBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            FontBytes::Static(bytes) => bytes,
+            FontBytes::Shared(bytes) => bytes,
+        }
+    }
+}
+
+impl AsRef<[u8]> for FontBytes {
+    fn as_ref(&self) -> &[u8] {
+        self
     }
 }
 
@@ -160,7 +189,7 @@ impl FontSet {
         let faces = BUILT_IN
             .iter()
             .map(|&(role, data)| {
-                make_face(role, Arc::from(data), "built-in".into())
+                make_face(role, FontBytes::Static(data), "built-in".into())
                     .expect("the built-in fonts are valid OpenType fonts")
             })
             .collect();
@@ -191,7 +220,7 @@ impl FontSet {
                     origin: origin.clone(),
                     reason: err.to_string(),
                 })?;
-                *face = make_face(face.role, Arc::from(data), origin)?;
+                *face = make_face(face.role, FontBytes::Shared(Arc::from(data)), origin)?;
                 found += 1;
                 break;
             }
@@ -221,22 +250,37 @@ impl FontSet {
     }
 }
 
-fn make_face(role: FaceRole, data: Arc<[u8]>, origin: String) -> Result<Face, FontError> {
-    let face = rustybuzz::ttf_parser::Face::parse(&data, 0).map_err(|err| FontError {
+fn make_face(role: FaceRole, data: FontBytes, origin: String) -> Result<Face, FontError> {
+    use rustybuzz::ttf_parser;
+    let fail = |reason: String| FontError {
         origin: origin.clone(),
-        reason: format!("not an OpenType font ({err})"),
-    })?;
+        reason,
+    };
+    // A user's font is parsed whole now, so a broken file is reported
+    // before any work; the built-in ones are known to be good, and a full
+    // parse of a CFF font costs more than reading its names.
+    if origin != "built-in" {
+        ttf_parser::Face::parse(&data, 0)
+            .map_err(|err| fail(format!("not an OpenType font ({err})")))?;
+    }
+    let raw = ttf_parser::RawFace::parse(&data, 0)
+        .map_err(|err| fail(format!("not an OpenType font ({err})")))?;
+    let names = raw
+        .table(ttf_parser::Tag::from_bytes(b"name"))
+        .and_then(ttf_parser::name::Table::parse)
+        .ok_or_else(|| fail("the font has no name table".into()))?;
     let name = |id: u16| {
-        face.names()
+        names
+            .names
             .into_iter()
             .filter(|name| name.name_id == id && name.is_unicode())
             .find_map(|name| name.to_string())
     };
-    let family = name(rustybuzz::ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
-        .or_else(|| name(rustybuzz::ttf_parser::name_id::FAMILY))
+    let family = name(ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+        .or_else(|| name(ttf_parser::name_id::FAMILY))
         .unwrap_or_else(|| role.file_stem().to_string());
-    let postscript_name = name(rustybuzz::ttf_parser::name_id::POST_SCRIPT_NAME)
-        .unwrap_or_else(|| family.replace(' ', ""));
+    let postscript_name =
+        name(ttf_parser::name_id::POST_SCRIPT_NAME).unwrap_or_else(|| family.replace(' ', ""));
     Ok(Face {
         role,
         family,
@@ -244,6 +288,47 @@ fn make_face(role: FaceRole, data: Arc<[u8]>, origin: String) -> Result<Face, Fo
         data,
         origin,
     })
+}
+
+impl Face {
+    /// The advance width of each glyph as the font's `hmtx` table gives
+    /// it, in ems: what a PDF viewer moves the pen by. Read straight from
+    /// the tables (`head`, `hhea`, `hmtx`), without parsing the outlines.
+    pub fn advances(&self) -> Option<Advances<'_>> {
+        use rustybuzz::ttf_parser::{RawFace, Tag};
+        let raw = RawFace::parse(&self.data, 0).ok()?;
+        let head = raw.table(Tag::from_bytes(b"head"))?;
+        let hhea = raw.table(Tag::from_bytes(b"hhea"))?;
+        let hmtx = raw.table(Tag::from_bytes(b"hmtx"))?;
+        let u16_at = |table: &[u8], at: usize| {
+            table
+                .get(at..at + 2)
+                .map(|b| u16::from_be_bytes([b[0], b[1]]))
+        };
+        Some(Advances {
+            units_per_em: f32::from(u16_at(head, 18)?.max(1)),
+            metrics: usize::from(u16_at(hhea, 34)?),
+            hmtx,
+        })
+    }
+}
+
+/// Advance widths read from a font's `hmtx` table.
+pub struct Advances<'a> {
+    units_per_em: f32,
+    metrics: usize,
+    hmtx: &'a [u8],
+}
+
+impl Advances<'_> {
+    /// The advance of `glyph` in ems; glyphs past the last long metric
+    /// share its advance (OpenType `hmtx`).
+    pub fn get(&self, glyph: u16) -> f32 {
+        let index = usize::from(glyph).min(self.metrics.saturating_sub(1));
+        self.hmtx.get(index * 4..index * 4 + 2).map_or(0.0, |b| {
+            f32::from(u16::from_be_bytes([b[0], b[1]])) / self.units_per_em
+        })
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ pub struct ExportOptions {
     pub epub: bool,
     /// Layout options for the PDF.
     pub layout: layout::LayoutOptions,
+    /// Print production options for the PDF (booklet, bleed, marks).
+    pub print: pdf::PrintOptions,
     /// Seconds since 1970 to date the outputs when the front matter has no
     /// date (the `SOURCE_DATE_EPOCH` convention); otherwise 2000-01-01.
     pub source_date_epoch: Option<i64>,
@@ -79,7 +81,9 @@ pub fn export(
     let loaded = assets::load_assets(&doc, source, fonts)?;
     warnings.extend(loaded.warnings);
     let assets = loaded.output;
-    warnings.extend(raw_html_warnings(&doc.blocks));
+    if options.pdf {
+        warnings.extend(raw_html_warnings(&doc.blocks));
+    }
 
     let date = doc
         .meta
@@ -97,49 +101,65 @@ pub fn export(
     let pages = laid_out.output;
     warnings.extend(missing_glyph_warning(text, &pages.stats.missing_glyphs));
     outputs.pdf_stats = Some((pages.pages.len(), pages.stats.clone()));
-    if options.pdf {
-        let pdf_options = pdf::PdfOptions {
-            date: Some(date.clone()),
-            creator: creator.clone(),
-        };
-        outputs.pdf = Some(pdf::write_pdf(
-            &pages,
-            &doc.meta,
-            &assets,
-            fonts,
-            &pdf_options,
-        )?);
+    let pdf_options = pdf::PdfOptions {
+        date: Some(date.clone()),
+        creator: creator.clone(),
+        print: options.print,
+    };
+    let epub_options = epub::EpubOptions {
+        modified: format!("{date}T00:00:00Z"),
+        generator: creator,
+        page_starts: pages.page_starts.clone(),
+        page_source: Some(format!(
+            "{}.pdf, {}",
+            options.name,
+            options.layout.paper.name()
+        )),
+    };
+    let make_pdf = || pdf::write_pdf(&pages, &doc.meta, &assets, fonts, &pdf_options);
+    let make_epub = || epub::write_epub(&doc, &assets, fonts, &epub_options);
+    // The two back ends share nothing mutable: with both asked for, each
+    // gets a core. Each output depends only on its input, so the bytes
+    // are the same whichever finishes first.
+    let (pdf, epub) = match (options.pdf, options.epub) {
+        (true, true) => std::thread::scope(|scope| {
+            let epub = scope.spawn(make_epub);
+            let pdf = make_pdf();
+            let epub = epub.join().unwrap_or_else(|_| {
+                Err(vec![
+                    Diagnostic::error(
+                        Span::DETACHED,
+                        "internal error: the EPUB writer stopped unexpectedly",
+                    )
+                    .with_hint("this is a bug in mdg-export; please report it"),
+                ])
+            });
+            (Some(pdf), Some(epub))
+        }),
+        (true, false) => (Some(make_pdf()), None),
+        (false, true) => (None, Some(make_epub())),
+        (false, false) => (None, None),
+    };
+    let mut errors = Vec::new();
+    match pdf {
+        Some(Ok(bytes)) => outputs.pdf = Some(bytes),
+        Some(Err(mut e)) => errors.append(&mut e),
+        None => {}
     }
-    if options.epub {
-        let epub_options = epub::EpubOptions {
-            modified: format!("{date}T00:00:00Z"),
-            generator: creator,
-            page_starts: pages.page_starts.clone(),
-            page_source: Some(format!(
-                "{}.pdf, {}",
-                options.name,
-                options.layout.paper.name()
-            )),
-        };
-        let written = epub::write_epub(&doc, &assets, fonts, &epub_options)?;
-        warnings.extend(written.warnings);
-        outputs.epub = Some(written.output);
+    match epub {
+        Some(Ok(written)) => {
+            warnings.extend(written.warnings);
+            outputs.epub = Some(written.output);
+        }
+        Some(Err(mut e)) => errors.append(&mut e),
+        None => {}
     }
-    // Both back ends may report the same thing; say it once.
-    let mut seen = Vec::new();
-    warnings.retain(|w| {
-        let key = if w.message.starts_with("raw HTML") {
-            (w.span, "raw HTML".to_string())
-        } else {
-            (w.span, w.message.clone())
-        };
-        let new = !seen.contains(&key);
-        seen.push(key);
-        new
-    });
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok(Warned {
         output: outputs,
-        warnings,
+        warnings: merge_warnings(warnings),
     })
 }
 
@@ -199,7 +219,41 @@ fn missing_glyph_warning(source: &str, missing: &BTreeSet<char>) -> Option<Diagn
     )
 }
 
-/// Raw HTML cannot be set on paper and is not copied into the EPUB.
+/// Both back ends may report the same thing; say it once. What they say
+/// about the same raw HTML (left out of the PDF; what the EPUB kept) is
+/// merged into one warning.
+fn merge_warnings(warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut merged: Vec<Diagnostic> = Vec::with_capacity(warnings.len());
+    // Indexes, so that a document with thousands of warnings is not
+    // merged in quadratic time.
+    let mut raw_html: BTreeMap<Span, usize> = BTreeMap::new();
+    let mut seen: BTreeSet<(Span, String)> = BTreeSet::new();
+    for warning in warnings {
+        if let Some(rest) = warning.message.strip_prefix("raw HTML") {
+            if let Some(&index) = raw_html.get(&warning.span) {
+                let first = &mut merged[index];
+                let rest = rest.trim_start();
+                if !first.message.contains(rest) {
+                    first.message = format!("{}; {rest}", first.message);
+                }
+                for hint in warning.hints {
+                    if !first.hints.contains(&hint) {
+                        first.hints.push(hint);
+                    }
+                }
+                continue;
+            }
+            raw_html.insert(warning.span, merged.len());
+        } else if !seen.insert((warning.span, warning.message.clone())) {
+            continue;
+        }
+        merged.push(warning);
+    }
+    merged
+}
+
+/// Raw HTML cannot be set on paper (the EPUB keeps what is harmless).
 fn raw_html_warnings(blocks: &[model::Block]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for block in blocks {
@@ -247,7 +301,7 @@ fn inline_html_warnings(inlines: &[model::Inline], out: &mut Vec<Diagnostic>) {
 }
 
 fn html_warning(span: Span) -> Diagnostic {
-    Diagnostic::warning(span, "raw HTML is left out of the PDF and the EPUB")
+    Diagnostic::warning(span, "raw HTML is left out of the PDF")
         .with_hint("write it in Markdown, or remove it")
 }
 
@@ -283,6 +337,29 @@ mod tests {
         );
         assert_eq!(&source[warning.span.start..warning.span.end], "中");
         assert!(super::missing_glyph_warning(source, &Default::default()).is_none());
+    }
+
+    #[test]
+    fn raw_html_warnings_at_one_span_are_merged() {
+        use super::{Diagnostic, Span, merge_warnings};
+        let at = Span { start: 3, end: 9 };
+        let merged = merge_warnings(vec![
+            Diagnostic::warning(at, "raw HTML is left out of the PDF").with_hint("a"),
+            Diagnostic::warning(Span { start: 20, end: 25 }, "raw HTML elsewhere"),
+            Diagnostic::warning(at, "raw HTML in the EPUB: left out `<script>`").with_hint("b"),
+            Diagnostic::warning(at, "something else"),
+            Diagnostic::warning(at, "something else"),
+        ]);
+        let messages: Vec<&str> = merged.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "raw HTML is left out of the PDF; in the EPUB: left out `<script>`",
+                "raw HTML elsewhere",
+                "something else"
+            ]
+        );
+        assert_eq!(merged[0].hints, ["a", "b"]);
     }
 
     #[test]

@@ -74,6 +74,11 @@ fn run(cli: Cli) -> Result<(), u8> {
                 _ => None,
             },
         },
+        print: mdg_export::pdf::PrintOptions {
+            booklet: common.booklet,
+            bleed: common.bleed.unwrap_or(0.0),
+            crop_marks: common.crop_marks,
+        },
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .and_then(|v| v.trim().parse().ok()),

@@ -56,6 +56,7 @@ fn style(face: FaceRole, size: f32) -> Style {
         gray: 0.0,
         link: None,
         strike: false,
+        tag: Default::default(),
     }
 }
 

@@ -111,6 +111,7 @@ fn issue_5_proptest_hyphenated_word_lends_no_shrink_to_the_next_line() {
             gray: 0.0,
             link: None,
             strike: false,
+            tag: Default::default(),
         },
     }];
     let options = LineOptions {

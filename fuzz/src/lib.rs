@@ -1,7 +1,7 @@
 //! One fuzz target over the whole pipeline.
 //!
 //! [`check`] takes any bytes: the first picks options (paper, table of
-//! contents), the rest is the Markdown file. It runs parse → assets →
+//! contents, booklet, bleed, crop marks), the rest is the Markdown file. It runs parse → assets →
 //! layout → PDF and EPUB through [`mdg_export::export`] and panics if
 //! anything panics, or if an output does not read back: the PDF must
 //! parse with lopdf and have a page, the EPUB must be a zip whose XHTML,
@@ -11,6 +11,7 @@
 use mdg_export::assets::AssetSource;
 use mdg_export::fonts::FontSet;
 use mdg_export::layout::{LayoutOptions, Paper};
+use mdg_export::pdf::PrintOptions;
 use mdg_export::{ExportOptions, parse};
 use std::io::Read;
 use std::sync::OnceLock;
@@ -81,7 +82,12 @@ pub fn check(data: &[u8]) {
                 _ => Some(false),
             },
         },
-        source_date_epoch: None,
+        print: PrintOptions {
+            booklet: bits & 0x10 != 0,
+            bleed: if bits & 0x20 != 0 { 3.0 } else { 0.0 },
+            crop_marks: bits & 0x40 != 0,
+        },
+        ..ExportOptions::default()
     };
     let source = MemorySource { png: small_png() };
     let Ok(warned) = mdg_export::export(&text, &source, fonts(), &options) else {

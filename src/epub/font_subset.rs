@@ -2,10 +2,11 @@
 //! the book uses.
 //!
 //! A whole Linux Libertine face is about 400 KB; seven of them would make
-//! a short brochure a 3 MB download. A subset holds only the glyphs of the
-//! characters in the book (plus a fixed set a reading system may add
-//! itself: list numbers, hyphens, quotes) and keeps a Unicode `cmap`, so a
-//! reading system can still find the glyph for each character.
+//! a short brochure a 3 MB download. Only the faces the book's text is set
+//! in go in, and each holds only the glyphs of the characters set in it
+//! (plus a fixed set a reading system may add itself: ASCII, list
+//! numbers, hyphens, quotes); a Unicode `cmap` is kept, so a reading
+//! system can still find the glyph for each character.
 //!
 //! What a subset loses: allsorts rebuilds only the core tables, so kerning
 //! and ligatures (`GPOS`, `GSUB`) are gone. A face that cannot be cut, or
@@ -17,7 +18,7 @@ use allsorts::subset::{CmapTarget, SubsetProfile, subset};
 use allsorts::tables::OpenTypeFont;
 use allsorts::tag;
 use rustybuzz::ttf_parser;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One font file of the package and how the style sheet names it.
 #[derive(Debug, Clone)]
@@ -47,24 +48,33 @@ pub(super) struct EmbeddedFont {
 const ALWAYS: &str = "\u{A0}\u{AD}\u{2010}\u{2011}\u{2013}\u{2014}\u{2018}\u{2019}\u{201A}\
                       \u{201C}\u{201D}\u{201E}\u{2022}\u{2026}\u{2039}\u{203A}\u{AB}\u{BB}\u{25E6}\u{25AA}";
 
-/// Picks and cuts the faces the style sheet uses. Faces that the style
-/// sheet would declare identically (same family, weight and style) go in
-/// once, as the first role's face.
-pub(super) fn embed_fonts(fonts: &FontSet, used: &BTreeSet<char>) -> Vec<EmbeddedFont> {
-    let mut chars: BTreeSet<char> = used.clone();
-    chars.extend((' '..='~').chain(ALWAYS.chars()));
-
-    let mut embedded: Vec<EmbeddedFont> = Vec::new();
+/// Picks and cuts the faces the book uses: `used` holds, for each face,
+/// the characters drawn in it (see `style::collect_face_chars`); a face
+/// with none is left out. Faces that the style sheet would declare
+/// identically (same family, weight and style) go in once, as the first
+/// role's face, cut to all their characters.
+pub(super) fn embed_fonts(
+    fonts: &FontSet,
+    used: &BTreeMap<FaceRole, BTreeSet<char>>,
+) -> Vec<EmbeddedFont> {
+    let mut embedded: Vec<(EmbeddedFont, BTreeSet<char>)> = Vec::new();
     for &role in &FaceRole::ALL {
+        let Some(chars) = used
+            .get(&role)
+            .filter(|c| c.iter().any(|c| !c.is_whitespace()))
+        else {
+            continue;
+        };
         let face = fonts.face(role);
         let family = css_family(face);
         let weight = if role.is_bold() { 700 } else { 400 };
         let italic = role.is_italic();
         let same = embedded
             .iter_mut()
-            .find(|e| e.family == family && e.weight == weight && e.italic == italic);
-        if let Some(same) = same {
+            .find(|(e, _)| e.family == family && e.weight == weight && e.italic == italic);
+        if let Some((same, same_chars)) = same {
             same.roles.push(role);
+            same_chars.extend(chars);
             continue;
         }
         let (ext, mime, format) = if face.data.starts_with(b"OTTO") {
@@ -72,8 +82,7 @@ pub(super) fn embed_fonts(fonts: &FontSet, used: &BTreeSet<char>) -> Vec<Embedde
         } else {
             ("ttf", "font/ttf", "truetype")
         };
-        let data = subset_face(face, &chars).unwrap_or_else(|| face.data.to_vec());
-        embedded.push(EmbeddedFont {
+        let font = EmbeddedFont {
             roles: vec![role],
             href: format!("fonts/{}.{ext}", role.file_stem()),
             mime,
@@ -81,10 +90,19 @@ pub(super) fn embed_fonts(fonts: &FontSet, used: &BTreeSet<char>) -> Vec<Embedde
             family,
             weight,
             italic,
-            data,
-        });
+            data: Vec::new(),
+        };
+        embedded.push((font, chars.clone()));
     }
     embedded
+        .into_iter()
+        .map(|(mut font, mut chars)| {
+            chars.extend((' '..='~').chain(ALWAYS.chars()));
+            let face = fonts.face(font.roles[0]);
+            font.data = subset_face(face, &chars).unwrap_or_else(|| face.data.to_vec());
+            font
+        })
+        .collect()
 }
 
 /// The family name as the style sheet writes it: the font's own name with
@@ -158,7 +176,8 @@ mod tests {
     fn built_in_faces_are_cut_and_keep_their_characters() {
         let fonts = FontSet::built_in();
         let used: BTreeSet<char> = "Toppmötet ”Åäö” – 2010…".chars().collect();
-        let embedded = embed_fonts(&fonts, &used);
+        let all = FaceRole::ALL.map(|role| (role, used.clone())).into();
+        let embedded = embed_fonts(&fonts, &all);
         // Seven roles, all with distinct family/weight/style.
         assert_eq!(embedded.len(), 7);
         for font in &embedded {
@@ -197,5 +216,23 @@ mod tests {
         for c in ['Ж', 'Ω', 'ő'] {
             assert!(cut.glyph_index(c).is_some(), "lost {c:?}");
         }
+    }
+
+    #[test]
+    fn only_used_faces_go_in_each_with_its_own_characters() {
+        let fonts = FontSet::built_in();
+        let used = BTreeMap::from([
+            (FaceRole::Regular, "Vårt språk".chars().collect()),
+            (FaceRole::Mono, "fn main()".chars().collect()),
+            (FaceRole::Italic, " \n".chars().collect()),
+        ]);
+        let embedded = embed_fonts(&fonts, &used);
+        let roles: Vec<FaceRole> = embedded.iter().flat_map(|f| f.roles.clone()).collect();
+        assert_eq!(roles, [FaceRole::Regular, FaceRole::Mono]);
+        let mono = ttf_parser::Face::parse(&embedded[1].data, 0).unwrap();
+        assert!(mono.glyph_index('å').is_none(), "å is not set in code");
+        assert!(mono.glyph_index('m').is_some());
+        let regular = ttf_parser::Face::parse(&embedded[0].data, 0).unwrap();
+        assert!(regular.glyph_index('å').is_some());
     }
 }

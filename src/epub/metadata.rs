@@ -79,7 +79,7 @@ pub(super) fn book_language(lang: &str) -> (String, Option<Diagnostic>) {
 /// A loose BCP 47 check: a 2–3 letter ISO 639 primary subtag (the 5–8
 /// letter registered ones are never used in practice, and accepting them
 /// would let `svenska` through), then subtags of 1–8 letters or digits.
-fn is_language_tag(tag: &str) -> bool {
+pub(super) fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary_ok = parts.next().is_some_and(|primary| {
         (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic())
@@ -204,10 +204,12 @@ impl Timestamp {
 ///
 /// `has_images`: the package holds images; `described`: every image has
 /// alt text. Only then is text alone claimed to be sufficient and
-/// `alternativeText` listed.
+/// `alternativeText` listed. `page_list`: the book carries the print
+/// edition's page breaks and a page list.
 pub(super) fn accessibility_metadata(
     has_images: bool,
     described: bool,
+    page_list: bool,
     summary: String,
 ) -> Vec<(&'static str, String)> {
     let mut meta = vec![("schema:accessMode", "textual".to_string())];
@@ -223,6 +225,14 @@ pub(super) fn accessibility_metadata(
     }
     if has_images && described {
         meta.push(("schema:accessibilityFeature", "alternativeText".into()));
+    }
+    if page_list {
+        // `printPageNumbers` is the long-standing term; the current
+        // schema.org accessibility vocabulary replaces it by the two it
+        // meant, markers in the text and a page list, so both are said.
+        for feature in ["printPageNumbers", "pageBreakMarkers", "pageNavigation"] {
+            meta.push(("schema:accessibilityFeature", feature.into()));
+        }
     }
     meta.push((
         "schema:accessibilityFeature",
@@ -298,17 +308,27 @@ mod tests {
     fn text_alone_is_sufficient_only_when_every_image_is_described() {
         let has =
             |meta: &[(&str, String)], p: &str, v: &str| meta.iter().any(|(k, x)| *k == p && x == v);
-        let meta = accessibility_metadata(true, false, String::new());
+        let meta = accessibility_metadata(true, false, false, String::new());
         assert!(!has(&meta, "schema:accessModeSufficient", "textual"));
         assert!(!has(
             &meta,
             "schema:accessibilityFeature",
             "alternativeText"
         ));
-        let meta = accessibility_metadata(true, true, String::new());
+        let meta = accessibility_metadata(true, true, false, String::new());
         assert!(has(&meta, "schema:accessModeSufficient", "textual"));
         assert!(has(&meta, "schema:accessibilityFeature", "alternativeText"));
-        let meta = accessibility_metadata(false, true, String::new());
+        assert!(!has(
+            &meta,
+            "schema:accessibilityFeature",
+            "printPageNumbers"
+        ));
+        let meta = accessibility_metadata(false, true, true, String::new());
         assert!(!has(&meta, "schema:accessMode", "visual"));
+        assert!(has(
+            &meta,
+            "schema:accessibilityFeature",
+            "printPageNumbers"
+        ));
     }
 }

@@ -6,8 +6,9 @@
 //! # Steps
 //! 1. `outline` cuts the body into one file per top-level heading and
 //!    builds the table of contents.
-//! 2. `render` writes each file's XHTML; `pages` wraps it, `nav`
-//!    writes `nav.xhtml` and the NCX.
+//! 2. `page_list` places the print edition's page breaks; `render`
+//!    writes each file's XHTML with them; `pages` wraps it, `nav` writes
+//!    `nav.xhtml` (contents, landmarks, page list) and the NCX.
 //! 3. `font_subset` cuts the fonts down to the characters used;
 //!    `style` writes the style sheet.
 //! 4. `package` hands it all to epub-builder and repairs the package
@@ -23,24 +24,27 @@ mod metadata;
 mod nav;
 mod outline;
 mod package;
+mod page_list;
 mod pages;
 mod render;
 mod repack;
+mod sanitize;
 mod strings;
 mod style;
 mod xml;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span, Warned};
-use crate::fonts::FontSet;
+use crate::fonts::{FaceRole, FontSet};
 use crate::model::{Document, plain_text};
 use images::Images;
 use metadata::Timestamp;
 use outline::{NOTES_FILE, Outline};
 use package::{ContentDoc, GuideType, PackageInput, internal_error};
+use page_list::{PageList, PagePlan};
 use pages::PageLang;
 use render::Renderer;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use strings::Strings;
 
 /// Options for the EPUB back end.
@@ -115,16 +119,42 @@ pub fn write_epub(
 
     let images = Images::collect(doc, assets);
     let outline = outline::build_outline(doc, &strings);
-    let (documents, render_warnings) =
-        write_documents(doc, &outline, &images, &strings, &page_lang, &title);
-    warnings.extend(render_warnings);
+    let plan = plan_pages(doc, &outline, &images, &options.page_starts);
+    let written = write_documents(doc, &outline, &images, &strings, &page_lang, &title, &plan)
+        .map_err(|err| vec![err])?;
+    warnings.extend(written.warnings);
+    let documents = written.documents;
+    let page_list = PageList {
+        pages: written.pages,
+        source: options.page_source.clone(),
+    };
     let landmarks = landmarks(&documents, &outline, &strings);
     let uuid = metadata::book_uuid(doc);
     let uid = uuid.urn().to_string();
-    let nav = nav::write_nav(&page_lang, &strings, &outline.toc, &landmarks);
-    let ncx = nav::write_ncx(&lang, &uid, &title, &outline.toc);
+    let nav = nav::write_nav(
+        &page_lang,
+        &strings,
+        &outline.toc,
+        &landmarks,
+        &plan.front,
+        &page_list,
+    );
+    let ncx = nav::write_ncx(
+        &nav::NcxInput {
+            lang: &lang,
+            uid: &uid,
+            title: &title,
+            toc: &outline.toc,
+            pages: &page_list,
+            pages_label: strings.pages,
+        },
+        &spine_texts(&documents, &nav),
+    );
 
-    let used_chars = check_and_collect_chars(&documents, &nav, &ncx).map_err(|err| vec![err])?;
+    let sans_bold_is_heading = font_subset::css_family(fonts.face(FaceRole::Heading))
+        == font_subset::css_family(fonts.face(FaceRole::Sans));
+    let used_chars = check_and_collect_chars(&documents, &nav, &ncx, sans_bold_is_heading)
+        .map_err(|err| vec![err])?;
     let fonts = font_subset::embed_fonts(fonts, &used_chars);
     let has_images = !images.files().is_empty();
     let described = images.all_described;
@@ -146,8 +176,10 @@ pub fn write_epub(
         accessibility: metadata::accessibility_metadata(
             has_images,
             described,
+            !page_list.is_empty(),
             strings.accessibility_summary(has_images && described),
         ),
+        page_source: page_list.source.clone().filter(|_| !page_list.is_empty()),
         stylesheet: style::stylesheet(&fonts),
         fonts: &fonts,
         images: &images,
@@ -159,8 +191,37 @@ pub fn write_epub(
     Ok(Warned { output, warnings })
 }
 
+/// Places the print edition's pages in the book (see [`page_list`]).
+fn plan_pages(
+    doc: &Document,
+    outline: &Outline<'_>,
+    images: &Images<'_>,
+    starts: &[(usize, crate::layout::PageAnchor)],
+) -> PagePlan {
+    // The same order the renderer writes blocks in: chapters, then notes.
+    let mut order = Vec::new();
+    for chapter in &outline.chapters {
+        page_list::collect_block_starts(chapter.blocks, &mut order);
+    }
+    for note in &doc.footnotes {
+        page_list::collect_block_starts(&note.blocks, &mut order);
+    }
+    let has_cover = doc.cover.is_some() && images.cover().is_some();
+    page_list::plan_pages(starts, &order, has_cover)
+}
+
+/// The spine's XHTML files and what was found writing them.
+struct Written {
+    /// Cover page, chapters, endnotes.
+    documents: Vec<ContentDoc>,
+    /// Where each page-break marker stands: page → (file, id).
+    pages: BTreeMap<usize, (String, String)>,
+    warnings: Vec<Diagnostic>,
+}
+
 /// Writes the spine's XHTML files: cover page (if the cover image was
-/// loaded), chapters, endnotes (if any).
+/// loaded), chapters, endnotes (if any), with the page-break markers of
+/// `plan` (those of `plan.front` go into the nav, written later).
 fn write_documents(
     doc: &Document,
     outline: &Outline<'_>,
@@ -168,13 +229,29 @@ fn write_documents(
     strings: &Strings,
     page_lang: &PageLang,
     title: &str,
-) -> (Vec<ContentDoc>, Vec<Diagnostic>) {
+    plan: &PagePlan,
+) -> Result<Written, Diagnostic> {
     let mut renderer = Renderer::new(strings, &outline.anchors, images, &doc.footnotes);
+    renderer.set_page_markers(plan.blocks.clone());
+    let mut placed = BTreeMap::new();
     let mut documents = Vec::new();
     if let (Some(cover), Some(image)) = (&doc.cover, images.cover()) {
+        let marker = plan.cover.map(|page| {
+            let id = format!("page-{page}");
+            let html = page_list::marker_html(page, &id);
+            placed.insert(page, ("cover.xhtml".to_string(), id));
+            html
+        });
         documents.push(ContentDoc {
             file: "cover.xhtml".into(),
-            xhtml: pages::cover_page(page_lang, strings.cover, image, &cover.alt, title),
+            xhtml: pages::cover_page(
+                page_lang,
+                strings.cover,
+                image,
+                &cover.alt,
+                title,
+                marker.as_deref(),
+            ),
             title: strings.cover.into(),
             guide: Some(GuideType::Cover),
         });
@@ -202,7 +279,38 @@ fn write_documents(
             guide: Some(GuideType::Notes),
         });
     }
-    (documents, renderer.warnings)
+    let unwritten = renderer.unwritten_pages();
+    if !unwritten.is_empty() {
+        return Err(internal_error(&format!(
+            "no place was found for the page-break markers of pages {unwritten:?}"
+        )));
+    }
+    placed.extend(std::mem::take(&mut renderer.pages));
+    for &page in &plan.front {
+        placed.insert(page, (NAV_FILE.to_string(), format!("page-{page}")));
+    }
+    Ok(Written {
+        documents,
+        pages: placed,
+        warnings: renderer.warnings,
+    })
+}
+
+/// The nav document's name inside the package folder.
+const NAV_FILE: &str = "nav.xhtml";
+
+/// The spine's files with their XHTML, in reading order: what NCX play
+/// orders are worked out from.
+fn spine_texts<'a>(documents: &'a [ContentDoc], nav: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut spine: Vec<(&str, &str)> = Vec::new();
+    let mut documents = documents.iter().peekable();
+    // The package puts the nav after the cover (see `package`).
+    if let Some(cover) = documents.next_if(|doc| doc.guide == Some(GuideType::Cover)) {
+        spine.push((&cover.file, &cover.xhtml));
+    }
+    spine.push((NAV_FILE, nav));
+    spine.extend(documents.map(|doc| (doc.file.as_str(), doc.xhtml.as_str())));
+    spine
 }
 
 /// The landmarks: cover, table of contents, start of the text.
@@ -218,7 +326,7 @@ fn landmarks(
     {
         landmarks.push(("cover", "cover.xhtml".into(), strings.cover.into()));
     }
-    landmarks.push(("toc", "nav.xhtml#toc".into(), strings.contents.into()));
+    landmarks.push(("toc", format!("{NAV_FILE}#toc"), strings.contents.into()));
     if let Some(first) = outline.chapters.first() {
         landmarks.push(("bodymatter", first.file.clone(), strings.start.into()));
     }
@@ -248,23 +356,26 @@ fn finish_container(
 }
 
 /// Parses every XHTML file we wrote (a cheap guard against a bug that
-/// would make the EPUB unreadable) and collects the characters of their
-/// text, which decide what the font subsets keep.
+/// would make the EPUB unreadable) and collects the characters their
+/// text shows in each face, which decide what faces are embedded and what
+/// each subset keeps.
 fn check_and_collect_chars(
     documents: &[ContentDoc],
     nav: &str,
     ncx: &str,
-) -> Result<BTreeSet<char>, Diagnostic> {
-    let mut chars = BTreeSet::new();
+    sans_bold_is_heading: bool,
+) -> Result<BTreeMap<FaceRole, BTreeSet<char>>, Diagnostic> {
+    let mut chars = BTreeMap::new();
     let files = documents
         .iter()
         .map(|doc| (doc.file.as_str(), doc.xhtml.as_str()))
-        .chain([("nav.xhtml", nav), ("toc.ncx", ncx)]);
+        .chain([(NAV_FILE, nav), ("toc.ncx", ncx)]);
     for (name, text) in files {
         let parsed = xml::parse(text)
             .map_err(|err| internal_error(&format!("`{name}` is not well-formed XML ({err})")))?;
-        for node in parsed.descendants().filter(|node| node.is_text()) {
-            chars.extend(node.text().unwrap_or("").chars());
+        // The NCX is never drawn with the book's fonts.
+        if let Some(body) = parsed.descendants().find(|node| node.has_tag_name("body")) {
+            style::collect_face_chars(body, sans_bold_is_heading, &mut chars);
         }
     }
     Ok(chars)

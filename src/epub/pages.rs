@@ -51,13 +51,15 @@ pub(super) fn xhtml_page(lang: &PageLang, title: &str, body_type: &str, body: &s
 /// reading systems (`epub:type`) and assistive technology (`doc-cover`).
 ///
 /// An image with the `doc-cover` role must have a name, so an empty alt
-/// text falls back to the document title.
+/// text falls back to the document title. `marker` is the page-break
+/// marker of the print edition's cover, if there is a page list.
 pub(super) fn cover_page(
     lang: &PageLang,
     page_title: &str,
     image: &ImageFile<'_>,
     alt: &str,
     doc_title: &str,
+    marker: Option<&str>,
 ) -> String {
     let alt = if alt.trim().is_empty() {
         doc_title.trim()
@@ -65,8 +67,9 @@ pub(super) fn cover_page(
         alt.trim()
     };
     let body = format!(
-        "<section class=\"cover\" epub:type=\"cover\">\n\
+        "<section class=\"cover\" epub:type=\"cover\">\n{}\
          <img role=\"doc-cover\" src=\"{}\" alt=\"{}\"/>\n</section>\n",
+        marker.map(|m| format!("{m}\n")).unwrap_or_default(),
         attr(&image.href),
         attr(alt)
     );

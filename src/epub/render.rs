@@ -2,15 +2,18 @@
 //!
 //! Every model construct has an arm here (no `_ =>`), so a new construct
 //! in the model breaks the build instead of silently vanishing from the
-//! EPUB. What cannot be carried over (raw HTML, links that would not work
-//! in a reading system) is dropped with a warning at its span.
+//! EPUB. Raw HTML goes through [`super::sanitize`]; what cannot be carried
+//! over (unsafe HTML, links that would not work in a reading system) is
+//! dropped with a warning at its span.
 
 use super::images::Images;
 use super::outline::NOTES_FILE;
+use super::page_list::{Marker, WordCursor, block_start, marker_html};
+use super::sanitize::{HtmlWriter, Place, Report};
 use super::strings::Strings;
-use super::xml::{attr, encode_url, id_token, push_attr, push_text};
+use super::xml::{attr, encode_url, id_token, push_attr, push_text, web_address};
 use crate::diag::{Diagnostic, Span};
-use crate::model::{Align, Block, Footnote, Image, Inline, ListItem};
+use crate::model::{Align, Block, Footnote, Image, Inline, ListItem, plain_text};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Writes XHTML for blocks and inlines, file by file, and collects the
@@ -29,6 +32,21 @@ pub(super) struct Renderer<'a> {
     file: String,
     /// Ids used in the file being written; generated ids avoid them.
     ids: BTreeSet<String>,
+    /// Page-break markers still to write, by block number in reading
+    /// order (see [`super::page_list`]).
+    markers: BTreeMap<usize, Vec<Marker>>,
+    /// The number of the next block, in reading order.
+    next_block: usize,
+    /// Counts the words of the paragraph or heading being written, for
+    /// the markers that go inside it.
+    words: Option<WordCursor>,
+    /// Where each page-break marker was written: page → (file, id).
+    pub pages: BTreeMap<usize, (String, String)>,
+    /// The raw HTML of the paragraph (heading, table cell) being written:
+    /// what its fragments opened and must close.
+    html: HtmlWriter,
+    /// The level of the last heading written (0: none yet).
+    last_heading: u8,
     /// Everything worth telling the user.
     pub warnings: Vec<Diagnostic>,
 }
@@ -49,7 +67,93 @@ impl<'a> Renderer<'a> {
             first_refs: BTreeMap::new(),
             file: String::new(),
             ids: BTreeSet::new(),
+            markers: BTreeMap::new(),
+            next_block: 0,
+            words: None,
+            pages: BTreeMap::new(),
+            html: HtmlWriter::new(Place::Inline),
+            last_heading: 0,
             warnings: Vec::new(),
+        }
+    }
+
+    /// Sets the page-break markers to write, by block number: blocks are
+    /// numbered in the order they are written, chapters then notes, each
+    /// block before the blocks it holds (`page_list::collect_block_starts`).
+    pub fn set_page_markers(&mut self, markers: BTreeMap<usize, Vec<Marker>>) {
+        self.markers = markers;
+    }
+
+    /// Pages whose markers were never written (their block was never met;
+    /// a bug if not empty).
+    pub fn unwritten_pages(&self) -> Vec<usize> {
+        self.markers
+            .values()
+            .flatten()
+            .map(|marker| marker.page)
+            .collect()
+    }
+
+    /// Called before each block is written: writes the page-break markers
+    /// that go before it, and readies those that go inside its text.
+    fn enter_block(&mut self, block: &Block, out: &mut String) {
+        let number = self.next_block;
+        self.next_block += 1;
+        self.words = None;
+        let Some(markers) = self.markers.remove(&number) else {
+            return;
+        };
+        let (before, inside): (Vec<Marker>, Vec<Marker>) = if block_start(block).text {
+            markers.into_iter().partition(|marker| marker.word == 0)
+        } else {
+            (markers, Vec::new())
+        };
+        let before: Vec<usize> = before.into_iter().map(|marker| marker.page).collect();
+        if !before.is_empty() {
+            self.write_markers(before, out);
+            out.push('\n');
+        }
+        if !inside.is_empty() {
+            self.words = Some(WordCursor::new(inside));
+        }
+    }
+
+    /// Called at the end of a paragraph's or heading's text: writes the
+    /// markers whose word was not reached.
+    fn finish_text(&mut self, out: &mut String) {
+        if let Some(mut cursor) = self.words.take() {
+            let rest = cursor.finish();
+            self.write_markers(rest, out);
+        }
+    }
+
+    /// Writes page-break markers and remembers where they are.
+    pub fn write_markers(&mut self, pages: Vec<usize>, out: &mut String) {
+        for page in pages {
+            let id = self.claim_id(&format!("page-{page}"));
+            out.push_str(&marker_html(page, &id));
+            self.pages.insert(page, (self.file.clone(), id));
+        }
+    }
+
+    /// Writes text of the current paragraph, with the markers due in it.
+    fn write_counted_text(&mut self, text: &str, out: &mut String) {
+        let Some(cursor) = self.words.as_mut() else {
+            push_text(out, text);
+            return;
+        };
+        for (markers, run) in cursor.split(text) {
+            self.write_markers(markers, out);
+            push_text(out, run);
+        }
+    }
+
+    /// Counts text written as one piece (a note number, an alt text) and
+    /// writes the markers due in it before it.
+    fn count_atomic_text(&mut self, text: &str, out: &mut String) {
+        if let Some(cursor) = self.words.as_mut() {
+            let due = cursor.advance(text);
+            self.write_markers(due, out);
         }
     }
 
@@ -115,6 +219,7 @@ impl<'a> Renderer<'a> {
         }
         let title_id = self.claim_id("notes-title");
         let level = heading_level.clamp(1, 6);
+        self.last_heading = level;
         out.push_str(&format!(
             "<section epub:type=\"endnotes\" role=\"doc-endnotes\" aria-labelledby=\"{title_id}\">\n\
              <h{level} id=\"{title_id}\">"
@@ -148,10 +253,12 @@ impl<'a> Renderer<'a> {
             match (note.blocks.split_last(), backlink) {
                 // The back-link goes at the end of the last paragraph, as
                 // in printed books, instead of on a line of its own.
-                (Some((Block::Paragraph { content, .. }, rest)), Some(backlink)) => {
+                (Some((last @ Block::Paragraph { content, .. }, rest)), Some(backlink)) => {
                     self.write_blocks(rest, out);
+                    self.enter_block(last, out);
                     out.push_str("<p>");
-                    self.write_inlines(content, out, false);
+                    self.write_text(content, out);
+                    self.finish_text(out);
                     out.push(' ');
                     out.push_str(&backlink);
                     out.push_str("</p>\n");
@@ -175,20 +282,36 @@ impl<'a> Renderer<'a> {
     }
 
     fn write_block(&mut self, block: &Block, out: &mut String) {
+        self.enter_block(block, out);
         match block {
             Block::Heading {
-                level, id, content, ..
+                level,
+                id,
+                content,
+                span,
             } => {
-                let level = (*level).clamp(1, 6);
+                let level = self.heading_level(*level, *span);
+                let mut inner = String::new();
+                self.write_text(content, &mut inner);
+                self.finish_text(&mut inner);
                 out.push_str(&format!("<h{level} id=\""));
                 push_attr(out, &id_token(id));
-                out.push_str("\">");
-                self.write_inlines(content, out, false);
+                out.push('"');
+                if !has_text(&inner) {
+                    // A heading without text has no name for assistive
+                    // technology; it gets the label the contents use.
+                    out.push_str(" aria-label=\"");
+                    push_attr(out, self.strings.untitled);
+                    out.push('"');
+                }
+                out.push('>');
+                out.push_str(&inner);
                 out.push_str(&format!("</h{level}>\n"));
             }
             Block::Paragraph { content, .. } => {
                 out.push_str("<p>");
-                self.write_inlines(content, out, false);
+                self.write_text(content, out);
+                self.finish_text(out);
                 out.push_str("</p>\n");
             }
             Block::Figure { image, .. } => self.write_figure(image, out),
@@ -219,7 +342,20 @@ impl<'a> Renderer<'a> {
                 align, head, rows, ..
             } => self.write_table(align, head, rows, out),
             Block::Rule { .. } => out.push_str("<hr/>\n"),
-            Block::Html { span, .. } => self.drop_html(*span),
+            Block::Html { html, span } => {
+                let images = self.images;
+                let mut writer = HtmlWriter::new(Place::Block);
+                let mut report = Report::default();
+                writer.write(
+                    html,
+                    &|url| images.get(url).map(|file| file.href.clone()),
+                    out,
+                    &mut report,
+                );
+                writer.finish(out);
+                out.push('\n');
+                self.report_html(*span, &report);
+            }
         }
     }
 
@@ -272,10 +408,12 @@ impl<'a> Renderer<'a> {
             );
             out.push_str("<li class=\"task\">");
             match item.blocks.split_first() {
-                Some((Block::Paragraph { content, .. }, rest)) => {
+                Some((first @ Block::Paragraph { content, .. }, rest)) => {
+                    self.enter_block(first, out);
                     out.push_str("<p>");
                     out.push_str(&task_box);
-                    self.write_inlines(content, out, false);
+                    self.write_text(content, out);
+                    self.finish_text(out);
                     out.push_str("</p>\n");
                     self.write_blocks(rest, out);
                 }
@@ -307,7 +445,7 @@ impl<'a> Renderer<'a> {
         out.push_str("<table>\n<thead>\n<tr>");
         for (i, cell) in head.iter().enumerate() {
             out.push_str(&format!("<th scope=\"col\"{}>", class(i)));
-            self.write_inlines(cell, out, false);
+            self.write_text(cell, out);
             out.push_str("</th>");
         }
         out.push_str("</tr>\n</thead>\n");
@@ -317,7 +455,7 @@ impl<'a> Renderer<'a> {
                 out.push_str("<tr>");
                 for (i, cell) in row.iter().enumerate() {
                     out.push_str(&format!("<td{}>", class(i)));
-                    self.write_inlines(cell, out, false);
+                    self.write_text(cell, out);
                     out.push_str("</td>");
                 }
                 out.push_str("</tr>\n");
@@ -327,30 +465,79 @@ impl<'a> Renderer<'a> {
         out.push_str("</table>\n");
     }
 
-    /// Writes inlines. Inside a link (`in_link`), nested links and note
-    /// references lose their own `<a>`: HTML forbids links in links.
+    /// The level a heading is written at: as in the source, but never more
+    /// than one below the heading before it (h1 → h3 becomes h1 → h2), so
+    /// that a screen reader's heading list has no gaps; a skip is warned
+    /// about.
+    fn heading_level(&mut self, source: u8, span: Span) -> u8 {
+        let source = source.clamp(1, 6);
+        let level = if self.last_heading == 0 {
+            source
+        } else {
+            source.min(self.last_heading + 1)
+        };
+        if level < source {
+            self.warnings.push(
+                Diagnostic::warning(
+                    span,
+                    format!(
+                        "heading level skips from {} to {source}; the EPUB makes it level {level}",
+                        self.last_heading
+                    ),
+                )
+                .with_hint("give each heading at most one `#` more than the heading before it"),
+            );
+        }
+        self.last_heading = level;
+        level
+    }
+
+    /// Writes the text of a paragraph, heading or table cell: its inlines,
+    /// then the close tags of raw HTML left open in it.
+    fn write_text(&mut self, content: &[Inline], out: &mut String) {
+        self.html = HtmlWriter::new(Place::Inline);
+        self.write_inlines(content, out, false);
+        self.html.finish(out);
+    }
+
+    /// Writes inlines. Inside a link (`in_link`, or a raw `<a>`), nested
+    /// links and note references lose their own `<a>`: HTML forbids links
+    /// in links.
     fn write_inlines(&mut self, inlines: &[Inline], out: &mut String, in_link: bool) {
         for inline in inlines {
+            if self.html.suppressing() && !matches!(inline, Inline::Html(..)) {
+                // Inside a raw `<script>` or `<style>`: the text goes, the
+                // page breaks counted in it stay.
+                self.count_atomic_text(&plain_text(std::slice::from_ref(inline)), out);
+                continue;
+            }
+            let in_link = in_link || self.html.in_link();
             match inline {
-                Inline::Text(text, _) => push_text(out, text),
+                Inline::Text(text, _) => self.write_counted_text(text, out),
                 Inline::Code(text, _) => {
                     out.push_str("<code>");
-                    push_text(out, text);
+                    self.write_counted_text(text, out);
                     out.push_str("</code>");
                 }
                 Inline::Emph(children, _) => {
                     out.push_str("<em>");
+                    let was = self.html.enter(false);
                     self.write_inlines(children, out, in_link);
+                    self.html.leave(was, out);
                     out.push_str("</em>");
                 }
                 Inline::Strong(children, _) => {
                     out.push_str("<strong>");
+                    let was = self.html.enter(false);
                     self.write_inlines(children, out, in_link);
+                    self.html.leave(was, out);
                     out.push_str("</strong>");
                 }
                 Inline::Strike(children, _) => {
                     out.push_str("<del>");
+                    let was = self.html.enter(false);
                     self.write_inlines(children, out, in_link);
+                    self.html.leave(was, out);
                     out.push_str("</del>");
                 }
                 Inline::Link {
@@ -375,21 +562,45 @@ impl<'a> Renderer<'a> {
                                 out.push('"');
                             }
                             out.push('>');
+                            let was = self.html.enter(true);
                             self.write_inlines(content, out, true);
+                            self.html.leave(was, out);
                             out.push_str("</a>");
                         }
                         None => self.write_inlines(content, out, in_link),
                     }
                 }
-                Inline::Image(image) => self.write_image(image, true, out),
+                Inline::Image(image) => {
+                    self.count_atomic_text(&image.alt, out);
+                    self.write_image(image, true, out);
+                }
                 Inline::FootnoteRef {
                     label,
                     number,
                     span,
-                } => self.write_noteref(label, *number, *span, in_link, out),
-                Inline::SoftBreak(_) => out.push('\n'),
-                Inline::HardBreak(_) => out.push_str("<br/>\n"),
-                Inline::Html(_, span) => self.drop_html(*span),
+                } => {
+                    self.count_atomic_text(&number.to_string(), out);
+                    self.write_noteref(label, *number, *span, in_link, out);
+                }
+                Inline::SoftBreak(_) => {
+                    self.count_atomic_text(" ", out);
+                    out.push('\n');
+                }
+                Inline::HardBreak(_) => {
+                    self.count_atomic_text(" ", out);
+                    out.push_str("<br/>\n");
+                }
+                Inline::Html(html, span) => {
+                    let images = self.images;
+                    let mut report = Report::default();
+                    self.html.write(
+                        html,
+                        &|url| images.get(url).map(|file| file.href.clone()),
+                        out,
+                        &mut report,
+                    );
+                    self.report_html(*span, &report);
+                }
             }
         }
     }
@@ -482,7 +693,16 @@ impl<'a> Renderer<'a> {
             .split_once(':')
             .map(|(scheme, _)| scheme.to_ascii_lowercase());
         match scheme.as_deref() {
-            Some("http" | "https" | "mailto") => Some(encode_url(url)),
+            Some("http" | "https" | "mailto") => {
+                let address = web_address(url);
+                if address.is_none() {
+                    self.warnings.push(
+                        Diagnostic::warning(span, format!("link `{url}` is not a valid address"))
+                            .with_hint("check the address; the link text is kept"),
+                    );
+                }
+                address
+            }
             _ => {
                 self.warnings.push(
                     Diagnostic::warning(span, format!("link `{url}` is not copied into the EPUB"))
@@ -496,12 +716,32 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn drop_html(&mut self, span: Span) {
-        self.warnings.push(
-            Diagnostic::warning(span, "raw HTML is not copied into the EPUB")
-                .with_hint("write it in Markdown"),
-        );
+    /// Warns about raw HTML that could not be kept as it was.
+    fn report_html(&mut self, span: Span, report: &Report) {
+        if let Some(message) = report.message() {
+            self.warnings
+                .push(Diagnostic::warning(span, message).with_hint(
+                    "write it in Markdown; of raw HTML the EPUB keeps only simple formatting, \
+                 lists, tables, web links and the book's own images",
+                ));
+        }
     }
+}
+
+/// Whether markup has any text outside its tags.
+fn has_text(markup: &str) -> bool {
+    let mut in_tag = false;
+    markup.chars().any(|c| match c {
+        '<' => {
+            in_tag = true;
+            false
+        }
+        '>' => {
+            in_tag = false;
+            false
+        }
+        c => !in_tag && !c.is_whitespace(),
+    })
 }
 
 fn claim_heading_ids(blocks: &[Block], ids: &mut BTreeSet<String>) {

@@ -27,6 +27,8 @@ pub(super) struct Strings {
     pub task_open: &'static str,
     /// Label for a table-of-contents entry whose heading has no text.
     pub untitled: &'static str,
+    /// Heading of the (hidden) page list.
+    pub pages: &'static str,
     summary: &'static str,
     summary_images: &'static str,
 }
@@ -41,6 +43,7 @@ const SWEDISH: Strings = Strings {
     task_done: "klar",
     task_open: "inte klar",
     untitled: "Utan rubrik",
+    pages: "Sidor",
     summary: "Publikationen uppfyller EPUB Accessibility 1.1 och WCAG 2.2 nivå AA. \
               Den har en innehållsförteckning, rubriker i logisk ordning och en \
               läsordning som följer texten. Texten kan förstoras och formateras om \
@@ -58,6 +61,7 @@ const ENGLISH: Strings = Strings {
     task_done: "done",
     task_open: "not done",
     untitled: "Untitled",
+    pages: "Pages",
     summary: "This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. \
               It has a table of contents, headings in a logical order and a reading \
               order that follows the text. The text can be enlarged and restyled in \

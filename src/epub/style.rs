@@ -10,6 +10,7 @@
 
 use super::font_subset::EmbeddedFont;
 use crate::fonts::FaceRole;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Builds `stylesheet.css` for the embedded fonts.
 pub(super) fn stylesheet(fonts: &[EmbeddedFont]) -> String {
@@ -36,6 +37,7 @@ pub(super) fn stylesheet(fonts: &[EmbeddedFont]) -> String {
     let heading = family(&[FaceRole::Heading, FaceRole::Sans], "sans-serif");
     let sans = family(&[FaceRole::Sans], "sans-serif");
     let mono = family(&[FaceRole::Mono], "monospace");
+    let unindented = unindented_paragraphs();
     css.push_str(&format!(
         r#"
 body {{
@@ -80,10 +82,9 @@ p {{
   margin: 0;
   text-indent: 1.2em;
 }}
-/* No indent where a paragraph does not follow another paragraph. */
-p:first-child,
-h1 + p, h2 + p, h3 + p, h4 + p, h5 + p, h6 + p,
-figure + p, ul + p, ol + p, blockquote + p, pre + p, table + p, hr + p,
+/* No indent where a paragraph does not follow another paragraph (a
+   page-break marker in between changes nothing). */
+{unindented},
 li p, blockquote p, figure p, td p, th p {{
   text-indent: 0;
 }}
@@ -193,6 +194,35 @@ nav ol {{
     css
 }
 
+/// Selectors for paragraphs that open a run of text: first in their
+/// parent, or after a heading, figure, list and the like, also when a
+/// page-break marker (`span.pagebreak`) stands between.
+fn unindented_paragraphs() -> String {
+    let after = [
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figure",
+        "ul",
+        "ol",
+        "blockquote",
+        "pre",
+        "table",
+        "hr",
+    ];
+    let mut selectors = vec![
+        "p:first-child".to_string(),
+        ".pagebreak:first-child + p".to_string(),
+    ];
+    for element in after {
+        selectors.push(format!("{element} + p, {element} + .pagebreak + p"));
+    }
+    selectors.join(",\n")
+}
+
 /// A CSS font-family list: the families of `roles` (first embedded face
 /// found for each, duplicates removed), then the generic family.
 fn family_list(fonts: &[EmbeddedFont], roles: &[FaceRole], generic: &str) -> String {
@@ -211,4 +241,120 @@ fn family_list(fonts: &[EmbeddedFont], roles: &[FaceRole], generic: &str) -> Str
     let mut list: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
     list.push(generic.to_string());
     list.join(", ")
+}
+
+/// The font family an element's text is set in, as the style sheet says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    /// Running text: the regular, italic, bold and bold italic faces.
+    Serif,
+    /// Headings (bold) and captions, table heads: the heading and sans
+    /// faces.
+    Sans,
+    /// Code.
+    Mono,
+    /// A generic family no embedded face serves (`kbd`, `samp`).
+    Other,
+}
+
+/// An element's computed font, as far as the faces are concerned.
+#[derive(Debug, Clone, Copy)]
+struct Font {
+    family: Family,
+    bold: bool,
+    italic: bool,
+}
+
+/// Adds the characters of the text `body` shows to the faces the style
+/// sheet above sets them in (and the reading system's own defaults for
+/// `cite`, `var` and `kbd`), so that only faces the book uses are
+/// embedded, each cut to its own characters. Hidden elements (the
+/// landmarks and the page list) are skipped: they are never drawn.
+///
+/// `sans_bold_is_heading`: the bold sans of a table head is the heading
+/// face (their families are one).
+pub(super) fn collect_face_chars(
+    body: roxmltree::Node<'_, '_>,
+    sans_bold_is_heading: bool,
+    out: &mut BTreeMap<FaceRole, BTreeSet<char>>,
+) {
+    let body_font = Font {
+        family: Family::Serif,
+        bold: false,
+        italic: false,
+    };
+    // An explicit stack: raw HTML and Markdown can nest deeply.
+    let mut stack = vec![(body, body_font)];
+    while let Some((node, inherited)) = stack.pop() {
+        if node.is_text() {
+            let text = node.text().unwrap_or("");
+            if text.chars().all(char::is_whitespace) {
+                continue;
+            }
+            let role = match inherited.family {
+                Family::Serif => Some(FaceRole::for_style(inherited.bold, inherited.italic)),
+                Family::Sans if inherited.bold && sans_bold_is_heading => Some(FaceRole::Heading),
+                Family::Sans => Some(FaceRole::Sans),
+                Family::Mono => Some(FaceRole::Mono),
+                Family::Other => None,
+            };
+            if let Some(role) = role {
+                out.entry(role).or_default().extend(text.chars());
+            }
+            continue;
+        }
+        if !node.is_element() || node.has_attribute("hidden") {
+            continue;
+        }
+        let font = element_font(node, inherited);
+        for child in node.children().collect::<Vec<_>>().into_iter().rev() {
+            stack.push((child, font));
+        }
+    }
+}
+
+/// The font the style sheet (or a reading system's defaults) gives an
+/// element. Mirrors the rules of [`stylesheet`]: change both together.
+fn element_font(node: roxmltree::Node<'_, '_>, parent: Font) -> Font {
+    let task_box = node
+        .attribute("class")
+        .is_some_and(|class| class.split_whitespace().any(|c| c == "task-box"));
+    match node.tag_name().name() {
+        "em" | "i" => Font {
+            family: Family::Serif,
+            italic: true,
+            ..parent
+        },
+        "strong" | "b" => Font {
+            family: Family::Serif,
+            bold: true,
+            ..parent
+        },
+        "cite" | "var" | "dfn" => Font {
+            italic: true,
+            ..parent
+        },
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => Font {
+            family: Family::Sans,
+            bold: true,
+            ..parent
+        },
+        "figcaption" => Font {
+            family: Family::Sans,
+            ..parent
+        },
+        "pre" | "code" => Font {
+            family: Family::Mono,
+            ..parent
+        },
+        "kbd" | "samp" | "tt" => Font {
+            family: Family::Other,
+            ..parent
+        },
+        "span" if task_box => Font {
+            family: Family::Serif,
+            ..parent
+        },
+        _ => parent,
+    }
 }

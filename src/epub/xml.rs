@@ -105,15 +105,25 @@ pub(super) fn id_token(s: &str) -> Cow<'_, str> {
 }
 
 /// Percent-encodes what may not stand in a URL as written: white space,
-/// controls and the characters the URL standard calls invalid (`"`, `<`,
-/// `>`, `` ` ``, `{`, `}`, `|`, `\`, `^`). Everything else, including
-/// existing `%XX` escapes and non-ASCII letters, is kept.
+/// controls, the characters the URL standard calls invalid (`"`, `<`,
+/// `>`, `` ` ``, `{`, `}`, `|`, `\`, `^`), square brackets (allowed only
+/// around an IPv6 host, which [`web_address`] leaves alone) and a `%` that
+/// starts no `%XX` escape. Everything else, including existing escapes
+/// and non-ASCII letters, is kept.
 pub(super) fn encode_url(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
+    for (i, c) in url.char_indices() {
+        let lone_percent = c == '%'
+            && !url
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()));
         if c.is_whitespace()
             || c.is_control()
-            || matches!(c, '"' | '<' | '>' | '`' | '{' | '}' | '|' | '\\' | '^')
+            || lone_percent
+            || matches!(
+                c,
+                '"' | '<' | '>' | '`' | '{' | '}' | '|' | '\\' | '^' | '[' | ']'
+            )
         {
             let mut buf = [0; 4];
             for byte in c.encode_utf8(&mut buf).bytes() {
@@ -124,6 +134,66 @@ pub(super) fn encode_url(url: &str) -> String {
         }
     }
     out
+}
+
+/// An absolute web (`http`, `https`) or e-mail (`mailto`) address as it
+/// can stand in an `href`, or `None` if it is not one a reading system
+/// could follow: another scheme (`javascript:` and the like; the scheme
+/// must be plain letters, so `java\tscript:` does not slip through), or a
+/// web address without a well-formed host (`https://../`).
+pub(super) fn web_address(url: &str) -> Option<String> {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once(':')?;
+    match scheme.to_ascii_lowercase().as_str() {
+        "mailto" if !rest.trim().is_empty() => Some(encode_url(url)),
+        "http" | "https" => {
+            let authority_and_path = rest.strip_prefix("//")?;
+            let end = authority_and_path
+                .find(['/', '?', '#'])
+                .unwrap_or(authority_and_path.len());
+            let (authority, path) = authority_and_path.split_at(end);
+            if !is_authority(authority) {
+                return None;
+            }
+            Some(format!("{scheme}://{authority}{}", encode_url(path)))
+        }
+        _ => None,
+    }
+}
+
+/// `host`, `host:port` or `user@host`, with a host of letters, digits and
+/// dashes in non-empty dot-separated labels (a final dot allowed), or an
+/// IPv6 literal in brackets.
+fn is_authority(authority: &str) -> bool {
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if let Some(literal) = host_port.strip_prefix('[') {
+        let Some((inside, port)) = literal.split_once(']') else {
+            return false;
+        };
+        let port_ok = port.is_empty()
+            || port
+                .strip_prefix(':')
+                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        return !inside.is_empty()
+            && inside
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.'))
+            && port_ok;
+    }
+    let host = match host_port.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some(_) => return false,
+        None => host_port,
+    };
+    let host = host.strip_suffix('.').unwrap_or(host);
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || !c.is_ascii())
+        })
 }
 
 /// Parses XML the way the tests and the self-check need it: XHTML files
@@ -184,6 +254,43 @@ mod tests {
             encode_url("https://example.org/a b\"c%20d/åäö"),
             "https://example.org/a%20b%22c%20d/åäö"
         );
+    }
+
+    #[test]
+    fn brackets_and_lone_percent_signs_are_escaped() {
+        assert_eq!(
+            encode_url("https://example.com/?search=](uri)%zz%41"),
+            "https://example.com/?search=%5D(uri)%25zz%41"
+        );
+    }
+
+    #[test]
+    fn only_web_and_mail_addresses_with_a_host_pass() {
+        assert_eq!(
+            web_address(" https://example.org/a b ").as_deref(),
+            Some("https://example.org/a%20b")
+        );
+        assert_eq!(
+            web_address("HTTP://user@example.org:8080/[x]").as_deref(),
+            Some("HTTP://user@example.org:8080/%5Bx%5D")
+        );
+        assert!(web_address("https://[::1]:80/").is_some());
+        assert!(web_address("https://räksmörgås.se/").is_some());
+        assert!(web_address("mailto:info@example.org").is_some());
+        for bad in [
+            "https://../",
+            "https://",
+            "https:example.org",
+            "http://a..b/",
+            "http://host:port/",
+            "javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,x",
+            "mailto:",
+            "ftp://example.org/",
+        ] {
+            assert_eq!(web_address(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! page breaker cuts into pages.
 
 use super::shape::Shaper;
+use super::structure::{Role, Structure, Tag};
 use super::style::Theme;
 use super::text::{Hyphenation, LineOptions, Piece, Style, break_lines, break_lines_with_stats};
 use super::{Item, LinkTarget, Rect};
@@ -59,6 +60,8 @@ pub struct Flow {
     pub elements: Vec<Element>,
     /// Footnote bodies by number.
     pub notes: std::collections::BTreeMap<usize, Vec<Element>>,
+    /// The structure of the body and the notes.
+    pub structure: Structure,
 }
 
 /// The state that changes as blocks nest.
@@ -76,6 +79,8 @@ struct Context {
     leading: f32,
     /// Left rules drawn beside quoted text, by x position (up to 4).
     quote_rules: [Option<f32>; 4],
+    /// The structure node new blocks go into.
+    node: usize,
 }
 
 struct Builder<'a, 's, 'f> {
@@ -90,6 +95,10 @@ struct Builder<'a, 's, 'f> {
     current_block: usize,
     /// The previous block ended a paragraph: the next one is indented.
     indent_next: bool,
+    structure: Structure,
+    /// Footnotes' structure nodes, by number, until a block that refers
+    /// to them places them in the tree (right after that block).
+    pending_notes: std::collections::BTreeMap<usize, usize>,
 }
 
 /// Builds the flow of the document body, with its footnotes as endnotes.
@@ -109,6 +118,8 @@ pub fn build_flow(
         stats: super::Stats::default(),
         current_block: 0,
         indent_next: false,
+        structure: Structure::default(),
+        pending_notes: std::collections::BTreeMap::new(),
     };
     let context = Context {
         left: theme.margin_left,
@@ -117,6 +128,7 @@ pub fn build_flow(
         size: theme.body_size,
         leading: theme.leading,
         quote_rules: [None; 4],
+        node: Structure::ROOT,
     };
     // Footnotes first, each on its own: a note taller than 40 % of the
     // text block would crowd its page and becomes an endnote instead.
@@ -129,7 +141,17 @@ pub fn build_flow(
     let mut endnotes = Vec::new();
     for note in &doc.footnotes {
         let saved = std::mem::take(&mut builder.elements);
-        builder.list_item(&note.number.to_string(), &note.blocks, small);
+        // Note › Lbl › Link (the number, leading back) and the note's blocks.
+        let node = builder.structure.add_detached(Role::Note);
+        let label = builder.structure.add(node, Role::Label);
+        let back = builder.structure.add(label, Role::Link);
+        builder.list_item(
+            &note.number.to_string(),
+            &note.blocks,
+            small,
+            Tag::Node(back),
+            node,
+        );
         let mut elements = std::mem::replace(&mut builder.elements, saved);
         if let Some(first) = elements.first_mut() {
             first.anchors.push(format!("fn-{}", note.number));
@@ -143,12 +165,14 @@ pub fn build_flow(
                     h: first.height,
                 },
                 target: LinkTarget::Anchor(format!("fnref-{}", note.number)),
+                tag: Tag::Node(back),
             });
         }
         let height: f32 = elements.iter().map(|e| e.space_before + e.height).sum();
         if height > theme.block_height * 0.4 {
-            endnotes.push(elements);
+            endnotes.push((node, elements));
         } else {
+            builder.pending_notes.insert(note.number, node);
             notes.insert(note.number, elements);
         }
     }
@@ -167,14 +191,21 @@ pub fn build_flow(
             "notes",
             context,
         );
-        for note in endnotes {
+        for (node, note) in endnotes {
+            builder.structure.attach(Structure::ROOT, node);
             builder.elements.extend(note);
         }
+    }
+    // Notes no block placed (referred to from a table cell) still belong
+    // to the document.
+    for node in std::mem::take(&mut builder.pending_notes).into_values() {
+        builder.structure.attach(Structure::ROOT, node);
     }
     (
         Flow {
             elements: builder.elements,
             notes,
+            structure: builder.structure,
         },
         builder.stats,
     )
@@ -197,6 +228,16 @@ impl Builder<'_, '_, '_> {
             gray: 0.0,
             link: None,
             strike: false,
+            tag: Tag::Node(context.node),
+        }
+    }
+
+    /// A new structure node in the context's node, and the context for
+    /// what goes into it.
+    fn open(&mut self, context: Context, role: Role) -> Context {
+        Context {
+            node: self.structure.add(context.node, role),
+            ..context
         }
     }
 
@@ -220,6 +261,16 @@ impl Builder<'_, '_, '_> {
         self.current_block = block.span().start;
         self.block_content(block, context);
         self.current_block = previous;
+        if context.node == Structure::ROOT {
+            // A footnote is read right after the block that refers to it.
+            for element in &self.elements[first..] {
+                for number in &element.notes {
+                    if let Some(node) = self.pending_notes.remove(number) {
+                        self.structure.attach(Structure::ROOT, node);
+                    }
+                }
+            }
+        }
         // Every element this block made knows where it comes from; code
         // and tables count as one place (lines are not words).
         let whole = matches!(block, Block::Code { .. } | Block::Table { .. });
@@ -244,7 +295,8 @@ impl Builder<'_, '_, '_> {
             Block::Paragraph { content, .. } => {
                 let mut pieces = Vec::new();
                 let mut images = Vec::new();
-                let base = self.style(context, false, false);
+                let node = self.open(context, Role::Paragraph);
+                let base = self.style(node, false, false);
                 self.pieces(content, &base, &mut pieces, &mut images);
                 let indent = if self.indent_next {
                     self.theme.indent
@@ -258,6 +310,7 @@ impl Builder<'_, '_, '_> {
                 };
                 self.paragraph(&pieces, context, indent, space, true);
                 self.indent_next = true;
+                // Images in the text follow the paragraph as figures.
                 for image in images {
                     self.figure(image, context);
                 }
@@ -267,6 +320,12 @@ impl Builder<'_, '_, '_> {
                 self.indent_next = false;
             }
             Block::List { start, items, .. } => {
+                let list = self.open(
+                    context,
+                    Role::List {
+                        numbered: start.is_some(),
+                    },
+                );
                 for (i, item) in items.iter().enumerate() {
                     let marker = match (item.task, start) {
                         // Libertine has no ballot boxes; □ and ✔ read the same.
@@ -275,12 +334,17 @@ impl Builder<'_, '_, '_> {
                         (None, Some(n)) => format!("{}.", n + i as u64),
                         (None, None) => "•".to_string(),
                     };
-                    self.list_item(&marker, &item.blocks, context);
+                    let node = self.structure.add(list.node, Role::ListItem);
+                    let label = self.structure.add(node, Role::Label);
+                    let body = self.structure.add(node, Role::ListBody);
+                    self.list_item(&marker, &item.blocks, context, Tag::Node(label), body);
                 }
                 self.indent_next = false;
             }
             Block::Quote { blocks, .. } => {
                 let inset = self.theme.indent;
+                // The quote's tag node is opened whether or not it indents.
+                let opened = self.open(context, Role::Quote);
                 let inner = if self.may_indent(context, 2.0 * inset) {
                     let mut rules = context.quote_rules;
                     if let Some(slot) = rules.iter_mut().find(|r| r.is_none()) {
@@ -290,10 +354,10 @@ impl Builder<'_, '_, '_> {
                         left: context.left + inset,
                         width: context.width - 2.0 * inset,
                         quote_rules: rules,
-                        ..context
+                        ..opened
                     }
                 } else {
-                    context
+                    opened
                 };
                 self.indent_next = false;
                 self.blocks(blocks, inner);
@@ -306,7 +370,7 @@ impl Builder<'_, '_, '_> {
                     face: FaceRole::Mono,
                     size: self.theme.code_size,
                     leading: self.theme.code_size * 1.3,
-                    ..context
+                    ..self.open(context, Role::Code)
                 };
                 let style = self.style(inner, false, false);
                 let mut first = true;
@@ -377,6 +441,8 @@ impl Builder<'_, '_, '_> {
                     .collect();
                 self.elements.push(Element {
                     height: context.leading * 2.0,
+                    // An ornament: the break is in the structure as the
+                    // end of one block and the start of the next.
                     items: vec![Item::Text(super::TextRun {
                         x: context.left + (context.width - width) / 2.0,
                         y: context.leading * 1.25,
@@ -385,6 +451,7 @@ impl Builder<'_, '_, '_> {
                         gray: 0.0,
                         hscale: 1.0,
                         glyphs,
+                        tag: Tag::Artifact,
                     })],
                     ..Element::default()
                 });
@@ -402,7 +469,7 @@ impl Builder<'_, '_, '_> {
             face: FaceRole::Heading,
             size,
             leading: size * 1.25,
-            ..context
+            ..self.open(context, Role::Heading(level.clamp(1, 6)))
         };
         let mut pieces = Vec::new();
         let mut images = Vec::new();
@@ -465,7 +532,10 @@ impl Builder<'_, '_, '_> {
         let count = lines.len();
         let mut words_before = 0;
         let mut continued = false;
-        for (i, line) in lines.into_iter().enumerate() {
+        for (i, mut line) in lines.into_iter().enumerate() {
+            if i + 1 < count {
+                end_with_space(&mut line, self.shaper);
+            }
             // A hyphenated word that ends the previous line starts here.
             let origin = PageAnchor {
                 block: self.current_block,
@@ -524,16 +594,29 @@ impl Builder<'_, '_, '_> {
         });
     }
 
-    fn list_item(&mut self, marker: &str, blocks: &[Block], context: Context) {
+    /// Sets a list item or a note: `blocks` go into the structure node
+    /// `body`, the marker hanging in the indent is tagged `marker_tag`.
+    fn list_item(
+        &mut self,
+        marker: &str,
+        blocks: &[Block],
+        context: Context,
+        marker_tag: Tag,
+        body: usize,
+    ) {
         let hang = self.theme.indent * 1.3;
         let inner = if self.may_indent(context, hang) {
             Context {
                 left: context.left + hang,
                 width: context.width - hang,
+                node: body,
                 ..context
             }
         } else {
-            context
+            Context {
+                node: body,
+                ..context
+            }
         };
         let first = self.elements.len();
         self.indent_next = false;
@@ -578,6 +661,7 @@ impl Builder<'_, '_, '_> {
             gray: 0.0,
             hscale: 1.0,
             glyphs,
+            tag: marker_tag,
         }));
         self.indent_next = false;
     }
@@ -585,7 +669,8 @@ impl Builder<'_, '_, '_> {
     fn figure(&mut self, image: &Image, context: Context) {
         let Some(asset) = self.assets.get(&image.url) else {
             // Not loaded (a remote image): its alt text stands in for it.
-            let mut style = self.style(context, false, true);
+            let node = self.open(context, Role::Paragraph);
+            let mut style = self.style(node, false, true);
             style.gray = 0.3;
             let pieces = vec![Piece {
                 text: format!("[{}]", image.alt),
@@ -600,6 +685,14 @@ impl Builder<'_, '_, '_> {
         let (w, h) = (natural_w * scale, natural_h * scale);
         let x = context.left + (context.width - w) / 2.0;
         let space = context.leading * 0.5;
+        // An image without alternative text is decoration (PDF/UA-1, 7.3).
+        let tag = if image.alt.trim().is_empty() {
+            Tag::Artifact
+        } else {
+            let node = self.structure.add(context.node, Role::Figure);
+            self.structure.nodes[node].alt = Some(image.alt.clone());
+            Tag::Node(node)
+        };
         self.elements.push(Element {
             height: h + space,
             space_before: space,
@@ -607,15 +700,18 @@ impl Builder<'_, '_, '_> {
                 url: image.url.clone(),
                 rect: Rect { x, y: 0.0, w, h },
                 alt: image.alt.clone(),
+                tag,
             }],
             keep_with_next: !image.title.is_empty(),
             ..Element::default()
         });
         if !image.title.is_empty() {
+            // The caption is read after the figure, not hidden behind its
+            // alternative text.
             let caption = Context {
                 size: self.theme.small_size,
                 leading: self.theme.small_size * 1.3,
-                ..context
+                ..self.open(context, Role::Paragraph)
             };
             let style = self.style(caption, false, true);
             let pieces = vec![Piece {
@@ -700,17 +796,30 @@ impl Builder<'_, '_, '_> {
         let mut first_row = true;
         let mut header: Option<Element> = None;
         let row_count = rows.len() + 1;
+        let table = self.open(context, Role::Table);
         for (r, row) in std::iter::once(head)
             .chain(rows.iter().map(|r| r.as_slice()))
             .enumerate()
         {
             let is_head = r == 0;
+            let row_context = self.open(table, Role::Row);
             let mut cells = Vec::new();
             let mut height: f32 = cell_context.leading;
             let mut x = context.left;
             for (c, width) in widths.iter().enumerate() {
                 let empty = Vec::new();
                 let cell = row.get(c).unwrap_or(&empty);
+                let cell_context = self.open(
+                    Context {
+                        node: row_context.node,
+                        ..cell_context
+                    },
+                    if is_head {
+                        Role::HeaderCell
+                    } else {
+                        Role::Cell
+                    },
+                );
                 let base = if is_head {
                     let mut s = self.style(cell_context, true, false);
                     s.face = FaceRole::Heading;
@@ -732,7 +841,11 @@ impl Builder<'_, '_, '_> {
                     },
                 );
                 let mut y = padding * 0.5;
-                for line in lines {
+                let count = lines.len();
+                for (i, mut line) in lines.into_iter().enumerate() {
+                    if i + 1 < count {
+                        end_with_space(&mut line, self.shaper);
+                    }
                     let shift = match align.get(c) {
                         Some(Align::Right) => width - 2.0 * padding - line.width,
                         Some(Align::Center) => (width - 2.0 * padding - line.width) / 2.0,
@@ -853,6 +966,7 @@ impl Builder<'_, '_, '_> {
                     };
                     let inner = Style {
                         link: Some(target),
+                        tag: self.link_node(style.tag),
                         ..style.clone()
                     };
                     self.pieces(content, &inner, out, images);
@@ -876,6 +990,7 @@ impl Builder<'_, '_, '_> {
                         size: style.size * 0.65,
                         rise: style.size * 0.35,
                         link: Some(LinkTarget::Anchor(format!("fn-{number}"))),
+                        tag: self.link_node(style.tag),
                         face: match style.face {
                             FaceRole::Mono | FaceRole::Heading | FaceRole::Sans => {
                                 FaceRole::Regular
@@ -896,6 +1011,40 @@ impl Builder<'_, '_, '_> {
                 Inline::Html(..) => {}
             }
         }
+    }
+}
+
+impl Builder<'_, '_, '_> {
+    /// A link node inside the node text tagged `parent` belongs to.
+    fn link_node(&mut self, parent: Tag) -> Tag {
+        match parent {
+            Tag::Node(parent) => Tag::Node(self.structure.add(parent, Role::Link)),
+            Tag::Artifact => Tag::Artifact,
+        }
+    }
+}
+
+/// Draws the word space a line was broken at, with no width, so that text
+/// taken from the structure (or the content stream in order) never joins
+/// the last word of a line to the first of the next. A line broken after
+/// an inserted hyphen ends with U+00AD, which says the word goes on.
+pub(super) fn end_with_space(line: &mut super::text::Line, shaper: &mut Shaper) {
+    if !line.ends_at_space {
+        return;
+    }
+    let Some(run) = line.items.iter_mut().rev().find_map(|item| match item {
+        Item::Text(run) => Some(run),
+        _ => None,
+    }) else {
+        return;
+    };
+    if let Some(glyph) = shaper.shape(run.face, " ").glyphs.first() {
+        run.glyphs.push(super::PlacedGlyph {
+            id: glyph.id,
+            advance: 0.0,
+            rise: 0.0,
+            text: " ".into(),
+        });
     }
 }
 
@@ -927,7 +1076,12 @@ fn offset_item(item: Item, dx: f32, dy: f32) -> Item {
             },
             gray,
         },
-        Item::Image { url, rect, alt } => Item::Image {
+        Item::Image {
+            url,
+            rect,
+            alt,
+            tag,
+        } => Item::Image {
             url,
             rect: Rect {
                 x: rect.x + dx,
@@ -935,14 +1089,16 @@ fn offset_item(item: Item, dx: f32, dy: f32) -> Item {
                 ..rect
             },
             alt,
+            tag,
         },
-        Item::Link { rect, target } => Item::Link {
+        Item::Link { rect, target, tag } => Item::Link {
             rect: Rect {
                 x: rect.x + dx,
                 y: rect.y + dy,
                 ..rect
             },
             target,
+            tag,
         },
     }
 }

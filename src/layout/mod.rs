@@ -12,6 +12,7 @@ mod breaking;
 mod flow;
 mod pages;
 pub mod shape;
+pub mod structure;
 pub mod style;
 pub mod text;
 
@@ -22,6 +23,7 @@ use crate::model::Document;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use flow::PageAnchor;
+pub use structure::{Role, StructNode, Structure, Tag};
 pub use style::{Paper, Theme};
 
 /// Options for layout.
@@ -56,6 +58,9 @@ pub struct Pages {
     /// printed number and place. The EPUB's page list is made from this,
     /// so a reader of either edition can cite the same page.
     pub page_starts: Vec<(usize, PageAnchor)>,
+    /// The document's logical structure; text runs, images and links
+    /// name their node in it with their [`Tag`].
+    pub structure: Structure,
 }
 
 /// Figures on the typesetting, for `--stats` and the tests.
@@ -111,7 +116,7 @@ pub struct Page {
 pub enum Item {
     /// A run of glyphs in one face and size.
     Text(TextRun),
-    /// A straight line.
+    /// A straight line; always an artifact (rules, underlines, marks).
     Line {
         /// Start point.
         from: (f32, f32),
@@ -122,7 +127,8 @@ pub enum Item {
         /// Gray level, 0 black to 1 white.
         gray: f32,
     },
-    /// A filled rectangle (x, y of the top left corner).
+    /// A filled rectangle (x, y of the top left corner); always an
+    /// artifact.
     Rect {
         /// Left, top, width, height.
         rect: Rect,
@@ -137,6 +143,8 @@ pub enum Item {
         rect: Rect,
         /// Its alternative text.
         alt: String,
+        /// Its structure node (a figure), or an artifact.
+        tag: Tag,
     },
     /// A clickable area.
     Link {
@@ -144,6 +152,8 @@ pub enum Item {
         rect: Rect,
         /// Where it leads.
         target: LinkTarget,
+        /// Its structure node (a link), or an artifact.
+        tag: Tag,
     },
 }
 
@@ -187,6 +197,8 @@ pub struct TextRun {
     pub hscale: f32,
     /// The glyphs; advances are in points at this size.
     pub glyphs: Vec<PlacedGlyph>,
+    /// Its structure node, or an artifact.
+    pub tag: Tag,
 }
 
 /// A glyph with the advance it is set with (kerning and justification
@@ -200,7 +212,7 @@ pub struct PlacedGlyph {
     /// Vertical offset in points (up is positive).
     pub rise: f32,
     /// The text it stands for (see [`shape::Glyph::text`]).
-    pub text: String,
+    pub text: std::sync::Arc<str>,
 }
 
 impl TextRun {
@@ -211,7 +223,7 @@ impl TextRun {
 
     /// The run's text.
     pub fn text(&self) -> String {
-        self.glyphs.iter().map(|g| g.text.as_str()).collect()
+        self.glyphs.iter().map(|g| &*g.text).collect()
     }
 }
 

@@ -1,7 +1,8 @@
 //! Page breaking: the flow cut into pages, plus the cover and the footers.
 
-use super::flow::{Element, Flow};
+use super::flow::{Element, Flow, end_with_space};
 use super::shape::Shaper;
+use super::structure::{Role, Structure, Tag};
 use super::style::Theme;
 use super::text::{LineOptions, Piece, Style, break_lines};
 use super::{Item, OutlineEntry, Page, PlacedGlyph, Rect, TextRun};
@@ -19,10 +20,12 @@ pub fn paginate(
     flow: Flow,
     stats: super::Stats,
 ) -> super::Pages {
+    let mut structure = flow.structure.clone();
+    let cover = cover_page(doc, assets, theme, shaper, &mut structure);
     let mut paginator = Paginator {
         theme,
         notes: &flow.notes,
-        pages: vec![cover_page(doc, assets, theme, shaper)],
+        pages: vec![cover],
         page: Page::default(),
         y: theme.margin_top,
         notes_on_page: Vec::new(),
@@ -40,7 +43,13 @@ pub fn paginate(
         if paginator.at_top()
             && let Some(header) = &elements[i].header
         {
-            paginator.place(header);
+            // Read once, in its place: the repeat is an artifact of
+            // pagination (ISO 32000-1, 14.8.2.2.2).
+            let mut repeat = (**header).clone();
+            for item in &mut repeat.items {
+                mark_artifact(item);
+            }
+            paginator.place(&repeat);
         }
         // The chain: this element and all that must stay with it.
         let mut chain_end = i;
@@ -113,6 +122,17 @@ pub fn paginate(
         anchors,
         stats,
         page_starts,
+        structure,
+    }
+}
+
+/// Makes an item an artifact: not read, not in the structure.
+fn mark_artifact(item: &mut Item) {
+    match item {
+        Item::Text(TextRun { tag, .. }) | Item::Image { tag, .. } | Item::Link { tag, .. } => {
+            *tag = Tag::Artifact
+        }
+        Item::Line { .. } | Item::Rect { .. } => {}
     }
 }
 
@@ -262,20 +282,27 @@ fn shift(item: Item, dy: f32) -> Item {
             },
             gray,
         },
-        Item::Image { url, rect, alt } => Item::Image {
+        Item::Image {
+            url,
+            rect,
+            alt,
+            tag,
+        } => Item::Image {
             url,
             rect: Rect {
                 y: rect.y + dy,
                 ..rect
             },
             alt,
+            tag,
         },
-        Item::Link { rect, target } => Item::Link {
+        Item::Link { rect, target, tag } => Item::Link {
             rect: Rect {
                 y: rect.y + dy,
                 ..rect
             },
             target,
+            tag,
         },
     }
 }
@@ -301,6 +328,8 @@ fn footer_run(text: &str, theme: &Theme, shaper: &mut Shaper) -> TextRun {
                 text: g.text.clone(),
             })
             .collect(),
+        // Page numbers are pagination artifacts (ISO 32000-1, 14.8.2.2.2).
+        tag: Tag::Artifact,
     }
 }
 
@@ -332,7 +361,11 @@ fn centred(
         },
     );
     let mut y = y;
-    for line in lines {
+    let count = lines.len();
+    for (i, mut line) in lines.into_iter().enumerate() {
+        if i + 1 < count {
+            end_with_space(&mut line, shaper);
+        }
         let dx = theme.margin_left + (theme.measure - line.width) / 2.0;
         if y + leading > bottom {
             break;
@@ -349,13 +382,29 @@ fn centred(
     y
 }
 
-/// The cover: banner, title, subtitle, place and date, publisher.
-fn cover_page(doc: &Document, assets: &Assets, theme: &Theme, shaper: &mut Shaper) -> Page {
+/// The cover: banner, title, subtitle, place and date, publisher. Its
+/// structure is a section, first in the document.
+fn cover_page(
+    doc: &Document,
+    assets: &Assets,
+    theme: &Theme,
+    shaper: &mut Shaper,
+    structure: &mut Structure,
+) -> Page {
+    let section = structure.add_detached(Role::Section);
+    structure.insert(Structure::ROOT, 0, section);
     let mut items = Vec::new();
     let mut y = theme.margin_top;
     if let Some(cover) = &doc.cover
         && let Some(asset) = assets.get(&cover.url)
     {
+        let tag = if cover.alt.trim().is_empty() {
+            Tag::Artifact
+        } else {
+            let figure = structure.add(section, Role::Figure);
+            structure.nodes[figure].alt = Some(cover.alt.clone());
+            Tag::Node(figure)
+        };
         let (w, h) = asset.natural_size_pt();
         let max_w = theme.page_width - theme.margin_left;
         let scale = (max_w / w).min(theme.page_height * 0.45 / h);
@@ -369,19 +418,21 @@ fn cover_page(doc: &Document, assets: &Assets, theme: &Theme, shaper: &mut Shape
                 h,
             },
             alt: cover.alt.clone(),
+            tag,
         });
         y += h + theme.leading * 2.0;
     } else {
         y += theme.page_height * 0.2;
     }
 
-    let style = |face, size| Style {
+    let mut style = |face, size| Style {
         face,
         size,
         rise: 0.0,
         gray: 0.0,
         link: None,
         strike: false,
+        tag: Tag::Node(structure.add(section, Role::Paragraph)),
     };
     let title_size = theme.body_size * 2.4;
     y = centred(
@@ -520,20 +571,27 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
         1 + (entries.len() - first_page_lines).div_ceil(other_lines)
     };
 
-    let style = |face, size| Style {
+    let style = |face, size, tag| Style {
         face,
         size,
         rise: 0.0,
         gray: 0.0,
         link: None,
         strike: false,
+        tag,
     };
+    // Section › H1 and TOC › TOCI › Link, after the cover's section.
+    let structure = &mut pages.structure;
+    let section = structure.add_detached(Role::Section);
+    structure.insert(Structure::ROOT, 1, section);
+    let heading = structure.add(section, Role::Heading(1));
+    let contents = structure.add(section, Role::Contents);
     let mut new_pages: Vec<Page> = Vec::with_capacity(toc_pages);
     let mut page = Page::default();
     let mut y = theme.margin_top;
     y = place_line(
         title,
-        style(FaceRole::Heading, title_size),
+        style(FaceRole::Heading, title_size, Tag::Node(heading)),
         theme.margin_left,
         y + title_size,
         shaper,
@@ -552,24 +610,18 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
         } else {
             FaceRole::Italic
         };
+        let item = pages.structure.add(contents, Role::ContentsItem);
+        let link = Tag::Node(pages.structure.add(item, Role::Link));
         let number = (entry.page + toc_pages + 1).to_string();
         let shaped = shaper.shape(FaceRole::Regular, &number);
         let number_width = shaped.width * theme.body_size;
         let right = theme.margin_left + theme.measure;
-        place_line(
-            &number,
-            style(FaceRole::Regular, theme.body_size),
-            right - number_width,
-            baseline,
-            shaper,
-            &mut page.items,
-        );
         // The title is cut short rather than run into its page number.
         let room = theme.measure - indent - number_width - theme.indent;
         let lines = break_lines(
             &[Piece {
                 text: entry.title.clone(),
-                style: style(face, theme.body_size),
+                style: style(face, theme.body_size, link),
             }],
             shaper,
             &LineOptions {
@@ -579,7 +631,10 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
                 hyphenate: None,
             },
         );
-        if let Some(line) = lines.into_iter().next() {
+        if let Some(mut line) = lines.into_iter().next() {
+            // Title and number read as two words.
+            line.ends_at_space = true;
+            end_with_space(&mut line, shaper);
             for item in line.items {
                 if let Item::Text(mut run) = item {
                     run.x += theme.margin_left + indent;
@@ -588,6 +643,14 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
                 }
             }
         }
+        place_line(
+            &number,
+            style(FaceRole::Regular, theme.body_size, link),
+            right - number_width,
+            baseline,
+            shaper,
+            &mut page.items,
+        );
         page.items.push(Item::Link {
             rect: Rect {
                 x: theme.margin_left + indent,
@@ -596,6 +659,7 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
                 h: leading,
             },
             target: super::LinkTarget::Anchor(entry.id.clone()),
+            tag: link,
         });
         y += leading;
     }
@@ -659,6 +723,7 @@ fn place_line(
                 text: g.text.clone(),
             })
             .collect(),
+        tag: style.tag,
     }));
     baseline
 }
@@ -672,5 +737,200 @@ mod tests {
         assert_eq!(format_date("2010-09-20", "sv"), "20 september 2010");
         assert_eq!(format_date("2010-09-20", "en"), "20 September 2010");
         assert_eq!(format_date("hösten", "sv"), "hösten");
+    }
+
+    use crate::fonts::FontSet;
+
+    /// A line of body text: one run whose text says which line it is.
+    fn line(name: &str, theme: &Theme) -> Element {
+        Element {
+            height: theme.leading,
+            items: vec![Item::Text(TextRun {
+                x: theme.margin_left,
+                y: theme.leading * 0.78,
+                face: FaceRole::Regular,
+                size: theme.body_size,
+                gray: 0.0,
+                hscale: 1.0,
+                tag: Default::default(),
+                glyphs: vec![PlacedGlyph {
+                    id: 1,
+                    advance: 5.0,
+                    rise: 0.0,
+                    text: name.into(),
+                }],
+            })],
+            ..Element::default()
+        }
+    }
+
+    /// A paragraph of `n` lines with the widow and orphan chains that
+    /// flow.rs gives paragraphs.
+    fn paragraph(name: &str, n: usize, theme: &Theme) -> Vec<Element> {
+        (0..n)
+            .map(|i| Element {
+                keep_with_next: n > 1 && (i == 0 || i + 2 == n),
+                ..line(&format!("{name}{i}"), theme)
+            })
+            .collect()
+    }
+
+    /// Lays out a flow and lists, per page, the texts on it (no footers).
+    fn pages_of(flow: Flow) -> (Vec<Vec<String>>, super::super::Pages) {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        let pages = paginate(
+            &Document::default(),
+            &Assets::default(),
+            &theme,
+            &mut shaper,
+            flow,
+            super::super::Stats::default(),
+        );
+        let texts = pages.pages[1..]
+            .iter()
+            .map(|page| {
+                page.items
+                    .iter()
+                    .filter_map(|item| match item {
+                        Item::Text(run) if run.y != theme.footer_baseline => Some(run.text()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        (texts, pages)
+    }
+
+    fn lines_per_page() -> usize {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        (theme.block_height / theme.leading).round() as usize
+    }
+
+    #[test]
+    fn a_page_holds_whole_lines_and_breaks_after_the_last() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        let flow = Flow {
+            elements: (0..n + 1).map(|i| line(&format!("l{i}"), &theme)).collect(),
+            ..Flow::default()
+        };
+        let (pages, _) = pages_of(flow);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].len(), n);
+        assert_eq!(pages[1], ["l".to_string() + &n.to_string()]);
+    }
+
+    #[test]
+    fn no_orphan_first_line_at_the_foot_of_a_page() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        // n - 1 single lines leave room for one: the paragraph's first
+        // line alone would be an orphan, so it goes over with the next.
+        let mut elements: Vec<Element> =
+            (0..n - 1).map(|i| line(&format!("l{i}"), &theme)).collect();
+        elements.extend(paragraph("p", 5, &theme));
+        let (pages, _) = pages_of(Flow {
+            elements,
+            ..Flow::default()
+        });
+        assert_eq!(pages[0].len(), n - 1);
+        assert_eq!(pages[1][0], "p0");
+    }
+
+    #[test]
+    fn no_widow_last_line_at_the_top_of_a_page() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        // A paragraph one line longer than the page would leave its last
+        // line alone on the next page: the last two go over together.
+        let (pages, _) = pages_of(Flow {
+            elements: paragraph("p", n + 1, &theme),
+            ..Flow::default()
+        });
+        assert_eq!(pages[1].len(), 2, "{:?}", pages[1]);
+        assert_eq!(pages[0].len(), n - 1);
+    }
+
+    #[test]
+    fn a_heading_is_kept_with_the_start_of_its_text() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        let mut elements: Vec<Element> =
+            (0..n - 2).map(|i| line(&format!("l{i}"), &theme)).collect();
+        elements.push(Element {
+            keep_with_next: true,
+            ..line("heading", &theme)
+        });
+        elements.extend(paragraph("p", 4, &theme));
+        let (pages, _) = pages_of(Flow {
+            elements,
+            ..Flow::default()
+        });
+        assert!(!pages[0].contains(&"heading".to_string()));
+        assert_eq!(pages[1][0], "heading");
+        assert_eq!(pages[1][1], "p0");
+    }
+
+    #[test]
+    fn a_footnote_lands_on_the_page_of_its_reference() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let n = lines_per_page();
+        let mut elements: Vec<Element> =
+            (0..n - 2).map(|i| line(&format!("l{i}"), &theme)).collect();
+        // This line refers to a three-line note: with it, it no longer fits.
+        elements.push(Element {
+            notes: vec![1],
+            anchors: vec!["fnref-1".into()],
+            ..line("ref", &theme)
+        });
+        let mut note = paragraph("note", 3, &theme);
+        note[0].anchors.push("fn-1".into());
+        let mut notes = BTreeMap::new();
+        notes.insert(1, note);
+        let (pages, laid_out) = pages_of(Flow {
+            elements,
+            notes,
+            ..Flow::default()
+        });
+        assert!(pages[1].contains(&"ref".to_string()));
+        assert!(pages[1].contains(&"note0".to_string()));
+        assert_eq!(laid_out.anchors["fn-1"].0, laid_out.anchors["fnref-1"].0);
+        // The note sits below the text, at the foot of the block.
+        let (_, note_y) = laid_out.anchors["fn-1"];
+        let (_, ref_y) = laid_out.anchors["fnref-1"];
+        assert!(note_y > ref_y);
+        assert!(note_y + 3.0 * theme.leading <= theme.block_bottom() + 0.01);
+    }
+
+    #[test]
+    fn a_long_table_repeats_its_header_on_every_page() {
+        let theme = Theme::for_paper(super::super::Paper::A5);
+        let header = Element {
+            keep_with_next: true,
+            ..line("header", &theme)
+        };
+        let mut elements = vec![header.clone()];
+        for i in 0..100 {
+            elements.push(Element {
+                header: Some(Box::new(Element {
+                    keep_with_next: false,
+                    ..header.clone()
+                })),
+                ..line(&format!("row{i}"), &theme)
+            });
+        }
+        let (pages, _) = pages_of(Flow {
+            elements,
+            ..Flow::default()
+        });
+        assert!(pages.len() >= 3);
+        for page in &pages {
+            assert_eq!(page[0], "header");
+            assert_eq!(page.iter().filter(|t| *t == "header").count(), 1);
+        }
+        let rows: usize = pages.iter().map(|p| p.len() - 1).sum();
+        assert_eq!(rows, 100, "every row once");
     }
 }

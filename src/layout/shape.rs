@@ -20,7 +20,8 @@ pub struct Glyph {
     pub y_offset: f32,
     /// The source text this glyph stands for: a ligature's letters on its
     /// glyph, empty for the second and later glyphs of one cluster.
-    pub text: String,
+    /// Shared, as glyphs are copied into every line that uses them.
+    pub text: Arc<str>,
 }
 
 /// A shaped piece of text at 1 pt.
@@ -47,10 +48,24 @@ pub struct Metrics {
 
 /// Shapes text in the faces of a [`FontSet`], with a cache.
 pub struct Shaper<'f> {
-    faces: Vec<(FaceRole, rustybuzz::Face<'f>)>,
-    cache: HashMap<(FaceRole, String), Arc<Shaped>>,
+    /// Faces are parsed on first use: a document may never use some.
+    faces: Vec<(FaceRole, &'f [u8], std::cell::OnceCell<rustybuzz::Face<'f>>)>,
+    /// Shape plans by face, direction and script: making a plan costs
+    /// more than shaping a word, and a document needs only a handful.
+    plans: Vec<(
+        FaceRole,
+        rustybuzz::Direction,
+        Option<rustybuzz::Script>,
+        rustybuzz::ShapePlan,
+    )>,
+    /// Shaped text by face, then text (looked up by `&str`, without
+    /// making a key string for every word of every line).
+    cache: HashMap<FaceRole, HashMap<String, Arc<Shaped>>>,
     /// Characters no face could show, with the role they were asked of.
     pub missing: Vec<(FaceRole, char)>,
+    /// Hyphenation points (byte offsets) of lowercased words: running text
+    /// repeats its words, and the patterns cost more than the lookup.
+    syllables: HashMap<String, Arc<[usize]>>,
 }
 
 impl<'f> Shaper<'f> {
@@ -59,26 +74,42 @@ impl<'f> Shaper<'f> {
         let faces = fonts
             .faces()
             .iter()
-            .map(|face| {
-                let parsed = rustybuzz::Face::from_slice(&face.data, 0)
-                    .expect("FontSet only holds faces that parse");
-                (face.role, parsed)
-            })
+            .map(|face| (face.role, &face.data[..], std::cell::OnceCell::new()))
             .collect();
         Shaper {
             faces,
+            plans: Vec::new(),
             cache: HashMap::new(),
             missing: Vec::new(),
+            syllables: HashMap::new(),
         }
     }
 
     fn face(&self, role: FaceRole) -> &rustybuzz::Face<'f> {
-        &self
+        let (_, data, face) = self
             .faces
             .iter()
-            .find(|(r, _)| *r == role)
-            .expect("every role has a face")
-            .1
+            .find(|(r, _, _)| *r == role)
+            .expect("every role has a face");
+        face.get_or_init(|| {
+            rustybuzz::Face::from_slice(data, 0).expect("FontSet only holds faces that parse")
+        })
+    }
+
+    /// The hyphenation points of `word` (byte offsets), computed by
+    /// `hyphenate` on the first request for the word and remembered.
+    /// The cache is per document, and a document has one language.
+    pub fn syllable_breaks(
+        &mut self,
+        word: &str,
+        hyphenate: impl FnOnce(&str) -> Vec<usize>,
+    ) -> Arc<[usize]> {
+        if let Some(breaks) = self.syllables.get(word) {
+            return Arc::clone(breaks);
+        }
+        let breaks: Arc<[usize]> = Arc::from(hyphenate(word));
+        self.syllables.insert(word.to_string(), Arc::clone(&breaks));
+        breaks
     }
 
     /// Metrics of a face at 1 pt.
@@ -122,26 +153,42 @@ impl<'f> Shaper<'f> {
     /// Shapes `text` in the face for `role`, with kerning and standard
     /// ligatures, in the script and direction the text implies.
     pub fn shape(&mut self, role: FaceRole, text: &str) -> Arc<Shaped> {
-        if let Some(shaped) = self.cache.get(&(role, text.to_string())) {
+        if let Some(shaped) = self.cache.get(&role).and_then(|words| words.get(text)) {
             return Arc::clone(shaped);
         }
         let shaped = Arc::new(self.shape_uncached(role, text));
         self.cache
-            .insert((role, text.to_string()), Arc::clone(&shaped));
+            .entry(role)
+            .or_default()
+            .insert(text.to_string(), Arc::clone(&shaped));
         shaped
     }
 
     fn shape_uncached(&mut self, role: FaceRole, text: &str) -> Shaped {
-        let face = self.face(role);
-        let upem = face.units_per_em() as f32;
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
-        let features = [
-            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 1, ..),
-            rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 1, ..),
-        ];
-        let output = rustybuzz::shape(face, &features, buffer);
+        let (direction, script) = (buffer.direction(), Some(buffer.script()));
+        let known = self
+            .plans
+            .iter()
+            .position(|(r, d, s, _)| *r == role && *d == direction && *s == script);
+        let plan_index = match known {
+            Some(index) => index,
+            None => {
+                let features = [
+                    rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 1, ..),
+                    rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"liga"), 1, ..),
+                ];
+                let plan =
+                    rustybuzz::ShapePlan::new(self.face(role), direction, script, None, &features);
+                self.plans.push((role, direction, script, plan));
+                self.plans.len() - 1
+            }
+        };
+        let face = self.face(role);
+        let upem = face.units_per_em() as f32;
+        let output = rustybuzz::shape_with_plan(face, &self.plans[plan_index].3, buffer);
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();
 
@@ -167,10 +214,10 @@ impl<'f> Shaper<'f> {
             let cluster = info.cluster as usize;
             let first_of_cluster = previous_cluster != Some(cluster);
             previous_cluster = Some(cluster);
-            let text = if first_of_cluster {
-                cluster_text(cluster)
+            let text: Arc<str> = if first_of_cluster {
+                Arc::from(cluster_text(cluster))
             } else {
-                String::new()
+                Arc::from("")
             };
             if info.glyph_id == 0 {
                 missing.extend(text.chars().filter(|c| !c.is_whitespace()));
@@ -199,7 +246,7 @@ mod tests {
         let fonts = FontSet::built_in();
         let mut shaper = Shaper::new(&fonts);
         let shaped = shaper.shape(FaceRole::Regular, "officiellt");
-        let text: String = shaped.glyphs.iter().map(|g| g.text.as_str()).collect();
+        let text: String = shaped.glyphs.iter().map(|g| &*g.text).collect();
         assert_eq!(text, "officiellt");
         assert!(
             shaped.glyphs.len() < "officiellt".len(),

@@ -10,7 +10,7 @@
 
 use super::breaking::{self, Element, INFINITY, Params};
 use super::shape::Shaper;
-use super::{Item, LinkTarget, PlacedGlyph, Rect, TextRun};
+use super::{Item, LinkTarget, PlacedGlyph, Rect, Tag, TextRun};
 use crate::fonts::FaceRole;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
@@ -29,6 +29,8 @@ pub struct Style {
     pub link: Option<LinkTarget>,
     /// Struck through.
     pub strike: bool,
+    /// The structure node the text belongs to.
+    pub tag: Tag,
 }
 
 /// A piece of text in one style. `"\n"` alone is a forced line break.
@@ -98,6 +100,9 @@ pub struct Line {
     pub size: f32,
     /// The line ends with an inserted hyphen.
     pub hyphenated: bool,
+    /// The line was broken between words, at a space (which is not
+    /// drawn) or a forced break.
+    pub ends_at_space: bool,
     /// How far its spaces were stretched (positive) or shrunk (negative),
     /// as a fraction of their stretchability; 0 for ragged lines.
     pub ratio: f32,
@@ -509,7 +514,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             offset = piece_end;
         }
         if let (true, Some(lang)) = (hyphenatable, options.hyphenate) {
-            word.hyphen_points = hyphen_points(content, &word.glyphs, lang);
+            word.hyphen_points = hyphen_points(content, &word.glyphs, lang, shaper);
         }
         let spaces = &full[content_end..end];
         if spaces.chars().any(|c| c == ' ' || c == '\t') {
@@ -543,7 +548,12 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
 /// letters (trailing punctuation aside) with no capitals after the first
 /// letter, at least two letters before the break and three after it, and
 /// never inside a ligature.
-fn hyphen_points(word: &str, glyphs: &[(usize, PlacedGlyph)], lang: Hyphenation) -> Vec<usize> {
+fn hyphen_points(
+    word: &str,
+    glyphs: &[(usize, PlacedGlyph)],
+    lang: Hyphenation,
+    shaper: &mut Shaper,
+) -> Vec<usize> {
     let core = word.trim_end_matches(|c: char| !c.is_alphabetic());
     let letters = core.chars().count();
     if letters < 5
@@ -567,18 +577,22 @@ fn hyphen_points(word: &str, glyphs: &[(usize, PlacedGlyph)], lang: Hyphenation)
         starts.push((!glyph.text.is_empty()).then_some(offset));
         offset += glyph.text.len();
     }
-    let mut points = Vec::new();
-    let mut at = 0;
-    let syllables: Vec<&str> = hypher::hyphenate_bounded(&lower, lang, 2, 3).collect();
-    for syllable in &syllables[..syllables.len().saturating_sub(1)] {
-        at += syllable.len();
-        if let Some(index) = starts.iter().position(|s| *s == Some(at))
-            && index > 0
-        {
-            points.push(index);
-        }
-    }
-    points
+    let breaks = shaper.syllable_breaks(&lower, |word| {
+        let mut at = 0;
+        let syllables: Vec<&str> = hypher::hyphenate_bounded(word, lang, 2, 3).collect();
+        syllables[..syllables.len().saturating_sub(1)]
+            .iter()
+            .map(|syllable| {
+                at += syllable.len();
+                at
+            })
+            .collect()
+    });
+    breaks
+        .iter()
+        .filter_map(|&at| starts.iter().position(|s| *s == Some(at)))
+        .filter(|&index| index > 0)
+        .collect()
 }
 
 /// Splits a word wider than the line between glyph clusters, so it can
@@ -687,7 +701,7 @@ fn set_line(
         ..spec.clone()
     };
     let mut runs: Vec<TextRun> = Vec::new();
-    let mut links: Vec<(Rect, LinkTarget)> = Vec::new();
+    let mut links: Vec<(Rect, LinkTarget, Tag)> = Vec::new();
     let mut strikes: Vec<Item> = Vec::new();
     let mut x = indent;
     let mut natural = indent;
@@ -699,6 +713,7 @@ fn set_line(
             if run.face == style.face
                 && run.size == style.size
                 && run.gray == style.gray
+                && run.tag == style.tag
                 && (run.x + run.width() - x).abs() < 0.001 =>
         {
             run.glyphs.push(glyph)
@@ -711,6 +726,7 @@ fn set_line(
             gray: style.gray,
             hscale: scale,
             glyphs: vec![glyph],
+            tag: style.tag,
         }),
     };
     let count = spec.fragments.len();
@@ -719,10 +735,17 @@ fn set_line(
         for (style_index, glyph) in &word.glyphs[from..to] {
             let style = &styles[*style_index];
             size = size.max(style.size);
+            // Link areas and strikes cover the glyph as set (expanded), so
+            // a link's areas join into one annotation.
+            let glyph = PlacedGlyph {
+                advance: glyph.advance * scale,
+                ..glyph.clone()
+            };
             if let Some(target) = &style.link {
                 extend_link(
                     &mut links,
                     target,
+                    style.tag,
                     Rect {
                         x,
                         y: -style.size * 0.75,
@@ -734,10 +757,6 @@ fn set_line(
             if style.strike {
                 extend_strike(&mut strikes, style, x, glyph.advance);
             }
-            let glyph = PlacedGlyph {
-                advance: glyph.advance * scale,
-                ..glyph.clone()
-            };
             x += glyph.advance;
             natural += glyph.advance;
             push_glyph(&mut runs, style, x - glyph.advance, glyph);
@@ -771,7 +790,7 @@ fn set_line(
                         id: glyph.id,
                         advance,
                         rise: 0.0,
-                        text: " ".into(),
+                        text: glyph.text.clone(),
                     },
                 );
             }
@@ -786,6 +805,7 @@ fn set_line(
                 extend_link(
                     &mut links,
                     target,
+                    style.tag,
                     Rect {
                         x,
                         y: -style.size * 0.75,
@@ -822,7 +842,7 @@ fn set_line(
     let spaces: Vec<f32> = runs
         .iter()
         .flat_map(|run| &run.glyphs)
-        .filter(|g| g.text == " ")
+        .filter(|g| &*g.text == " ")
         .map(|g| g.advance)
         .collect();
     let mean_space = (spec.stretch_spaces && !spec.ragged && !spaces.is_empty())
@@ -832,7 +852,7 @@ fn set_line(
     items.extend(
         links
             .into_iter()
-            .map(|(rect, target)| Item::Link { rect, target }),
+            .map(|(rect, target, tag)| Item::Link { rect, target, tag }),
     );
     Line {
         items,
@@ -840,6 +860,10 @@ fn set_line(
         width: x,
         size,
         hyphenated: spec.hyphen,
+        ends_at_space: !spec.hyphen
+            && spec.fragments.last().is_some_and(|&(w, _, to)| {
+                to == words[w].glyphs.len() && (words[w].space > 0.0 || words[w].forced)
+            }),
         ratio: spec.ratio,
         mean_space,
     }
@@ -862,15 +886,21 @@ fn extend_strike(strikes: &mut Vec<Item>, style: &Style, x: f32, width: f32) {
     });
 }
 
-fn extend_link(links: &mut Vec<(Rect, LinkTarget)>, target: &LinkTarget, rect: Rect) {
-    if let Some((last, last_target)) = links.last_mut()
+fn extend_link(
+    links: &mut Vec<(Rect, LinkTarget, Tag)>,
+    target: &LinkTarget,
+    tag: Tag,
+    rect: Rect,
+) {
+    if let Some((last, last_target, last_tag)) = links.last_mut()
         && last_target == target
+        && *last_tag == tag
         && (last.x + last.w - rect.x).abs() < 0.01
     {
         last.w += rect.w;
         return;
     }
-    links.push((rect, target.clone()));
+    links.push((rect, target.clone(), tag));
 }
 
 #[cfg(test)]
@@ -888,6 +918,7 @@ mod tests {
                 gray: 0.0,
                 link: None,
                 strike: false,
+                tag: Tag::Artifact,
             },
         }]
     }

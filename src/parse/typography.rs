@@ -122,8 +122,10 @@ pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String 
                 i += 2;
                 '…'
             }
-            ' ' if joins_digit_group(&chars, i) => '\u{202f}',
-            ' ' if keeps_number_with_neighbour(&chars, i) => '\u{a0}',
+            // Both rules need a digit beside the space; most spaces have
+            // none, and the full checks look at whole words.
+            ' ' if near_digit(before, next) && joins_digit_group(&chars, i) => '\u{202f}',
+            ' ' if near_digit(before, next) && keeps_number_with_neighbour(&chars, i) => '\u{a0}',
             other => other,
         };
         out.push(pushed);
@@ -132,6 +134,10 @@ pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String 
     }
     *previous = before;
     out
+}
+
+fn near_digit(before: Option<char>, next: Option<char>) -> bool {
+    before.is_some_and(|c| c.is_ascii_digit()) || next.is_some_and(|c| c.is_ascii_digit())
 }
 
 /// `14-16`: digits on both sides, and not part of a longer chain such as

@@ -212,7 +212,7 @@ fn info_dict(meta: &Meta, options: &PdfOptions) -> Dictionary {
 
 /// A PDF text string: PDFDocEncoding is ASCII-compatible, anything else is
 /// written as UTF-16BE with a byte order mark (ISO 32000-1, 7.9.2.2).
-fn text_string(text: &str) -> Object {
+pub(super) fn text_string(text: &str) -> Object {
     if text.is_ascii() {
         Object::string_literal(text)
     } else {

@@ -60,18 +60,10 @@ pub fn subset_faces(pages: &Pages, fonts: &FontSet) -> Result<Vec<Subset>, Strin
             face.postscript_name
         ));
 
-        let parsed = rustybuzz::ttf_parser::Face::parse(&face.data, 0)
-            .map_err(|err| format!("font {}: {err}", face.origin))?;
-        let upem = parsed.units_per_em() as f32;
-        let advances = glyphs
-            .iter()
-            .map(|&g| {
-                let advance = parsed
-                    .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(g))
-                    .map_or(0.0, |a| f32::from(a) / upem);
-                (g, advance)
-            })
-            .collect();
+        let table = face
+            .advances()
+            .ok_or_else(|| format!("font {} has no advance widths", face.origin))?;
+        let advances = glyphs.iter().map(|&g| (g, table.get(g))).collect();
         subsets.push(Subset {
             role,
             id: FontId(format!("F{}", n + 1)),

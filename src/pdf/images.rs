@@ -8,7 +8,6 @@ use crate::assets::{AssetKind, Assets, PixelFormat};
 use crate::layout::{Item, Pages};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::BTreeMap;
-use std::io::Write;
 
 /// Gives every image drawn on the pages a resource name (`Im1` …), in URL
 /// order so names do not depend on page order.
@@ -63,9 +62,9 @@ pub fn add_images(
                 };
                 let mut dict = image_dict(asset.width_px, asset.height_px, space);
                 dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
-                doc.add_object(Stream::new(dict, asset.bytes.to_vec()).with_compression(false))
+                doc.add_object(Stream::new(dict, asset.bytes().to_vec()).with_compression(false))
             }
-            AssetKind::Svg { svg } => svg_form(doc, svg)?,
+            AssetKind::Svg { tree } => svg_form(doc, tree)?,
         };
         refs.insert(name.clone(), id);
     }
@@ -91,24 +90,22 @@ fn image_dict(width: u32, height: u32, space: &str) -> Dictionary {
 }
 
 fn flate_stream(mut dict: Dictionary, data: &[u8]) -> Result<Stream, String> {
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(data).map_err(|e| e.to_string())?;
-    let compressed = encoder.finish().map_err(|e| e.to_string())?;
+    let compressed = super::Deflater::new().deflate(data);
     dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
     Ok(Stream::new(dict, compressed).with_compression(false))
 }
 
 /// Converts normalised SVG to a Form XObject that maps the unit square to
 /// the drawing, like an image does, so both are placed the same way.
-fn svg_form(doc: &mut Document, svg: &str) -> Result<ObjectId, String> {
-    let options = svg2pdf::usvg::Options::default();
-    let tree = svg2pdf::usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
-    let pdf = svg2pdf::to_pdf(
-        &tree,
-        svg2pdf::ConversionOptions::default(),
-        svg2pdf::PageOptions::default(),
-    )
-    .map_err(|e| format!("cannot convert SVG: {e:?}"))?;
+fn svg_form(doc: &mut Document, tree: &svg2pdf::usvg::Tree) -> Result<ObjectId, String> {
+    // Uncompressed: the content is deflated once, below, and the few
+    // other streams by the final pass over the whole document.
+    let conversion = svg2pdf::ConversionOptions {
+        compress: false,
+        ..svg2pdf::ConversionOptions::default()
+    };
+    let pdf = svg2pdf::to_pdf(tree, conversion, svg2pdf::PageOptions::default())
+        .map_err(|e| format!("cannot convert SVG: {e:?}"))?;
     let source = Document::load_mem(&pdf).map_err(|e| e.to_string())?;
     let page_id = *source
         .get_pages()

@@ -7,23 +7,35 @@
 //!    images and SVG forms, the nested outline, the document info with
 //!    proper text strings, the catalog's `/Lang`, and a content-derived
 //!    file identifier, so the same input gives the same bytes.
+//! 4. [`tagging`] adds the structure tree: every item was written as
+//!    marked content (tagged with its structure node, or an artifact);
+//!    or, for a booklet, [`impose`] puts the pages two-up on sheets.
+//! 5. [`archival`] adds the XMP metadata (PDF/A-2a and PDF/UA-1
+//!    identifiers) and the sRGB output intent.
 //!
 //! The only module that imports `printpdf`, `lopdf`, `subsetter` and
 //! `svg2pdf`.
 
+mod archival;
+mod content;
 mod finish;
 mod fonts;
 mod images;
+mod impose;
+mod marks;
+mod tagging;
+
+pub use impose::saddle_stitch_order;
+pub use marks::parse_length;
 
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FaceRole, FontSet};
-use crate::layout::{Item, LinkTarget, Pages};
+use crate::layout::{Item, LinkTarget, Pages, Tag};
 use crate::model::Meta;
 use printpdf::{
-    Actions, BorderArray, Color, Destination, Greyscale, Line, LineCapStyle, LinePoint,
-    LinkAnnotation, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
-    TextMatrix, XObjectId, XObjectTransform,
+    Actions, BorderArray, Destination, LinkAnnotation, Op, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Pt, TextItem,
 };
 use std::collections::BTreeMap;
 
@@ -35,6 +47,22 @@ pub struct PdfOptions {
     pub date: Option<String>,
     /// The producer string, e.g. `mdg-export 0.1.0`.
     pub creator: String,
+    /// How the file is prepared for printing.
+    pub print: PrintOptions,
+}
+
+/// Print production: imposition, bleed and marks.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PrintOptions {
+    /// Impose the pages two-up in saddle-stitch order (an untagged print
+    /// file; see [`saddle_stitch_order`]).
+    pub booklet: bool,
+    /// Bleed around each page, in points: the MediaBox and BleedBox grow
+    /// by it, the TrimBox is the page (not with `booklet`).
+    pub bleed: f32,
+    /// Draw crop marks in a 10 mm slug outside the bleed (not with
+    /// `booklet`).
+    pub crop_marks: bool,
 }
 
 /// Writes laid-out pages as a PDF.
@@ -65,132 +93,100 @@ pub fn write_pdf(
 
     let height = pages.height;
     let mut pdf_pages = Vec::with_capacity(pages.pages.len());
+    let mut contents = Vec::with_capacity(pages.pages.len());
+    let mut marks = tagging::Marks::default();
+    // The text each glyph stands for, by font and subset glyph id, for
+    // the fonts' ToUnicode maps (see `font_usage`).
+    let mut glyph_texts: BTreeMap<usize, BTreeMap<u16, String>> = BTreeMap::new();
     for page in &pages.pages {
         let mut ops = Vec::new();
+        let mut content = content::Content::default();
+        let mut page_marks = tagging::PageMarks::default();
+        // Runs on one baseline share a text object, so that a reader that
+        // ends a line at every ET (as lopdf's extraction does) does not
+        // break a line where a link or a face begins.
+        let mut text_line: Option<f32> = None;
         for item in &page.items {
+            let baseline = match item {
+                Item::Text(run) => Some(run.y),
+                _ => None,
+            };
+            if text_line.is_some() && text_line != baseline && !matches!(item, Item::Link { .. }) {
+                content.end_text();
+                text_line = None;
+            }
+            if baseline.is_some() && text_line.is_none() {
+                content.begin_text();
+                text_line = baseline;
+            }
+            // Every item is marked content: tagged with its structure
+            // node and an MCID, or an artifact (ISO 32000-1, 14.6 and
+            // 14.8.2.2; ISO 14289-1, 7.1: nothing may be left unmarked).
+            let tag = match item {
+                Item::Text(run) => run.tag,
+                Item::Image { tag, .. } => *tag,
+                Item::Line { .. } | Item::Rect { .. } => Tag::Artifact,
+                // An annotation is no content: it joins its structure
+                // element by an object reference.
+                Item::Link { .. } => Tag::Artifact,
+            };
+            let marked = !matches!(item, Item::Link { .. });
+            if marked {
+                page_marks.begin(tag, &pages.structure, &mut marks, &mut content);
+            }
             match item {
                 Item::Text(run) => {
-                    let subset = subsets
+                    let (index, subset) = subsets
                         .iter()
-                        .find(|s| s.role == run.face)
+                        .enumerate()
+                        .find(|(_, s)| s.role == run.face)
                         .expect("every face with glyphs on a page is subset");
                     let rise = run.glyphs.first().map_or(0.0, |g| g.rise);
-                    let codepoints = run
-                        .glyphs
-                        .iter()
-                        .map(|glyph| {
-                            // The viewer moves the pen by the font's own
-                            // advance, scaled by Tz; TJ numbers (thousandths
-                            // of an em, positive moving left) make up the
-                            // difference to the shaped and justified advance.
-                            let nominal = subset.nominal_advance(glyph.id) * run.size;
-                            let offset = (nominal - glyph.advance / run.hscale) / run.size * 1000.0;
-                            printpdf::Codepoint {
-                                gid: subset.new_id(glyph.id),
-                                offset: if offset.abs() < 0.05 {
-                                    0.0
-                                } else {
-                                    round2(offset)
-                                },
-                                cid: Some(glyph.text.clone()).filter(|t| !t.is_empty()),
-                            }
-                        })
-                        .collect();
-                    ops.push(Op::StartTextSection);
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(subset.id.clone()),
-                        size: Pt(run.size),
-                    });
-                    ops.push(Op::SetFillColor {
-                        col: gray(run.gray),
-                    });
+                    let texts = glyph_texts.entry(index).or_default();
+                    content.font(&subset.id.0, run.size);
+                    content.gray(run.gray, false);
                     let expanded = (run.hscale - 1.0).abs() > 0.0001;
                     if expanded {
-                        ops.push(Op::SetHorizontalScaling {
-                            percent: round2(run.hscale * 100.0),
-                        });
+                        content.horizontal_scaling(run.hscale * 100.0);
                     }
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(
-                            Pt(round2(run.x)),
-                            Pt(round2(height - run.y + rise)),
-                        ),
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(codepoints)],
-                    });
+                    content.text_position(run.x, height - run.y + rise);
+                    content.show_glyphs(run.glyphs.iter().map(|glyph| {
+                        let code = subset.new_id(glyph.id);
+                        if !glyph.text.is_empty() {
+                            texts.entry(code).or_insert_with(|| glyph.text.to_string());
+                        }
+                        // The viewer moves the pen by the font's own
+                        // advance, scaled by Tz; TJ numbers (thousandths
+                        // of an em, positive moving left) make up the
+                        // difference to the shaped and justified advance.
+                        let nominal = subset.nominal_advance(glyph.id) * run.size;
+                        let offset = (nominal - glyph.advance / run.hscale) / run.size * 1000.0;
+                        (code, if offset.abs() < 0.05 { 0.0 } else { offset })
+                    }));
                     if expanded {
-                        ops.push(Op::SetHorizontalScaling { percent: 100.0 });
+                        content.horizontal_scaling(100.0);
                     }
-                    ops.push(Op::EndTextSection);
                 }
                 Item::Line {
                     from,
                     to,
                     width,
                     gray: level,
-                } => {
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetOutlineColor { col: gray(*level) });
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                    ops.push(Op::SetLineCapStyle {
-                        cap: LineCapStyle::Butt,
-                    });
-                    ops.push(Op::DrawLine {
-                        line: Line {
-                            points: vec![
-                                LinePoint {
-                                    p: Point {
-                                        x: Pt(round2(from.0)),
-                                        y: Pt(round2(height - from.1)),
-                                    },
-                                    bezier: false,
-                                },
-                                LinePoint {
-                                    p: Point {
-                                        x: Pt(round2(to.0)),
-                                        y: Pt(round2(height - to.1)),
-                                    },
-                                    bezier: false,
-                                },
-                            ],
-                            is_closed: false,
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
-                }
+                } => content.line(
+                    (from.0, height - from.1),
+                    (to.0, height - to.1),
+                    *width,
+                    *level,
+                ),
                 Item::Rect { rect, gray: level } => {
-                    ops.push(Op::SaveGraphicsState);
-                    ops.push(Op::SetFillColor { col: gray(*level) });
-                    ops.push(Op::DrawRectangle {
-                        rectangle: printpdf::Rect {
-                            x: Pt(rect.x),
-                            y: Pt(height - rect.y - rect.h),
-                            width: Pt(rect.w),
-                            height: Pt(rect.h),
-                            mode: Some(printpdf::PaintMode::Fill),
-                            winding_order: None,
-                        },
-                    });
-                    ops.push(Op::RestoreGraphicsState);
+                    content.rect(rect.x, height - rect.y - rect.h, rect.w, rect.h, *level)
                 }
                 Item::Image { url, rect, .. } => {
-                    let Some(name) = image_names.get(url) else {
-                        continue;
-                    };
-                    ops.push(Op::UseXobject {
-                        id: XObjectId(name.clone()),
-                        transform: XObjectTransform {
-                            translate_x: Some(Pt(round2(rect.x))),
-                            translate_y: Some(Pt(round2(height - rect.y - rect.h))),
-                            scale_x: Some(round2(rect.w)),
-                            scale_y: Some(round2(rect.h)),
-                            no_auto_scale: true,
-                            ..XObjectTransform::default()
-                        },
-                    });
+                    if let Some(name) = image_names.get(url) {
+                        content.xobject(name, rect.x, height - rect.y - rect.h, rect.w, rect.h);
+                    }
                 }
-                Item::Link { rect, target } => {
+                Item::Link { rect, target, tag } => {
                     let actions = match target {
                         LinkTarget::Uri(uri) => Actions::Uri(uri.clone()),
                         LinkTarget::Anchor(anchor) => match pages.anchors.get(anchor) {
@@ -203,6 +199,7 @@ pub fn write_pdf(
                             None => continue,
                         },
                     };
+                    page_marks.link(*tag, &mut marks);
                     ops.push(Op::LinkAnnotation {
                         link: LinkAnnotation::new(
                             printpdf::Rect {
@@ -222,12 +219,27 @@ pub fn write_pdf(
                     });
                 }
             }
+            if marked {
+                content.end_marked();
+            }
         }
+        if text_line.is_some() {
+            content.end_text();
+        }
+        marks.pages.push(page_marks);
+        contents.push(content.into_bytes());
         pdf_pages.push(PdfPage::new(
             printpdf::Mm(pages.width * 25.4 / 72.0),
             printpdf::Mm(pages.height * 25.4 / 72.0),
             ops,
         ));
+    }
+    // printpdf learns which glyphs each font uses (for its widths and
+    // ToUnicode map) from text operations; it is shown each used glyph
+    // once, on the first page, whose content is then replaced like every
+    // other page's by the stream written above.
+    if let Some(first) = pdf_pages.first_mut() {
+        first.ops.extend(font_usage(&subsets, &glyph_texts));
     }
     doc.with_pages(pdf_pages);
 
@@ -239,21 +251,221 @@ pub fn write_pdf(
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
+    replace_contents(&mut lo, contents).map_err(internal)?;
     let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
     finish::finish(&mut lo, pages, meta, options, &image_refs).map_err(internal)?;
-    // Deflate every content stream (font programs and images already are).
-    lo.compress();
+    let tagged = !options.print.booklet;
+    if tagged {
+        tagging::add_structure_tree(&mut lo, pages, &marks).map_err(internal)?;
+        if options.print.bleed > 0.0 || options.print.crop_marks {
+            marks::add_bleed_and_marks(
+                &mut lo,
+                pages.width,
+                pages.height,
+                options.print.bleed,
+                options.print.crop_marks,
+            )
+            .map_err(internal)?;
+        }
+    } else {
+        impose::impose_booklet(&mut lo, pages.width, pages.height).map_err(internal)?;
+    }
+    // PDF/A-2 costs a few kilobytes (the sRGB profile and the XMP packet)
+    // and changes nothing on the page, so it is always claimed, level A
+    // as the file is tagged; only a CMYK JPEG (which would need a CMYK
+    // output intent) makes the claim impossible.
+    let cmyk = image_names.keys().any(|url| {
+        matches!(
+            assets.get(url).map(|a| &a.kind),
+            Some(crate::assets::AssetKind::Jpeg { components: 4 })
+        )
+    });
+    let claims = archival::Claims {
+        pdfa: (!cmyk).then_some(if tagged { 'A' } else { 'U' }),
+        pdfua: tagged,
+    };
+    archival::add_metadata(&mut lo, claims).map_err(internal)?;
+    compress_streams(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|err| internal(err.to_string()))?;
     Ok(bytes)
 }
 
-fn gray(level: f32) -> Color {
-    Color::Greyscale(Greyscale {
-        percent: level,
-        icc_profile: None,
-    })
+/// One text operation per font showing every glyph it uses once, each
+/// with the text it stands for: what printpdf reads to make the fonts'
+/// `/W` widths and ToUnicode maps.
+fn font_usage(
+    subsets: &[fonts::Subset],
+    texts: &BTreeMap<usize, BTreeMap<u16, String>>,
+) -> Vec<Op> {
+    let mut ops = vec![Op::StartTextSection];
+    for (index, subset) in subsets.iter().enumerate() {
+        let Some(glyphs) = texts.get(&index) else {
+            continue;
+        };
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(subset.id.clone()),
+            size: Pt(10.0),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(
+                glyphs
+                    .iter()
+                    .map(|(&code, text)| printpdf::Codepoint {
+                        gid: code,
+                        offset: 0.0,
+                        cid: Some(text.clone()),
+                    })
+                    .collect(),
+            )],
+        });
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+/// Puts the content streams written by [`content`] in place of the ones
+/// printpdf made, and gives every page the same font resources.
+fn replace_contents(doc: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<(), String> {
+    let page_ids: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
+    if page_ids.len() != contents.len() {
+        return Err(format!(
+            "{} pages but {} content streams",
+            page_ids.len(),
+            contents.len()
+        ));
+    }
+    // The fonts as the first page knows them (it showed every glyph).
+    let fonts = page_ids
+        .first()
+        .and_then(|&id| resources_of(doc, id))
+        .and_then(|resources| resources.get(b"Font").ok().cloned());
+    for (&id, bytes) in page_ids.iter().zip(contents) {
+        let old = doc
+            .get_dictionary(id)
+            .map_err(|e| e.to_string())?
+            .get(b"Contents")
+            .ok()
+            .cloned();
+        let stream = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), bytes));
+        let mut resources = resources_of(doc, id).unwrap_or_default();
+        if let Some(fonts) = &fonts {
+            resources.set("Font", fonts.clone());
+        }
+        let page = doc
+            .get_object_mut(id)
+            .and_then(lopdf::Object::as_dict_mut)
+            .map_err(|e| e.to_string())?;
+        page.set("Contents", lopdf::Object::Reference(stream));
+        page.set("Resources", lopdf::Object::Dictionary(resources));
+        // printpdf's own stream for the page is no longer referenced.
+        match old {
+            Some(lopdf::Object::Reference(old)) => {
+                doc.objects.remove(&old);
+            }
+            Some(lopdf::Object::Array(parts)) => {
+                for part in parts {
+                    if let lopdf::Object::Reference(old) = part {
+                        doc.objects.remove(&old);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A page's resource dictionary, resolved.
+fn resources_of(doc: &lopdf::Document, page: lopdf::ObjectId) -> Option<lopdf::Dictionary> {
+    match doc.get_dictionary(page).ok()?.get(b"Resources").ok()? {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok().cloned(),
+        lopdf::Object::Dictionary(dict) => Some(dict.clone()),
+        _ => None,
+    }
+}
+
+/// Deflates every stream not yet compressed (content streams, ToUnicode
+/// maps, the banner's form). lopdf's own pass uses the slowest level; the
+/// default level gives files within a percent for half the time.
+fn compress_streams(doc: &mut lopdf::Document) {
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|object| match object {
+            lopdf::Object::Stream(stream)
+                if !stream.dict.has(b"Filter") && stream.allows_compression =>
+            {
+                Some(stream)
+            }
+            _ => None,
+        })
+        .collect();
+    // Each stream is deflated on its own, so the work splits over both
+    // cores without changing a byte: largest first, each to the lighter
+    // share.
+    streams.sort_by_key(|stream| std::cmp::Reverse(stream.content.len()));
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let (mut left_size, mut right_size) = (0, 0);
+    for stream in streams {
+        if left_size <= right_size {
+            left_size += stream.content.len();
+            left.push(stream);
+        } else {
+            right_size += stream.content.len();
+            right.push(stream);
+        }
+    }
+    let deflate_all = |streams: Vec<&mut lopdf::Stream>| {
+        let mut deflater = Deflater::new();
+        for stream in streams {
+            let compressed = deflater.deflate(&stream.content);
+            if compressed.len() + 19 < stream.content.len() {
+                stream
+                    .dict
+                    .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+                stream.set_content(compressed);
+            }
+        }
+    };
+    if right_size < 64 * 1024 {
+        // Too little to be worth a thread.
+        deflate_all(left);
+        deflate_all(right);
+    } else {
+        std::thread::scope(|scope| {
+            scope.spawn(|| deflate_all(right));
+            deflate_all(left);
+        });
+    }
+}
+
+/// One zlib compressor for many streams: setting one up costs as much as
+/// compressing a page's content, so it is reset, not remade.
+pub(crate) struct Deflater(flate2::Compress);
+
+impl Deflater {
+    pub(crate) fn new() -> Self {
+        Deflater(flate2::Compress::new(flate2::Compression::default(), true))
+    }
+
+    /// Compresses `data` as one zlib stream.
+    pub(crate) fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
+        self.0.reset();
+        let mut out = Vec::with_capacity(data.len() / 2 + 64);
+        loop {
+            let consumed = self.0.total_in() as usize;
+            let status = self
+                .0
+                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .expect("deflating into a growable buffer cannot fail");
+            if status == flate2::Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(64));
+        }
+    }
 }
 
 /// Rounds to 1/100 pt: finer than any printer, and it keeps the content

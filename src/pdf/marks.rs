@@ -1,0 +1,137 @@
+//! Bleed and crop marks for a print shop (ISO 32000-1, 14.11.2: page
+//! boundaries).
+//!
+//! The page itself stays where it is: its TrimBox is the finished page
+//! (0 0 width height); the BleedBox reaches `bleed` beyond it; the
+//! MediaBox (and CropBox) reach further still when crop marks are drawn,
+//! into a slug of 10 mm around the bleed. So Trim ⊆ Bleed ⊆ Media, and
+//! no content, link area or destination has to move.
+//!
+//! Nothing in this layout touches the trim edge (the cover banner is set
+//! inside the margins), so there is nothing to extend into the bleed: the
+//! boxes say where the page is cut, the marks show it.
+
+use lopdf::{Dictionary, Document, Object, Stream};
+
+/// Points in a millimetre.
+const MM: f32 = 72.0 / 25.4;
+
+/// Reads a length with its unit (`3mm`, `0.125in`, `9pt`) as points.
+pub fn parse_length(text: &str) -> Result<f32, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .ok_or_else(|| format!("`{text}` has no unit; write e.g. 3mm, 0.125in or 9pt"))?;
+    let (number, unit) = text.split_at(split);
+    let value: f32 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a length; write e.g. 3mm, 0.125in or 9pt"))?;
+    let points = match unit.trim() {
+        "mm" => value * MM,
+        "cm" => value * 10.0 * MM,
+        "in" => value * 72.0,
+        "pt" => value,
+        other => {
+            return Err(format!("unknown unit `{other}`; use mm, cm, in or pt"));
+        }
+    };
+    if !(0.0..=72.0).contains(&points) {
+        return Err(format!("`{text}` is out of range (0 to 1 in)"));
+    }
+    Ok(points)
+}
+
+/// Sets the page boxes for `bleed` points of bleed and, with `crop_marks`,
+/// draws the marks in a slug outside it.
+pub fn add_bleed_and_marks(
+    doc: &mut Document,
+    width: f32,
+    height: f32,
+    bleed: f32,
+    crop_marks: bool,
+) -> Result<(), String> {
+    let slug = if crop_marks { 10.0 * MM } else { 0.0 };
+    let outer = bleed + slug;
+    let round = |v: f32| (v * 100.0).round() / 100.0;
+    let rect = |margin: f32| {
+        Object::Array(vec![
+            Object::Real(round(-margin)),
+            Object::Real(round(-margin)),
+            Object::Real(round(width + margin)),
+            Object::Real(round(height + margin)),
+        ])
+    };
+    let marks = crop_marks.then(|| {
+        // Each corner: a horizontal and a vertical hairline on the trim
+        // lines, from 2 pt outside the bleed to 1 pt short of the media's
+        // edge. Marked as an artifact (ISO 32000-1, 14.8.2.2).
+        let gap = bleed + 2.0;
+        let end = outer - 1.0;
+        let mut ops = String::from("/Artifact BMC\nq 0.25 w 0 G 0 J\n");
+        for (x, dx) in [(0.0, -1.0), (width, 1.0)] {
+            for (y, dy) in [(0.0, -1.0), (height, 1.0)] {
+                ops.push_str(&format!(
+                    "{} {} m {} {} l S\n{} {} m {} {} l S\n",
+                    round(x + dx * gap),
+                    round(y),
+                    round(x + dx * end),
+                    round(y),
+                    round(x),
+                    round(y + dy * gap),
+                    round(x),
+                    round(y + dy * end),
+                ));
+            }
+        }
+        ops.push_str("Q\nEMC\n");
+        ops
+    });
+    let page_ids: Vec<_> = doc.get_pages().values().copied().collect();
+    for page_id in page_ids {
+        let mark_stream = marks
+            .as_ref()
+            .map(|ops| doc.add_object(Stream::new(Dictionary::new(), ops.clone().into_bytes())));
+        let page = doc
+            .get_object_mut(page_id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| e.to_string())?;
+        page.set("MediaBox", rect(outer));
+        page.set("CropBox", rect(outer));
+        page.set("BleedBox", rect(bleed));
+        page.set("TrimBox", rect(0.0));
+        if let Some(stream) = mark_stream {
+            let mut contents = match page.get(b"Contents") {
+                Ok(Object::Array(items)) => items.clone(),
+                Ok(other) => vec![other.clone()],
+                Err(_) => Vec::new(),
+            };
+            // The page's own content is balanced (q/Q, BDC/EMC), so the
+            // marks can follow it in a stream of their own.
+            contents.push(Object::Reference(stream));
+            page.set("Contents", Object::Array(contents));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_length;
+
+    #[test]
+    fn lengths_take_units() {
+        assert!((parse_length("3mm").unwrap() - 8.504).abs() < 0.01);
+        assert!((parse_length("0.125in").unwrap() - 9.0).abs() < 0.001);
+        assert_eq!(parse_length("9pt").unwrap(), 9.0);
+        assert_eq!(parse_length(" 3 mm ").unwrap(), 3.0 * 72.0 / 25.4);
+        assert!(parse_length("3").unwrap_err().contains("no unit"));
+        assert!(
+            parse_length("3furlong")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(parse_length("-3mm").is_err());
+        assert!(parse_length("5in").is_err());
+    }
+}
