@@ -256,6 +256,18 @@ fn a_remote_image_warns_shows_its_alt_text_and_is_never_fetched() {
     assert!(text.contains("logotyp"), "{text}");
     let epub = std::fs::read(dir.path().join("out/doc.epub")).unwrap();
     assert_epub_well_formed(&epub);
+    // In the EPUB the alt text stands in too, and nothing links the URL.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&epub)).unwrap();
+    let mut xhtml = String::new();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        if file.name().ends_with(".xhtml") {
+            std::io::Read::read_to_string(&mut file, &mut xhtml).unwrap();
+        }
+    }
+    assert!(xhtml.contains("Karta över världen"), "{xhtml}");
+    assert!(xhtml.contains("logotyp"), "{xhtml}");
+    assert!(!xhtml.contains("127.0.0.1"), "{xhtml}");
 }
 
 #[test]
