@@ -75,6 +75,10 @@ pub struct Common {
     /// mono.otf (or .ttf).
     #[arg(long, value_name = "DIR")]
     pub font_dir: Option<PathBuf>,
+    /// A font (.otf or .ttf) for the characters the other faces lack, in
+    /// the PDF (CJK, emoji, symbols …).
+    #[arg(long, value_name = "FILE")]
+    pub fallback_font: Option<PathBuf>,
     /// Read nothing outside the input file's folder (no `..`, no absolute
     /// paths, no links leading out).
     #[arg(long)]

@@ -26,6 +26,9 @@ pub enum FaceRole {
     Sans,
     /// Code.
     Mono,
+    /// Glyphs the face asked for lacks (`--fallback-font`). Not one of
+    /// [`FaceRole::ALL`]: a set has it only when one was given.
+    Fallback,
 }
 
 impl FaceRole {
@@ -50,6 +53,7 @@ impl FaceRole {
             FaceRole::Heading => "heading",
             FaceRole::Sans => "sans",
             FaceRole::Mono => "mono",
+            FaceRole::Fallback => "fallback",
         }
     }
 
@@ -236,6 +240,30 @@ impl FontSet {
         Ok(set)
     }
 
+    /// The set with `path` as the fallback face: characters a face lacks
+    /// are set in it, where it has them (in the PDF; an EPUB reading
+    /// system falls back on its own fonts).
+    pub fn with_fallback(mut self, path: &Path) -> Result<FontSet, FontError> {
+        let origin = path.display().to_string();
+        let data = std::fs::read(path).map_err(|err| FontError {
+            origin: origin.clone(),
+            reason: err.to_string(),
+        })?;
+        let face = make_face(
+            FaceRole::Fallback,
+            FontBytes::Shared(Arc::from(data)),
+            origin,
+        )?;
+        self.faces.retain(|f| f.role != FaceRole::Fallback);
+        self.faces.push(face);
+        Ok(self)
+    }
+
+    /// The fallback face, if the set has one.
+    pub fn fallback(&self) -> Option<&Face> {
+        self.faces.iter().find(|f| f.role == FaceRole::Fallback)
+    }
+
     /// The face for a role.
     pub fn face(&self, role: FaceRole) -> &Face {
         self.faces
@@ -244,7 +272,7 @@ impl FontSet {
             .expect("a font set has a face for every role")
     }
 
-    /// All faces, in [`FaceRole::ALL`] order.
+    /// All faces, in [`FaceRole::ALL`] order, then the fallback face.
     pub fn faces(&self) -> &[Face] {
         &self.faces
     }

@@ -214,7 +214,7 @@ fn missing_glyph_warning(source: &str, missing: &BTreeSet<char>) -> Option<Diagn
             format!("the fonts have no glyph for {}", list.join("; ")),
         )
         .with_hint(
-            "these characters print as empty boxes in the PDF; use --font-dir with fonts that have them",
+            "these characters print as empty boxes in the PDF; give a font that has them with --fallback-font FILE",
         ),
     )
 }

@@ -62,6 +62,14 @@ fn run(cli: Cli) -> Result<(), u8> {
         })?,
         None => FontSet::built_in(),
     };
+    let fonts = match &common.fallback_font {
+        Some(file) => fonts.with_fallback(file).map_err(|err| {
+            eprintln!("error: {err}");
+            eprintln!("  = hint: --fallback-font takes an OpenType or TrueType font file");
+            EXIT_IO
+        })?,
+        None => fonts,
+    };
     let options = ExportOptions {
         name: input.name.clone(),
         pdf: !matches!(targets, Targets::Epub(_)),

@@ -292,6 +292,98 @@ fn characters_the_fonts_lack_are_listed_with_their_lines() {
 }
 
 #[test]
+fn a_fallback_font_sets_the_characters_the_fonts_lack() {
+    // Libertine's regular face has no box-drawing characters; its mono
+    // face has them, and serves here as the fallback font.
+    let mono = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/LinLibertine_M.otf");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("doc.md"),
+        "# Rubrik\n\nRutor: ─ ═ ║ och *kursiv ═* text.\n",
+    )
+    .unwrap();
+    let output = run_mdg(dir.path(), &["pdf", "doc.md", "-o", "utan.pdf"]);
+    let err = stderr_of(&output);
+    assert!(err.contains("─ (U+2500) on line 3"), "{err}");
+    assert!(err.contains("--fallback-font"), "{err}");
+
+    let output = run_mdg(
+        dir.path(),
+        &[
+            "pdf",
+            "doc.md",
+            "-o",
+            "med.pdf",
+            "--fallback-font",
+            mono.to_str().unwrap(),
+        ],
+    );
+    let err = stderr_of(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.is_empty(), "no glyph is missing: {err}");
+    let text = normalise(&pdf_text(
+        &std::fs::read(dir.path().join("med.pdf")).unwrap(),
+    ));
+    assert!(text.contains("Rutor: ─ ═ ║ och kursiv ═ text."), "{text}");
+
+    // A file that is no font is an I/O error before any work.
+    std::fs::write(dir.path().join("trasig.otf"), "no font").unwrap();
+    let output = run_mdg(
+        dir.path(),
+        &[
+            "pdf",
+            "doc.md",
+            "-o",
+            "x.pdf",
+            "--fallback-font",
+            "trasig.otf",
+        ],
+    );
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("trasig.otf"), "{err}");
+    assert!(!dir.path().join("x.pdf").exists());
+}
+
+#[test]
+fn the_fallback_face_is_used_only_where_a_face_lacks_a_glyph() {
+    use mdg_export::fonts::{FaceRole, FontSet};
+    use mdg_export::layout::Item;
+    let mono = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/LinLibertine_M.otf");
+    let fonts = FontSet::built_in().with_fallback(&mono).unwrap();
+    let doc = mdg_export::parse::parse(
+        "Före ─═ efter, `kod ─`.\n",
+        &mdg_export::parse::ParseOptions { name: "d".into() },
+    )
+    .unwrap()
+    .output;
+    let pages = mdg_export::layout::layout_document(
+        &doc,
+        &mdg_export::assets::Assets::default(),
+        &fonts,
+        &mdg_export::layout::LayoutOptions::default(),
+    )
+    .output;
+    assert!(pages.stats.missing_glyphs.is_empty());
+    let runs: Vec<(FaceRole, String)> = pages.pages[1]
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text(run) => Some((run.face, run.text())),
+            _ => None,
+        })
+        .collect();
+    // Only the two box characters of the running text; the code's own
+    // face has them.
+    let fallback: String = runs
+        .iter()
+        .filter(|(face, _)| *face == FaceRole::Fallback)
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert_eq!(fallback, "─═", "{runs:?}");
+}
+
+#[test]
 fn footnotes_referenced_but_undefined_or_defined_but_unused_warn_at_their_lines() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

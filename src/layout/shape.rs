@@ -85,6 +85,17 @@ impl<'f> Shaper<'f> {
         }
     }
 
+    /// Whether the set has a face for `role` (only
+    /// [`FaceRole::Fallback`] may be missing).
+    pub fn has_face(&self, role: FaceRole) -> bool {
+        self.faces.iter().any(|(r, _, _)| *r == role)
+    }
+
+    /// Whether the face for `role` has a glyph for `c`.
+    pub fn covers(&self, role: FaceRole, c: char) -> bool {
+        self.face(role).glyph_index(c).is_some()
+    }
+
     fn face(&self, role: FaceRole) -> &rustybuzz::Face<'f> {
         let (_, data, face) = self
             .faces

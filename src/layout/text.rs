@@ -143,6 +143,13 @@ pub fn break_lines_with_stats(
     shaper: &mut Shaper,
     options: &LineOptions,
 ) -> (Vec<Line>, BreakStats) {
+    let with_fallback;
+    let pieces = if shaper.has_face(FaceRole::Fallback) {
+        with_fallback = split_for_fallback(pieces, shaper);
+        &with_fallback[..]
+    } else {
+        pieces
+    };
     let styles: Vec<Style> = pieces.iter().map(|p| p.style.clone()).collect();
     let words = make_words(pieces, shaper, options);
     let mut stats = BreakStats::default();
@@ -186,6 +193,46 @@ pub fn break_lines_with_stats(
     stats.lines = set.len();
     stats.hyphenated = set.iter().filter(|l| l.hyphenated).count();
     (set, stats)
+}
+
+/// Moves the characters a piece's face lacks, and the fallback face has,
+/// into pieces of their own set in the fallback face.
+fn split_for_fallback(pieces: &[Piece], shaper: &Shaper) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let face = piece.style.face;
+        let mut start = 0;
+        let mut current = face;
+        for (offset, c) in piece.text.char_indices() {
+            let wanted = if !c.is_whitespace()
+                && !shaper.covers(face, c)
+                && shaper.covers(FaceRole::Fallback, c)
+            {
+                FaceRole::Fallback
+            } else {
+                face
+            };
+            if wanted != current && offset > start {
+                out.push(Piece {
+                    text: piece.text[start..offset].to_string(),
+                    style: Style {
+                        face: current,
+                        ..piece.style.clone()
+                    },
+                });
+                start = offset;
+            }
+            current = wanted;
+        }
+        out.push(Piece {
+            text: piece.text[start..].to_string(),
+            style: Style {
+                face: current,
+                ..piece.style.clone()
+            },
+        });
+    }
+    out
 }
 
 /// One line to set: word fragments `(word, first glyph, end glyph)`.
