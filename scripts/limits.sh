@@ -5,7 +5,7 @@
 #
 # - 10 000 nested block quotes, lists and emphases, under 256 MB;
 # - documents of 1, 2, 4 and 10 MB, each under 256 MB + 300 MB per MB of
-#   input: memory grows linearly with the input (about 170 MB per MB, for
+#   input: memory grows linearly with the input (about 90 MB per MB, for
 #   the glyphs of every page kept until the PDF is written).
 #
 #   scripts/limits.sh [BINARY]    default: target/debug/mdg-export
