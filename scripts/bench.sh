@@ -69,6 +69,13 @@ PY
 }
 
 have_typst=$(command -v typst || true)
+typst_cmd=(typst compile --font-path fonts)
+if [ -z "$have_typst" ] && python3 -c 'import typst' 2>/dev/null; then
+  # The PyPI package is a Python binding, not a CLI: its times include
+  # starting Python (about 30–60 ms here).
+  have_typst="python3 -m typst (binding)"
+  typst_cmd=(python3 -c 'import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], font_paths=["fonts"])')
+fi
 have_pandoc=$(command -v pandoc || true)
 [ -n "$have_typst" ] || echo "note: typst not installed (pip install typst) — no typst column"
 [ -n "$have_pandoc" ] || echo "note: pandoc not installed (apt-get install pandoc) — no pandoc column"
@@ -82,7 +89,7 @@ for n in "${sizes[@]}"; do
     size=$(( $(stat -c %s "$out") / 1024 ))
     anchor=- ratio=-
     if [ "$format" = pdf ] && [ -n "$have_typst" ]; then
-      read -r at _ < <(measure typst compile --font-path fonts "$work/summit-$n.typ" "$work/typst-$n.pdf")
+      read -r at _ < <(measure "${typst_cmd[@]}" "$work/summit-$n.typ" "$work/typst-$n.pdf")
       anchor=$at; ratio=$(awk -v a="$at" -v b="$t" 'BEGIN { if (b > 0) printf "%.1f×", a/b; else print "-" }')
     fi
     if [ "$format" = epub ] && [ -n "$have_pandoc" ]; then

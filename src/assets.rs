@@ -250,12 +250,12 @@ impl Asset {
     pub fn bytes(&self) -> &[u8] {
         self.data.get_or_init(|| match &self.kind {
             AssetKind::Svg { tree } => {
-                // Two decimals of a CSS pixel are finer than any printer
+                // A tenth of a CSS pixel is finer than any printer
                 // dot at the sizes images are set; the default eight make
                 // the file three times larger for nothing.
                 let write = usvg::WriteOptions {
                     preserve_text: false,
-                    coordinates_precision: 2,
+                    coordinates_precision: 1,
                     transforms_precision: 4,
                     ..usvg::WriteOptions::default()
                 };

@@ -110,6 +110,22 @@ pub(super) struct PackageInput<'a> {
     pub documents: Vec<ContentDoc>,
 }
 
+/// The fonts and images, as zip paths and bytes, that [`generate`] gave
+/// epub-builder as empty stand-ins.
+pub(super) fn resource_files(input: &PackageInput<'_>) -> Vec<(String, Vec<u8>)> {
+    let fonts = input
+        .fonts
+        .iter()
+        .map(|font| (format!("OEBPS/{}", font.href), font.data.clone()));
+    let images = input.images.files().iter().map(|image| {
+        (
+            format!("OEBPS/{}", image.href),
+            image.asset.bytes().to_vec(),
+        )
+    });
+    fonts.chain(images).collect()
+}
+
 /// Builds the package with epub-builder and returns its zip.
 pub(super) fn build_package(input: &PackageInput<'_>) -> Result<Vec<u8>, Diagnostic> {
     generate(input).map_err(|err| internal_error(&err.to_string()))
@@ -155,15 +171,18 @@ fn generate(input: &PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
     }
 
     builder.stylesheet(input.stylesheet.as_bytes())?;
+    // Fonts and images are the bulk of the book. epub-builder would
+    // deflate them into a zip that the final pass reads back and deflates
+    // again; it gets empty stand-ins (enough for the manifest) and the
+    // final pass puts the real bytes in (see `resource_files`).
     for font in input.fonts {
-        builder.add_resource(&font.href, font.data.as_slice(), font.mime)?;
+        builder.add_resource(&font.href, &[][..], font.mime)?;
     }
     for (index, image) in input.images.files().iter().enumerate() {
-        let bytes: &[u8] = image.asset.bytes();
         if input.images.is_cover(index) {
-            builder.add_cover_image(&image.href, bytes, image.asset.mime)?;
+            builder.add_cover_image(&image.href, &[][..], image.asset.mime)?;
         } else {
-            builder.add_resource(&image.href, bytes, image.asset.mime)?;
+            builder.add_resource(&image.href, &[][..], image.asset.mime)?;
         }
     }
     for doc in &input.documents {

@@ -72,7 +72,8 @@ pub(super) fn write_container(
         .unix_permissions(0o644);
     let deflated = stored
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(9));
+        // The default level: 1 % larger than 9 for half the time.
+        .compression_level(Some(6));
 
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     zip.start_file("mimetype", stored)
