@@ -430,8 +430,18 @@ fn a_table_with_forty_columns_stays_inside_the_page() {
         .map(|c| format!("| värde{c} med flera ord "))
         .collect();
     let text = format!("# Tabell\n\n{head}|\n{rule}|\n{row}|\n{row}|\n");
-    let (pages, _) = layout_text(&text);
+    let (pages, warnings) = layout_text(&text);
     assert_inside_pages(&pages);
+    // Said once, at the table's first line.
+    let wide: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.message.contains("a table of 40 columns is too wide"))
+        .collect();
+    assert_eq!(wide.len(), 1, "{warnings:?}");
+    assert_eq!(&text[wide[0].span.start..wide[0].span.start + 1], "|");
+    // A table that fits says nothing.
+    let (_, warnings) = layout_text("| a | b |\n|---|---|\n| ett | två |\n");
+    assert!(warnings.is_empty(), "{warnings:?}");
     let outputs = export_text(&text, Path::new(".")).unwrap().output;
     let pdf = outputs.pdf.unwrap();
     assert_pdf_parses(&pdf);

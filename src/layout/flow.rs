@@ -7,6 +7,7 @@ use super::style::Theme;
 use super::text::{Hyphenation, LineOptions, Piece, Style, break_lines, break_lines_with_stats};
 use super::{Item, LinkTarget, Rect};
 use crate::assets::Assets;
+use crate::diag::{Diagnostic, Span};
 use crate::fonts::FaceRole;
 use crate::model::{Align, Block, Document, Image, Inline, plain_text};
 
@@ -62,6 +63,8 @@ pub struct Flow {
     pub notes: std::collections::BTreeMap<usize, Vec<Element>>,
     /// The structure of the body and the notes.
     pub structure: Structure,
+    /// What could not be set well (a table too wide for the page).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The state that changes as blocks nest.
@@ -95,6 +98,8 @@ struct Builder<'a, 's, 'f> {
     current_block: usize,
     /// The previous block ended a paragraph: the next one is indented.
     indent_next: bool,
+    /// What could not be set well, at its block.
+    warnings: Vec<Diagnostic>,
     structure: Structure,
     /// Footnotes' structure nodes, by number, until a block that refers
     /// to them places them in the tree (right after that block).
@@ -118,6 +123,7 @@ pub fn build_flow(
         stats: super::Stats::default(),
         current_block: 0,
         indent_next: false,
+        warnings: Vec::new(),
         structure: Structure::default(),
         pending_notes: std::collections::BTreeMap::new(),
     };
@@ -206,6 +212,7 @@ pub fn build_flow(
             elements: builder.elements,
             notes,
             structure: builder.structure,
+            warnings: builder.warnings,
         },
         builder.stats,
     )
@@ -770,6 +777,17 @@ impl Builder<'_, '_, '_> {
         } else {
             let floor: f32 = longest_word.iter().sum();
             if floor >= context.width {
+                let at = self.current_block;
+                self.warnings.push(
+                    Diagnostic::warning(
+                        Span::new(at..at + 1),
+                        format!(
+                            "a table of {columns} columns is too wide for the page: \
+                             its words are cut to fit"
+                        ),
+                    )
+                    .with_hint("split the table, shorten its words, or use --paper a4"),
+                );
                 longest_word
                     .iter()
                     .map(|w| w / floor * context.width)

@@ -251,7 +251,8 @@ pub fn layout_document(
 ) -> Warned<Pages> {
     let theme = Theme::for_paper(options.paper);
     let mut shaper = shape::Shaper::new(fonts);
-    let (flow, stats) = flow::build_flow(doc, assets, &theme, &mut shaper);
+    let (mut flow, stats) = flow::build_flow(doc, assets, &theme, &mut shaper);
+    let warnings = std::mem::take(&mut flow.warnings);
     let mut pages = pages::paginate(doc, assets, &theme, &mut shaper, flow, stats);
     let major_headings = pages.outline.iter().filter(|e| e.level <= 2).count();
     if options.toc.unwrap_or(major_headings > 5) {
@@ -261,7 +262,7 @@ pub fn layout_document(
     pages.stats.missing_glyphs = shaper.missing.iter().map(|&(_, c)| c).collect();
     Warned {
         output: pages,
-        warnings: Vec::new(),
+        warnings,
     }
 }
 
