@@ -6,7 +6,7 @@
 
 use crate::diag::{Diagnostic, StageResult, Warned};
 use crate::fonts::FontSet;
-use crate::model::{Block, Document, Image, Inline};
+use crate::model::Document;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -321,9 +321,9 @@ pub fn load_assets(
     if let Some(cover) = &doc.cover {
         images.push(cover);
     }
-    collect_images(&doc.blocks, &mut images);
+    crate::model::collect_images(&doc.blocks, &mut images);
     for note in &doc.footnotes {
-        collect_images(&note.blocks, &mut images);
+        crate::model::collect_images(&note.blocks, &mut images);
     }
 
     let mut assets = Assets::default();
@@ -381,47 +381,6 @@ pub fn load_assets(
         })
     } else {
         Err(errors)
-    }
-}
-
-fn collect_images<'a>(blocks: &'a [Block], out: &mut Vec<&'a Image>) {
-    for block in blocks {
-        match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                collect_inline_images(content, out)
-            }
-            Block::Figure { image, .. } => out.push(image),
-            Block::List { items, .. } => {
-                for item in items {
-                    collect_images(&item.blocks, out);
-                }
-            }
-            Block::Quote { blocks, .. } => collect_images(blocks, out),
-            Block::Table { head, rows, .. } => {
-                for cell in head.iter().chain(rows.iter().flatten()) {
-                    collect_inline_images(cell, out);
-                }
-            }
-            Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {}
-        }
-    }
-}
-
-fn collect_inline_images<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Image>) {
-    for inline in inlines {
-        match inline {
-            Inline::Image(image) => out.push(image),
-            Inline::Emph(children, _)
-            | Inline::Strong(children, _)
-            | Inline::Strike(children, _) => collect_inline_images(children, out),
-            Inline::Link { content, .. } => collect_inline_images(content, out),
-            Inline::Text(..)
-            | Inline::Code(..)
-            | Inline::FootnoteRef { .. }
-            | Inline::SoftBreak(_)
-            | Inline::HardBreak(_)
-            | Inline::Html(..) => {}
-        }
     }
 }
 

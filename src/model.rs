@@ -278,6 +278,50 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
     }
 }
 
+/// Collects every image of `blocks` (figures and inline images, in
+/// reading order) into `out`.
+pub fn collect_images<'a>(blocks: &'a [Block], out: &mut Vec<&'a Image>) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                collect_inline_images(content, out)
+            }
+            Block::Figure { image, .. } => out.push(image),
+            Block::List { items, .. } => {
+                for item in items {
+                    collect_images(&item.blocks, out);
+                }
+            }
+            Block::Quote { blocks, .. } => collect_images(blocks, out),
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter().chain(rows.iter().flatten()) {
+                    collect_inline_images(cell, out);
+                }
+            }
+            Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {}
+        }
+    }
+}
+
+/// Collects every image of `inlines` into `out`.
+pub fn collect_inline_images<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Image>) {
+    for inline in inlines {
+        match inline {
+            Inline::Image(image) => out.push(image),
+            Inline::Emph(children, _)
+            | Inline::Strong(children, _)
+            | Inline::Strike(children, _) => collect_inline_images(children, out),
+            Inline::Link { content, .. } => collect_inline_images(content, out),
+            Inline::Text(..)
+            | Inline::Code(..)
+            | Inline::FootnoteRef { .. }
+            | Inline::SoftBreak(_)
+            | Inline::HardBreak(_)
+            | Inline::Html(..) => {}
+        }
+    }
+}
+
 impl Document {
     /// The title as plain text.
     pub fn title_text(&self) -> String {

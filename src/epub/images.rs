@@ -5,7 +5,7 @@
 //! not depend on where in the text an image is first used.
 
 use crate::assets::{Asset, Assets};
-use crate::model::{Block, Document, Image, Inline};
+use crate::model::{Document, Image};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One image file of the package.
@@ -35,9 +35,9 @@ impl<'a> Images<'a> {
         if let Some(cover) = &doc.cover {
             used.push(cover);
         }
-        collect_blocks(&doc.blocks, &mut used);
+        crate::model::collect_images(&doc.blocks, &mut used);
         for note in &doc.footnotes {
-            collect_blocks(&note.blocks, &mut used);
+            crate::model::collect_images(&note.blocks, &mut used);
         }
         let urls: BTreeSet<&str> = used.iter().map(|image| image.url.as_str()).collect();
         let all_described = used.iter().all(|image| !image.alt.trim().is_empty());
@@ -82,46 +82,5 @@ impl<'a> Images<'a> {
     /// Whether the cover is image file number `index` of [`Images::files`].
     pub fn is_cover(&self, index: usize) -> bool {
         self.cover == Some(index)
-    }
-}
-
-fn collect_blocks<'a>(blocks: &'a [Block], out: &mut Vec<&'a Image>) {
-    for block in blocks {
-        match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                collect_inlines(content, out)
-            }
-            Block::Figure { image, .. } => out.push(image),
-            Block::List { items, .. } => {
-                for item in items {
-                    collect_blocks(&item.blocks, out);
-                }
-            }
-            Block::Quote { blocks, .. } => collect_blocks(blocks, out),
-            Block::Table { head, rows, .. } => {
-                for cell in head.iter().chain(rows.iter().flatten()) {
-                    collect_inlines(cell, out);
-                }
-            }
-            Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {}
-        }
-    }
-}
-
-fn collect_inlines<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Image>) {
-    for inline in inlines {
-        match inline {
-            Inline::Image(image) => out.push(image),
-            Inline::Emph(children, _)
-            | Inline::Strong(children, _)
-            | Inline::Strike(children, _) => collect_inlines(children, out),
-            Inline::Link { content, .. } => collect_inlines(content, out),
-            Inline::Text(..)
-            | Inline::Code(..)
-            | Inline::FootnoteRef { .. }
-            | Inline::SoftBreak(_)
-            | Inline::HardBreak(_)
-            | Inline::Html(..) => {}
-        }
     }
 }
