@@ -436,16 +436,7 @@ impl Builder<'_, '_, '_> {
                 let style = self.style(context, false, false);
                 let shaped = self.shaper.shape(style.face, "⁂");
                 let width = shaped.width * style.size;
-                let glyphs = shaped
-                    .glyphs
-                    .iter()
-                    .map(|g| super::PlacedGlyph {
-                        id: g.id,
-                        advance: g.advance * style.size,
-                        rise: 0.0,
-                        text: g.text.clone(),
-                    })
-                    .collect();
+                let glyphs = shaped.placed(style.size);
                 self.elements.push(Element {
                     height: context.leading * 2.0,
                     // An ornament: the break is in the structure as the
@@ -650,16 +641,7 @@ impl Builder<'_, '_, '_> {
                 _ => None,
             })
             .unwrap_or(element.height * 0.78);
-        let glyphs = shaped
-            .glyphs
-            .iter()
-            .map(|g| super::PlacedGlyph {
-                id: g.id,
-                advance: g.advance * style.size,
-                rise: 0.0,
-                text: g.text.clone(),
-            })
-            .collect();
+        let glyphs = shaped.placed(style.size);
         element.items.push(Item::Text(super::TextRun {
             x: inner.left - marker_width - self.theme.indent * 0.4,
             y: baseline,

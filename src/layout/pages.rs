@@ -5,7 +5,7 @@ use super::shape::Shaper;
 use super::structure::{Role, Structure, Tag};
 use super::style::Theme;
 use super::text::{LineOptions, Piece, Style, break_lines};
-use super::{Item, OutlineEntry, Page, PlacedGlyph, Rect, TextRun};
+use super::{Item, OutlineEntry, Page, Rect, TextRun};
 use crate::assets::Assets;
 use crate::fonts::FaceRole;
 use crate::model::{Document, plain_text};
@@ -318,16 +318,7 @@ fn footer_run(text: &str, theme: &Theme, shaper: &mut Shaper) -> TextRun {
         size,
         gray: 0.0,
         hscale: 1.0,
-        glyphs: shaped
-            .glyphs
-            .iter()
-            .map(|g| PlacedGlyph {
-                id: g.id,
-                advance: g.advance * size,
-                rise: 0.0,
-                text: g.text.clone(),
-            })
-            .collect(),
+        glyphs: shaped.placed(size),
         // Page numbers are pagination artifacts (ISO 32000-1, 14.8.2.2.2).
         tag: Tag::Artifact,
     }
@@ -713,16 +704,7 @@ fn place_line(
         size: style.size,
         gray: 0.0,
         hscale: 1.0,
-        glyphs: shaped
-            .glyphs
-            .iter()
-            .map(|g| PlacedGlyph {
-                id: g.id,
-                advance: g.advance * style.size,
-                rise: 0.0,
-                text: g.text.clone(),
-            })
-            .collect(),
+        glyphs: shaped.placed(style.size),
         tag: style.tag,
     }));
     baseline
@@ -753,7 +735,7 @@ mod tests {
                 gray: 0.0,
                 hscale: 1.0,
                 tag: Default::default(),
-                glyphs: vec![PlacedGlyph {
+                glyphs: vec![super::super::PlacedGlyph {
                     id: 1,
                     advance: 5.0,
                     rise: 0.0,

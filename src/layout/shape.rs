@@ -33,6 +33,22 @@ pub struct Shaped {
     pub width: f32,
 }
 
+impl Shaped {
+    /// The glyphs set at `size` points on one baseline (no vertical
+    /// offsets: for labels, numbers and ornaments, not running text).
+    pub fn placed(&self, size: f32) -> Vec<super::PlacedGlyph> {
+        self.glyphs
+            .iter()
+            .map(|g| super::PlacedGlyph {
+                id: g.id,
+                advance: g.advance * size,
+                rise: 0.0,
+                text: g.text.clone(),
+            })
+            .collect()
+    }
+}
+
 /// Font metrics at 1 pt.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Metrics {
