@@ -138,7 +138,7 @@ fn io_reason(err: &std::io::Error) -> String {
 }
 
 /// Decodes `%20`-style escapes in a URL path (CommonMark keeps them).
-fn percent_decode(url: &str) -> String {
+pub fn percent_decode(url: &str) -> String {
     let bytes = url.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

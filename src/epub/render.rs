@@ -670,7 +670,7 @@ impl<'a> Renderer<'a> {
         if let Some(fragment) = url.strip_prefix('#') {
             // As written, percent-decoded (`#m%C3%A5l`), or decoded and
             // made an id the way headings' ids are (`#in%20quote`).
-            let decoded = percent_decode(fragment);
+            let decoded = crate::assets::percent_decode(fragment);
             let as_id = id_token(&decoded).into_owned();
             let found = [fragment, decoded.as_str(), as_id.as_str()]
                 .into_iter()
@@ -766,30 +766,9 @@ fn claim_heading_ids(blocks: &[Block], ids: &mut BTreeSet<String>) {
     }
 }
 
-/// Decodes `%XX` escapes (invalid UTF-8 is replaced, not trusted).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(value) = s
-                .get(i + 1..i + 3)
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(value);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::assets::percent_decode;
 
     #[test]
     fn percent_decoding_tolerates_broken_escapes() {
