@@ -539,15 +539,7 @@ impl Builder<'_, '_, '_> {
                 block: self.current_block,
                 word: words_before - usize::from(continued),
             };
-            let text: String = line
-                .items
-                .iter()
-                .filter_map(|item| match item {
-                    Item::Text(run) => Some(run.text()),
-                    _ => None,
-                })
-                .collect();
-            words_before += text.split_whitespace().count();
+            words_before += count_words(&line.items);
             continued = line.hyphenated;
             let leading = context.leading.max(line.size * 1.15);
             let baseline = leading * 0.78;
@@ -1028,6 +1020,25 @@ impl Builder<'_, '_, '_> {
 /// taken from the structure (or the content stream in order) never joins
 /// the last word of a line to the first of the next. A line broken after
 /// an inserted hyphen ends with U+00AD, which says the word goes on.
+/// The words in the text of `items`, as `split_whitespace` would count
+/// the runs' text joined, without building that text.
+fn count_words(items: &[Item]) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    let glyphs = items.iter().flat_map(|item| match item {
+        Item::Text(run) => &run.glyphs[..],
+        _ => &[],
+    });
+    for glyph in glyphs {
+        for c in glyph.text.chars() {
+            let space = c.is_whitespace();
+            words += usize::from(in_word && space);
+            in_word = !space;
+        }
+    }
+    words + usize::from(in_word)
+}
+
 pub(super) fn end_with_space(line: &mut super::text::Line, shaper: &mut Shaper) {
     if !line.ends_at_space {
         return;
@@ -1038,12 +1049,12 @@ pub(super) fn end_with_space(line: &mut super::text::Line, shaper: &mut Shaper) 
     }) else {
         return;
     };
-    if let Some(glyph) = shaper.shape(run.face, " ").glyphs.first() {
+    if let Some((id, text)) = shaper.space_glyph(run.face) {
         run.glyphs.push(super::PlacedGlyph {
-            id: glyph.id,
+            id,
             advance: 0.0,
             rise: 0.0,
-            text: " ".into(),
+            text,
         });
     }
 }

@@ -4,8 +4,15 @@
 //! pair is shaped once and cached: running text repeats its words.
 
 use crate::fonts::{FaceRole, FontSet};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Hash maps keyed by words: foldhash is several times quicker than the
+/// standard SipHash on short keys, and its per-process random seed keeps
+/// crafted input from forcing collisions. Nothing iterates these maps, so
+/// the seed never shows in the output.
+type WordMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 /// One glyph of a shaped run, at 1 pt font size (multiply by the size).
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +72,7 @@ pub struct Metrics {
 /// Shapes text in the faces of a [`FontSet`], with a cache.
 pub struct Shaper<'f> {
     /// Faces are parsed on first use: a document may never use some.
-    faces: Vec<(FaceRole, &'f [u8], std::cell::OnceCell<rustybuzz::Face<'f>>)>,
+    faces: Vec<FaceSlot<'f>>,
     /// Shape plans by face, direction and script: making a plan costs
     /// more than shaping a word, and a document needs only a handful.
     plans: Vec<(
@@ -76,12 +83,29 @@ pub struct Shaper<'f> {
     )>,
     /// Shaped text by face, then text (looked up by `&str`, without
     /// making a key string for every word of every line).
-    cache: HashMap<FaceRole, HashMap<String, Arc<Shaped>>>,
+    cache: Vec<(FaceRole, WordMap<Arc<Shaped>>)>,
     /// Characters no face could show, with the role they were asked of.
     pub missing: Vec<(FaceRole, char)>,
     /// Hyphenation points (byte offsets) of lowercased words: running text
     /// repeats its words, and the patterns cost more than the lookup.
-    syllables: HashMap<String, Arc<[usize]>>,
+    syllables: WordMap<Arc<[usize]>>,
+}
+
+/// A face of the set, parsed and measured on first use.
+struct FaceSlot<'f> {
+    role: FaceRole,
+    data: &'f [u8],
+    face: OnceCell<rustybuzz::Face<'f>>,
+    /// What every line asks of a face: its metrics, its space glyph and
+    /// its break hyphen.
+    info: OnceCell<FaceInfo>,
+}
+
+/// Per-face figures looked up for every word and line.
+struct FaceInfo {
+    metrics: Metrics,
+    hyphen: (u16, &'static str, f32),
+    space: Option<(u16, Arc<str>)>,
 }
 
 impl<'f> Shaper<'f> {
@@ -90,21 +114,26 @@ impl<'f> Shaper<'f> {
         let faces = fonts
             .faces()
             .iter()
-            .map(|face| (face.role, &face.data[..], std::cell::OnceCell::new()))
+            .map(|face| FaceSlot {
+                role: face.role,
+                data: &face.data[..],
+                face: OnceCell::new(),
+                info: OnceCell::new(),
+            })
             .collect();
         Shaper {
             faces,
             plans: Vec::new(),
-            cache: HashMap::new(),
+            cache: Vec::new(),
             missing: Vec::new(),
-            syllables: HashMap::new(),
+            syllables: WordMap::default(),
         }
     }
 
     /// Whether the set has a face for `role` (only
     /// [`FaceRole::Fallback`] may be missing).
     pub fn has_face(&self, role: FaceRole) -> bool {
-        self.faces.iter().any(|(r, _, _)| *r == role)
+        self.faces.iter().any(|slot| slot.role == role)
     }
 
     /// Whether the face for `role` has a glyph for `c`.
@@ -112,14 +141,44 @@ impl<'f> Shaper<'f> {
         self.face(role).glyph_index(c).is_some()
     }
 
-    fn face(&self, role: FaceRole) -> &rustybuzz::Face<'f> {
-        let (_, data, face) = self
-            .faces
+    fn slot(&self, role: FaceRole) -> &FaceSlot<'f> {
+        self.faces
             .iter()
-            .find(|(r, _, _)| *r == role)
-            .expect("every role has a face");
-        face.get_or_init(|| {
-            rustybuzz::Face::from_slice(data, 0).expect("FontSet only holds faces that parse")
+            .find(|slot| slot.role == role)
+            .expect("every role has a face")
+    }
+
+    fn face(&self, role: FaceRole) -> &rustybuzz::Face<'f> {
+        let slot = self.slot(role);
+        slot.face.get_or_init(|| {
+            rustybuzz::Face::from_slice(slot.data, 0).expect("FontSet only holds faces that parse")
+        })
+    }
+
+    fn info(&self, role: FaceRole) -> &FaceInfo {
+        self.slot(role).info.get_or_init(|| {
+            let face = self.face(role);
+            let upem = face.units_per_em() as f32;
+            let advance = |glyph: rustybuzz::ttf_parser::GlyphId| {
+                face.glyph_hor_advance(glyph)
+                    .map_or(0.0, |a| f32::from(a) / upem)
+            };
+            let space_glyph = face.glyph_index(' ');
+            let metrics = Metrics {
+                ascender: f32::from(face.ascender()) / upem,
+                descender: f32::from(face.descender()) / upem,
+                cap_height: face.capital_height().map_or(0.7, |h| f32::from(h) / upem),
+                space: space_glyph.map_or(0.25, advance),
+            };
+            let (glyph, text) = match face.glyph_index('\u{ad}') {
+                Some(glyph) => (glyph, "\u{ad}"),
+                None => (face.glyph_index('-').unwrap_or_default(), "-"),
+            };
+            FaceInfo {
+                metrics,
+                hyphen: (glyph.0, text, advance(glyph)),
+                space: space_glyph.map(|g| (g.0, Arc::from(" "))),
+            }
         })
     }
 
@@ -141,18 +200,7 @@ impl<'f> Shaper<'f> {
 
     /// Metrics of a face at 1 pt.
     pub fn metrics(&self, role: FaceRole) -> Metrics {
-        let face = self.face(role);
-        let upem = face.units_per_em() as f32;
-        let space = face
-            .glyph_index(' ')
-            .and_then(|g| face.glyph_hor_advance(g))
-            .map_or(0.25, |a| f32::from(a) / upem);
-        Metrics {
-            ascender: f32::from(face.ascender()) / upem,
-            descender: f32::from(face.descender()) / upem,
-            cap_height: face.capital_height().map_or(0.7, |h| f32::from(h) / upem),
-            space,
-        }
+        self.info(role).metrics
     }
 
     /// The advance of a glyph as the font's `hmtx` gives it (no kerning),
@@ -169,24 +217,31 @@ impl<'f> Shaper<'f> {
     /// 1 pt: the font's soft hyphen (U+00AD) if it has one, so that text
     /// extraction can tell a break from a real hyphen, else `-`.
     pub fn hyphen(&self, role: FaceRole) -> (u16, &'static str, f32) {
-        let face = self.face(role);
-        let (glyph, text) = match face.glyph_index('\u{ad}') {
-            Some(glyph) => (glyph, "\u{ad}"),
-            None => (face.glyph_index('-').unwrap_or_default(), "-"),
-        };
-        (glyph.0, text, self.nominal_advance(role, glyph.0))
+        self.info(role).hyphen
+    }
+
+    /// The face's space glyph and its text, if it has one: drawn between
+    /// words so that text extraction sees them apart.
+    pub fn space_glyph(&self, role: FaceRole) -> Option<(u16, Arc<str>)> {
+        self.info(role).space.clone()
     }
 
     /// Shapes `text` in the face for `role`, with kerning and standard
     /// ligatures, in the script and direction the text implies.
     pub fn shape(&mut self, role: FaceRole, text: &str) -> Arc<Shaped> {
-        if let Some(shaped) = self.cache.get(&role).and_then(|words| words.get(text)) {
+        let slot = match self.cache.iter().position(|(r, _)| *r == role) {
+            Some(slot) => slot,
+            None => {
+                self.cache.push((role, WordMap::default()));
+                self.cache.len() - 1
+            }
+        };
+        if let Some(shaped) = self.cache[slot].1.get(text) {
             return Arc::clone(shaped);
         }
         let shaped = Arc::new(self.shape_uncached(role, text));
-        self.cache
-            .entry(role)
-            .or_default()
+        self.cache[slot]
+            .1
             .insert(text.to_string(), Arc::clone(&shaped));
         shaped
     }

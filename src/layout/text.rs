@@ -546,6 +546,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
                     FaceRole::Regular | FaceRole::Italic | FaceRole::Bold | FaceRole::BoldItalic
                 );
             let shaped = shaper.shape(style.face, text);
+            word.glyphs.reserve(shaped.glyphs.len());
             for g in &shaped.glyphs {
                 word.glyphs.push((
                     index,
@@ -753,28 +754,39 @@ fn set_line(
     let mut x = indent;
     let mut natural = indent;
     let mut size: f32 = 0.0;
-    let push_glyph = |runs: &mut Vec<TextRun>, style: &Style, x: f32, glyph: PlacedGlyph| match runs
-        .last_mut()
-    {
-        Some(run)
-            if run.face == style.face
-                && run.size == style.size
-                && run.gray == style.gray
-                && run.tag == style.tag
-                && (run.x + run.width() - x).abs() < 0.001 =>
-        {
-            run.glyphs.push(glyph)
+    // Where the last run ends: a glyph set there in the same style
+    // continues it.
+    let mut run_end = f32::NAN;
+    let glyph_count: usize = spec.fragments.iter().map(|&(_, from, to)| to - from).sum();
+    let mut push_glyph = |runs: &mut Vec<TextRun>, style: &Style, x: f32, glyph: PlacedGlyph| {
+        let end = x + glyph.advance;
+        match runs.last_mut() {
+            Some(run)
+                if run.face == style.face
+                    && run.size == style.size
+                    && run.gray == style.gray
+                    && run.tag == style.tag
+                    && (run_end - x).abs() < 0.001 =>
+            {
+                run.glyphs.push(glyph)
+            }
+            _ => {
+                // Most lines are one run: room for the words and spaces.
+                let mut glyphs = Vec::with_capacity(glyph_count + spec.fragments.len() + 1);
+                glyphs.push(glyph);
+                runs.push(TextRun {
+                    x,
+                    y: 0.0,
+                    face: style.face,
+                    size: style.size,
+                    gray: style.gray,
+                    hscale: scale,
+                    glyphs,
+                    tag: style.tag,
+                })
+            }
         }
-        _ => runs.push(TextRun {
-            x,
-            y: 0.0,
-            face: style.face,
-            size: style.size,
-            gray: style.gray,
-            hscale: scale,
-            glyphs: vec![glyph],
-            tag: style.tag,
-        }),
+        run_end = end;
     };
     let count = spec.fragments.len();
     for (i, &(w, from, to)) in spec.fragments.iter().enumerate() {
@@ -827,17 +839,16 @@ fn set_line(
                 word.space + space_ratio * shrink
             };
             // The space is drawn as a glyph so text extraction sees words.
-            let space = shaper.shape(style.face, " ");
-            if let Some(glyph) = space.glyphs.first() {
+            if let Some((id, text)) = shaper.space_glyph(style.face) {
                 push_glyph(
                     &mut runs,
                     style,
                     x,
                     PlacedGlyph {
-                        id: glyph.id,
+                        id,
                         advance,
                         rise: 0.0,
-                        text: glyph.text.clone(),
+                        text,
                     },
                 );
             }

@@ -107,23 +107,32 @@ impl Content {
         self.numbers(&[1.0, 0.0, 0.0, 1.0, x, y], "Tm");
     }
 
-    /// `[<0012>-25<0013>] TJ`: two-byte glyph codes, each followed by its
-    /// adjustment in thousandths of an em when it is not zero.
+    /// `[<00120013>-25<0014>] TJ`: two-byte glyph codes, each followed by
+    /// its adjustment in thousandths of an em when it is not zero. Glyphs
+    /// between adjustments share one string.
     pub fn show_glyphs(&mut self, glyphs: impl IntoIterator<Item = (u16, f32)>) {
         self.bytes.push(b'[');
+        let mut open = false;
         for (code, adjustment) in glyphs {
+            if !open {
+                self.bytes.push(b'<');
+                open = true;
+            }
             let [high, low] = code.to_be_bytes();
             self.bytes.extend_from_slice(&[
-                b'<',
                 HEX[usize::from(high >> 4)],
                 HEX[usize::from(high & 15)],
                 HEX[usize::from(low >> 4)],
                 HEX[usize::from(low & 15)],
-                b'>',
             ]);
             if adjustment != 0.0 {
+                self.bytes.push(b'>');
+                open = false;
                 self.number(adjustment);
             }
+        }
+        if open {
+            self.bytes.push(b'>');
         }
         self.raw("] TJ\n");
     }
@@ -177,10 +186,10 @@ mod tests {
     #[test]
     fn glyphs_are_hex_codes_with_adjustments() {
         let mut c = Content::default();
-        c.show_glyphs([(0x12, 0.0), (0xABCD, -25.5)]);
+        c.show_glyphs([(0x12, 0.0), (0xABCD, -25.5), (0x1, 0.0), (0x2, 3.0)]);
         assert_eq!(
             String::from_utf8(c.into_bytes()).unwrap(),
-            "[<0012><ABCD>-25.5] TJ\n"
+            "[<0012ABCD>-25.5<00010002>3] TJ\n"
         );
     }
 }

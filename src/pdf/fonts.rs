@@ -9,7 +9,6 @@
 use crate::fonts::{FaceRole, FontSet};
 use crate::layout::Pages;
 use printpdf::{FontId, ParsedFont};
-use std::collections::BTreeMap;
 
 /// A subset face ready for printpdf.
 pub struct Subset {
@@ -19,21 +18,30 @@ pub struct Subset {
     pub id: FontId,
     /// The parsed subset.
     pub font: ParsedFont,
-    /// Old glyph id → new glyph id.
-    map: BTreeMap<u16, u16>,
-    /// Advance widths of the new glyphs at 1 pt.
-    advances: BTreeMap<u16, f32>,
+    /// By original glyph id: the new glyph id and the font's own advance
+    /// at 1 pt. Indexed, not searched: every glyph on every page is
+    /// looked up here.
+    glyphs: Vec<(u16, f32)>,
 }
 
 impl Subset {
     /// The subset's id for an original glyph id.
     pub fn new_id(&self, old: u16) -> u16 {
-        self.map.get(&old).copied().unwrap_or(0)
+        self.glyphs.get(usize::from(old)).map_or(0, |g| g.0)
     }
 
     /// The font's own advance for an original glyph, at 1 pt.
     pub fn nominal_advance(&self, old: u16) -> f32 {
-        self.advances.get(&old).copied().unwrap_or(0.0)
+        self.glyphs.get(usize::from(old)).map_or(0.0, |g| g.1)
+    }
+
+    /// How many glyphs the subset has (new ids are below this).
+    pub fn len(&self) -> usize {
+        self.glyphs
+            .iter()
+            .map(|g| usize::from(g.0) + 1)
+            .max()
+            .unwrap_or(1)
     }
 }
 
@@ -45,9 +53,13 @@ pub fn subset_faces(pages: &Pages, fonts: &FontSet) -> Result<Vec<Subset>, Strin
         let mut remapper = subsetter::GlyphRemapper::new();
         // Glyph 0 (.notdef) stays glyph 0.
         remapper.remap(0);
-        let mut map = BTreeMap::new();
+        let table = face
+            .advances()
+            .ok_or_else(|| format!("font {} has no advance widths", face.origin))?;
+        let last = glyphs.last().copied().unwrap_or(0);
+        let mut map = vec![(0, 0.0); usize::from(last) + 1];
         for &glyph in &glyphs {
-            map.insert(glyph, remapper.remap(glyph));
+            map[usize::from(glyph)] = (remapper.remap(glyph), table.get(glyph));
         }
         let data = subsetter::subset(&face.data, 0, &remapper)
             .map_err(|err| format!("cannot subset font {}: {err:?}", face.origin))?;
@@ -59,17 +71,11 @@ pub fn subset_faces(pages: &Pages, fonts: &FontSet) -> Result<Vec<Subset>, Strin
             subset_tag(&face.postscript_name, &glyphs),
             face.postscript_name
         ));
-
-        let table = face
-            .advances()
-            .ok_or_else(|| format!("font {} has no advance widths", face.origin))?;
-        let advances = glyphs.iter().map(|&g| (g, table.get(g))).collect();
         subsets.push(Subset {
             role,
             id: FontId(format!("F{}", n + 1)),
             font,
-            map,
-            advances,
+            glyphs: map,
         });
     }
     Ok(subsets)

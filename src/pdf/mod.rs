@@ -97,7 +97,8 @@ pub fn write_pdf(
     let mut marks = tagging::Marks::default();
     // The text each glyph stands for, by font and subset glyph id, for
     // the fonts' ToUnicode maps (see `font_usage`).
-    let mut glyph_texts: BTreeMap<usize, BTreeMap<u16, String>> = BTreeMap::new();
+    let mut glyph_texts: Vec<Vec<Option<std::sync::Arc<str>>>> =
+        subsets.iter().map(|s| vec![None; s.len()]).collect();
     for page in &pages.pages {
         let mut ops = Vec::new();
         let mut content = content::Content::default();
@@ -142,7 +143,7 @@ pub fn write_pdf(
                         .find(|(_, s)| s.role == run.face)
                         .expect("every face with glyphs on a page is subset");
                     let rise = run.glyphs.first().map_or(0.0, |g| g.rise);
-                    let texts = glyph_texts.entry(index).or_default();
+                    let texts = &mut glyph_texts[index];
                     content.font(&subset.id.0, run.size);
                     content.gray(run.gray, false);
                     let expanded = (run.hscale - 1.0).abs() > 0.0001;
@@ -152,8 +153,10 @@ pub fn write_pdf(
                     content.text_position(run.x, height - run.y + rise);
                     content.show_glyphs(run.glyphs.iter().map(|glyph| {
                         let code = subset.new_id(glyph.id);
-                        if !glyph.text.is_empty() {
-                            texts.entry(code).or_insert_with(|| glyph.text.to_string());
+                        if let Some(slot @ None) = texts.get_mut(usize::from(code))
+                            && !glyph.text.is_empty()
+                        {
+                            *slot = Some(glyph.text.clone());
                         }
                         // The viewer moves the pen by the font's own
                         // advance, scaled by Tz; TJ numbers (thousandths
@@ -295,15 +298,12 @@ pub fn write_pdf(
 /// One text operation per font showing every glyph it uses once, each
 /// with the text it stands for: what printpdf reads to make the fonts'
 /// `/W` widths and ToUnicode maps.
-fn font_usage(
-    subsets: &[fonts::Subset],
-    texts: &BTreeMap<usize, BTreeMap<u16, String>>,
-) -> Vec<Op> {
+fn font_usage(subsets: &[fonts::Subset], texts: &[Vec<Option<std::sync::Arc<str>>>]) -> Vec<Op> {
     let mut ops = vec![Op::StartTextSection];
-    for (index, subset) in subsets.iter().enumerate() {
-        let Some(glyphs) = texts.get(&index) else {
+    for (subset, glyphs) in subsets.iter().zip(texts) {
+        if glyphs.iter().all(Option::is_none) {
             continue;
-        };
+        }
         ops.push(Op::SetFont {
             font: PdfFontHandle::External(subset.id.clone()),
             size: Pt(10.0),
@@ -312,10 +312,13 @@ fn font_usage(
             items: vec![TextItem::GlyphIds(
                 glyphs
                     .iter()
-                    .map(|(&code, text)| printpdf::Codepoint {
-                        gid: code,
-                        offset: 0.0,
-                        cid: Some(text.clone()),
+                    .enumerate()
+                    .filter_map(|(code, text)| {
+                        Some(printpdf::Codepoint {
+                            gid: code as u16,
+                            offset: 0.0,
+                            cid: Some(text.as_deref()?.to_string()),
+                        })
                     })
                     .collect(),
             )],
