@@ -167,16 +167,18 @@ fn write_pdf(bencher: divan::Bencher, times: usize) {
     let fonts = FontSet::built_in();
     let prepared = prepare(times, &fonts);
     let options = pdf::PdfOptions::default();
-    bencher.bench(|| {
-        pdf::write_pdf(
-            &prepared.pages,
-            &prepared.doc.meta,
-            &prepared.assets,
-            &fonts,
-            &options,
-        )
-        .expect("writes")
-    });
+    bencher
+        .with_inputs(|| prepared.pages.clone())
+        .bench_values(|pages| {
+            pdf::write_pdf(
+                pages,
+                &prepared.doc.meta,
+                &prepared.assets,
+                &fonts,
+                &options,
+            )
+            .expect("writes")
+        });
 }
 
 #[divan::bench(args = SIZES)]

@@ -116,7 +116,7 @@ pub fn export(
             options.layout.paper.name()
         )),
     };
-    let make_pdf = || pdf::write_pdf(&pages, &doc.meta, &assets, fonts, &pdf_options);
+    let make_pdf = |pages| pdf::write_pdf(pages, &doc.meta, &assets, fonts, &pdf_options);
     let make_epub = || epub::write_epub(&doc, &assets, fonts, &epub_options);
     // The two back ends share nothing mutable: with both asked for, each
     // gets a core. Each output depends only on its input, so the bytes
@@ -124,7 +124,7 @@ pub fn export(
     let (pdf, epub) = match (options.pdf, options.epub) {
         (true, true) => std::thread::scope(|scope| {
             let epub = scope.spawn(make_epub);
-            let pdf = make_pdf();
+            let pdf = make_pdf(pages);
             let epub = epub.join().unwrap_or_else(|_| {
                 Err(vec![
                     Diagnostic::error(
@@ -136,8 +136,12 @@ pub fn export(
             });
             (Some(pdf), Some(epub))
         }),
-        (true, false) => (Some(make_pdf()), None),
-        (false, true) => (None, Some(make_epub())),
+        (true, false) => (Some(make_pdf(pages)), None),
+        (false, true) => {
+            // The EPUB needs only where the pages start.
+            drop(pages);
+            (None, Some(make_epub()))
+        }
         (false, false) => (None, None),
     };
     let mut errors = Vec::new();

@@ -20,11 +20,16 @@ pub fn paginate(
     flow: Flow,
     stats: super::Stats,
 ) -> super::Pages {
-    let mut structure = flow.structure.clone();
+    let Flow {
+        mut elements,
+        notes,
+        mut structure,
+        ..
+    } = flow;
     let cover = cover_page(doc, assets, theme, shaper, &mut structure);
     let mut paginator = Paginator {
         theme,
-        notes: &flow.notes,
+        notes: &notes,
         pages: vec![cover],
         page: Page::default(),
         y: theme.margin_top,
@@ -36,7 +41,6 @@ pub fn paginate(
         stats,
         page_starts: Vec::new(),
     };
-    let elements = &flow.elements;
     let mut i = 0;
     while i < elements.len() {
         // A table continued from the last page repeats its header row.
@@ -49,7 +53,7 @@ pub fn paginate(
             for item in &mut repeat.items {
                 mark_artifact(item);
             }
-            paginator.place(&repeat);
+            paginator.place(&mut repeat);
         }
         // The chain: this element and all that must stay with it.
         let mut chain_end = i;
@@ -76,7 +80,7 @@ pub fn paginate(
             continue;
         }
         // Place the chain's first element (the rest follow in turn).
-        let element = &elements[i];
+        let element = &mut elements[i];
         let space = if at_top { 0.0 } else { element.space_before };
         if !at_top && paginator.y + space + element.height > paginator.room(&element.notes) + 0.01 {
             paginator.finish_page();
@@ -192,7 +196,8 @@ impl Paginator<'_> {
     }
 
     /// Puts an element at the current y and takes its footnotes along.
-    fn place(&mut self, element: &Element) {
+    /// Its items move to the page: each element is placed once.
+    fn place(&mut self, element: &mut Element) {
         let index = self.pages.len();
         for anchor in &element.anchors {
             self.anchors
@@ -209,9 +214,11 @@ impl Paginator<'_> {
             });
         }
         let y = self.y;
-        self.page
-            .items
-            .extend(element.items.iter().cloned().map(|item| shift(item, y)));
+        self.page.items.extend(
+            std::mem::take(&mut element.items)
+                .into_iter()
+                .map(|item| shift(item, y)),
+        );
         self.y += element.height;
         for &n in &element.notes {
             if self.notes.contains_key(&n) && self.placed_notes.insert(n) {

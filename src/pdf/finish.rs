@@ -2,7 +2,7 @@
 //! document info, catalog entries and a reproducible file identifier.
 
 use super::PdfOptions;
-use crate::layout::{Item, Pages};
+use crate::layout::Pages;
 use crate::model::{Meta, plain_text};
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 use std::collections::BTreeMap;
@@ -14,6 +14,7 @@ pub fn finish(
     meta: &Meta,
     options: &PdfOptions,
     images: &BTreeMap<String, ObjectId>,
+    drawn: &super::Drawn,
 ) -> Result<(), String> {
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     if page_ids.len() != pages.pages.len() {
@@ -23,17 +24,11 @@ pub fn finish(
             page_ids.len()
         ));
     }
-    let names = super::images::name_images(pages);
-    for (page, &id) in pages.pages.iter().zip(&page_ids) {
-        let mut used = BTreeMap::new();
-        for item in &page.items {
-            if let Item::Image { url, .. } = item
-                && let Some(name) = names.get(url)
-                && let Some(&object) = images.get(name)
-            {
-                used.insert(name.clone(), object);
-            }
-        }
+    for (names, &id) in drawn.images.iter().zip(&page_ids) {
+        let used: BTreeMap<String, ObjectId> = names
+            .iter()
+            .filter_map(|name| Some((name.clone(), *images.get(name)?)))
+            .collect();
         if !used.is_empty() {
             add_xobjects(doc, id, &used)?;
         }
@@ -63,7 +58,7 @@ pub fn finish(
     let info = info_dict(meta, options);
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
-    let id = file_id(pages, meta);
+    let id = drawn.file_id.clone();
     doc.trailer.set(
         "ID",
         Object::Array(vec![
@@ -226,26 +221,41 @@ pub(super) fn text_string(text: &str) -> Object {
 
 /// A file identifier from the content (ISO 32000-1, 14.4): two FNV-1a
 /// hashes of the title and every glyph's text, so it is the same for the
-/// same document and differs for different ones.
-fn file_id(pages: &Pages, meta: &Meta) -> Vec<u8> {
-    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut b: u64 = 0x84222325_cbf29ce4;
-    let mut feed = |bytes: &[u8]| {
+/// same document and differs for different ones. Fed while the pages are
+/// written.
+pub(super) struct FileId {
+    a: u64,
+    b: u64,
+}
+
+impl FileId {
+    /// Starts the hashes with the document's title.
+    pub(super) fn new(title: &str) -> FileId {
+        let mut id = FileId {
+            a: 0xcbf2_9ce4_8422_2325,
+            b: 0x84222325_cbf29ce4,
+        };
+        id.feed(title.as_bytes());
+        id
+    }
+
+    /// Marks the start of a page.
+    pub(super) fn new_page(&mut self) {
+        self.feed(b"\x0c");
+    }
+
+    /// Adds text drawn on the page.
+    pub(super) fn feed(&mut self, bytes: &[u8]) {
         for &byte in bytes {
-            a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-            b = (b ^ u64::from(byte.rotate_left(3))).wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    feed(plain_text(&meta.title).as_bytes());
-    for page in &pages.pages {
-        feed(b"\x0c");
-        for item in &page.items {
-            if let Item::Text(run) = item {
-                feed(run.text().as_bytes());
-            }
+            self.a = (self.a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            self.b = (self.b ^ u64::from(byte.rotate_left(3))).wrapping_mul(0x0100_0000_01b3);
         }
     }
-    let mut id = a.to_be_bytes().to_vec();
-    id.extend_from_slice(&b.to_be_bytes());
-    id
+
+    /// The 16-byte identifier.
+    pub(super) fn finish(&self) -> Vec<u8> {
+        let mut id = self.a.to_be_bytes().to_vec();
+        id.extend_from_slice(&self.b.to_be_bytes());
+        id
+    }
 }

@@ -31,7 +31,7 @@ pub use marks::parse_length;
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FaceRole, FontSet};
-use crate::layout::{Item, LinkTarget, Pages, Tag};
+use crate::layout::{Item, LinkTarget, Pages, Role, Tag};
 use crate::model::Meta;
 use printpdf::{
     Actions, BorderArray, Destination, LinkAnnotation, Op, PdfDocument, PdfFontHandle, PdfPage,
@@ -65,9 +65,24 @@ pub struct PrintOptions {
     pub crop_marks: bool,
 }
 
-/// Writes laid-out pages as a PDF.
+/// What the finishing passes need from the pages' items, gathered while
+/// the content streams are written: the items (a few dozen bytes a glyph)
+/// are dropped page by page, so a long document's glyphs and its
+/// finished PDF objects are never in memory at once.
+pub(crate) struct Drawn {
+    /// Resource names of the images drawn on each page.
+    pub images: Vec<std::collections::BTreeSet<String>>,
+    /// The text of each link's structure node: its annotation's
+    /// description.
+    pub link_texts: BTreeMap<usize, String>,
+    /// The content-derived file identifier.
+    pub file_id: Vec<u8>,
+}
+
+/// Writes laid-out pages as a PDF. The pages are consumed: their items
+/// go as soon as their content stream is written.
 pub fn write_pdf(
-    pages: &Pages,
+    mut pages: Pages,
     meta: &Meta,
     assets: &Assets,
     fonts: &FontSet,
@@ -80,8 +95,8 @@ pub fn write_pdf(
         ]
     };
 
-    let subsets = fonts::subset_faces(pages, fonts).map_err(internal)?;
-    let image_names = images::name_images(pages);
+    let subsets = fonts::subset_faces(&pages, fonts).map_err(internal)?;
+    let image_names = images::name_images(&pages);
 
     let mut doc = PdfDocument::new(&crate::model::plain_text(&meta.title));
     for subset in &subsets {
@@ -99,7 +114,17 @@ pub fn write_pdf(
     // the fonts' ToUnicode maps (see `font_usage`).
     let mut glyph_texts: Vec<Vec<Option<std::sync::Arc<str>>>> =
         subsets.iter().map(|s| vec![None; s.len()]).collect();
-    for page in &pages.pages {
+    let mut drawn = Drawn {
+        images: Vec::with_capacity(pages.pages.len()),
+        link_texts: BTreeMap::new(),
+        file_id: Vec::new(),
+    };
+    let mut file_id = finish::FileId::new(&crate::model::plain_text(&meta.title));
+    let structure = std::mem::take(&mut pages.structure);
+    for page in &mut pages.pages {
+        let items = std::mem::take(&mut page.items);
+        let mut page_images = std::collections::BTreeSet::new();
+        file_id.new_page();
         let mut ops = Vec::new();
         let mut content = content::Content::default();
         let mut page_marks = tagging::PageMarks::default();
@@ -107,7 +132,7 @@ pub fn write_pdf(
         // ends a line at every ET (as lopdf's extraction does) does not
         // break a line where a link or a face begins.
         let mut text_line: Option<f32> = None;
-        for item in &page.items {
+        for item in &items {
             let baseline = match item {
                 Item::Text(run) => Some(run.y),
                 _ => None,
@@ -133,10 +158,22 @@ pub fn write_pdf(
             };
             let marked = !matches!(item, Item::Link { .. });
             if marked {
-                page_marks.begin(tag, &pages.structure, &mut marks, &mut content);
+                page_marks.begin(tag, &structure, &mut marks, &mut content);
             }
             match item {
                 Item::Text(run) => {
+                    for glyph in &run.glyphs {
+                        file_id.feed(glyph.text.as_bytes());
+                    }
+                    if let Tag::Node(node) = run.tag
+                        && structure
+                            .nodes
+                            .get(node)
+                            .is_some_and(|n| n.role == Role::Link)
+                    {
+                        let text = drawn.link_texts.entry(node).or_default();
+                        text.extend(run.glyphs.iter().map(|g| &*g.text));
+                    }
                     let (index, subset) = subsets
                         .iter()
                         .enumerate()
@@ -187,6 +224,7 @@ pub fn write_pdf(
                 Item::Image { url, rect, .. } => {
                     if let Some(name) = image_names.get(url) {
                         content.xobject(name, rect.x, height - rect.y - rect.h, rect.w, rect.h);
+                        page_images.insert(name.clone());
                     }
                 }
                 Item::Link { rect, target, tag } => {
@@ -230,6 +268,7 @@ pub fn write_pdf(
             content.end_text();
         }
         marks.pages.push(page_marks);
+        drawn.images.push(page_images);
         contents.push(content.into_bytes());
         pdf_pages.push(PdfPage::new(
             printpdf::Mm(pages.width * 25.4 / 72.0),
@@ -245,6 +284,8 @@ pub fn write_pdf(
         first.ops.extend(font_usage(&subsets, &glyph_texts));
     }
     doc.with_pages(pdf_pages);
+    pages.structure = structure;
+    drawn.file_id = file_id.finish();
 
     let save = PdfSaveOptions {
         optimize: false,
@@ -256,10 +297,11 @@ pub fn write_pdf(
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     replace_contents(&mut lo, contents).map_err(internal)?;
     let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
-    finish::finish(&mut lo, pages, meta, options, &image_refs).map_err(internal)?;
+    finish::finish(&mut lo, &pages, meta, options, &image_refs, &drawn).map_err(internal)?;
     let tagged = !options.print.booklet;
     if tagged {
-        tagging::add_structure_tree(&mut lo, pages, &marks).map_err(internal)?;
+        tagging::add_structure_tree(&mut lo, &pages, &marks, &drawn.link_texts)
+            .map_err(internal)?;
         if options.print.bleed > 0.0 || options.print.crop_marks {
             marks::add_bleed_and_marks(
                 &mut lo,

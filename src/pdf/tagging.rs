@@ -9,7 +9,7 @@
 //! back to its element, and the catalog and page entries that go with it.
 
 use super::finish::text_string;
-use crate::layout::{Item, Pages, Role, Structure, Tag};
+use crate::layout::{Pages, Role, Structure, Tag};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::BTreeMap;
 
@@ -115,7 +115,12 @@ enum Kid {
 }
 
 /// Writes the structure tree and marks the document as tagged.
-pub fn add_structure_tree(doc: &mut Document, pages: &Pages, marks: &Marks) -> Result<(), String> {
+pub fn add_structure_tree(
+    doc: &mut Document,
+    pages: &Pages,
+    marks: &Marks,
+    texts: &BTreeMap<usize, String>,
+) -> Result<(), String> {
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
     if page_ids.len() != marks.pages.len() {
         return Err("marked pages and written pages differ".into());
@@ -136,7 +141,6 @@ pub fn add_structure_tree(doc: &mut Document, pages: &Pages, marks: &Marks) -> R
     // reference), printable as PDF/A wants (ISO 19005-2, 6.3.2), with
     // their link's text as their description (ISO 14289-1, 7.18.5), and
     // a StructParent key after the pages' keys.
-    let texts = node_texts(pages);
     let mut annotation_keys: Vec<(usize, ObjectId)> = Vec::new();
     let mut next_key = page_ids.len();
     for (page, (&page_id, page_marks)) in page_ids.iter().zip(&marks.pages).enumerate() {
@@ -401,19 +405,4 @@ fn collect_depth_first(structure: &Structure, node: usize, out: &mut Vec<usize>)
             stack.extend(info.children.iter().rev());
         }
     }
-}
-
-/// The text drawn for each node, in drawing order.
-fn node_texts(pages: &Pages) -> BTreeMap<usize, String> {
-    let mut texts: BTreeMap<usize, String> = BTreeMap::new();
-    for page in &pages.pages {
-        for item in &page.items {
-            if let Item::Text(run) = item
-                && let Tag::Node(node) = run.tag
-            {
-                texts.entry(node).or_default().push_str(&run.text());
-            }
-        }
-    }
-    texts
 }
