@@ -88,6 +88,18 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Adds the figures of text set after this text (on another thread).
+    pub fn absorb(&mut self, later: Stats) {
+        self.lines += later.lines;
+        self.hyphenated += later.hyphenated;
+        self.max_hyphen_run = self.max_hyphen_run.max(later.max_hyphen_run);
+        self.overfull += later.overfull;
+        self.emergency += later.emergency;
+        self.word_spaces.extend(later.word_spaces);
+        self.keeps += later.keeps;
+        self.missing_glyphs.extend(later.missing_glyphs);
+    }
+
     /// Median and 95th percentile of the word spaces, and their ratio
     /// (the spread: 1.0 means every line spaced alike).
     pub fn spread(&self) -> Option<(f32, f32, f32)> {

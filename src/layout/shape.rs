@@ -130,6 +130,26 @@ impl<'f> Shaper<'f> {
         }
     }
 
+    /// A shaper for the same faces with empty caches, for another thread.
+    pub fn sibling(&self) -> Shaper<'f> {
+        Shaper {
+            faces: self
+                .faces
+                .iter()
+                .map(|slot| FaceSlot {
+                    role: slot.role,
+                    data: slot.data,
+                    face: OnceCell::new(),
+                    info: OnceCell::new(),
+                })
+                .collect(),
+            plans: Vec::new(),
+            cache: Vec::new(),
+            missing: Vec::new(),
+            syllables: WordMap::default(),
+        }
+    }
+
     /// Whether the set has a face for `role` (only
     /// [`FaceRole::Fallback`] may be missing).
     pub fn has_face(&self, role: FaceRole) -> bool {

@@ -124,4 +124,61 @@ impl Structure {
         let children = &mut self.nodes[parent].children;
         children.insert(index.min(children.len()), node);
     }
+
+    /// How many children each node has now: where a copy of this tree,
+    /// grown on another thread, forked (see [`Structure::join`]).
+    pub fn fork_point(&self) -> Vec<usize> {
+        self.nodes.iter().map(|node| node.children.len()).collect()
+    }
+
+    /// Adds what `other`, a copy of this tree taken at `fork`, grew since,
+    /// as if it had grown here after this tree's own nodes: its new nodes
+    /// are appended in order, and children it gave the nodes that existed
+    /// at the fork follow the children this tree gave them. Returns how
+    /// `other`'s node numbers change.
+    pub fn join(&mut self, other: Structure, fork: &[usize]) -> Renumber {
+        let renumber = Renumber {
+            shared: fork.len(),
+            offset: self.nodes.len() - fork.len(),
+        };
+        for (id, node) in other.nodes.into_iter().enumerate() {
+            let children = node.children.iter().map(|&c| renumber.node(c));
+            if let Some(&before) = fork.get(id) {
+                let added: Vec<usize> = children.skip(before).collect();
+                self.nodes[id].children.extend(added);
+            } else {
+                let children = children.collect();
+                self.nodes.push(StructNode { children, ..node });
+            }
+        }
+        renumber
+    }
+}
+
+/// How node numbers of a tree joined by [`Structure::join`] change.
+#[derive(Debug, Clone, Copy)]
+pub struct Renumber {
+    /// Nodes below this existed at the fork and keep their numbers.
+    shared: usize,
+    /// What the nodes added since move by.
+    offset: usize,
+}
+
+impl Renumber {
+    /// A node's new number.
+    pub fn node(&self, id: usize) -> usize {
+        if id < self.shared {
+            id
+        } else {
+            id + self.offset
+        }
+    }
+
+    /// A tag's new node.
+    pub fn tag(&self, tag: Tag) -> Tag {
+        match tag {
+            Tag::Node(id) => Tag::Node(self.node(id)),
+            Tag::Artifact => Tag::Artifact,
+        }
+    }
 }
