@@ -294,26 +294,78 @@ pub fn write_pdf(
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&save, &mut warnings);
-    replace_contents(&mut lo, contents).map_err(internal)?;
-    let image_refs = images::add_images(&mut lo, assets, &image_names).map_err(internal)?;
-    finish::finish(&mut lo, &pages, meta, options, &image_refs, &drawn).map_err(internal)?;
+    // The page contents are most of the deflating: it starts now, on
+    // other threads, while this one builds the rest of the document. (A
+    // booklet reads the pages back to impose them: it deflates at the end.)
+    let mut contents = Some(contents);
+    std::thread::scope(|scope| {
+        let early = (!options.print.booklet)
+            .then(|| contents.take())
+            .flatten()
+            .map(|contents| scope.spawn(move || deflate_each(contents)));
+        let mut lo = doc.to_lopdf_document(&save, &mut warnings);
+        let streams = replace_contents(&mut lo).map_err(internal)?;
+        if let Some(contents) = contents.take() {
+            for (&id, bytes) in streams.iter().zip(contents) {
+                set_stream(&mut lo, id, Deflated::Plain(bytes));
+            }
+        }
+        finish_document(
+            &mut lo,
+            &pages,
+            meta,
+            assets,
+            options,
+            &image_names,
+            &drawn,
+            &marks,
+        )
+        .map_err(internal)?;
+        if let Some(early) = early {
+            let deflated = early
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (&id, bytes) in streams.iter().zip(deflated) {
+                set_stream(&mut lo, id, bytes);
+            }
+        }
+        compress_streams(&mut lo);
+        let mut bytes = Vec::new();
+        lo.save_to(&mut bytes)
+            .map_err(|err| internal(err.to_string()))?;
+        Ok(bytes)
+    })
+}
+
+/// Everything after the pages: images, outline and info, the structure
+/// tree (or the imposition), print marks and the archival metadata.
+#[allow(clippy::too_many_arguments)]
+fn finish_document(
+    lo: &mut lopdf::Document,
+    pages: &Pages,
+    meta: &Meta,
+    assets: &Assets,
+    options: &PdfOptions,
+    image_names: &BTreeMap<String, String>,
+    drawn: &Drawn,
+    marks: &tagging::Marks,
+) -> Result<(), String> {
+    let image_refs = images::add_images(lo, assets, image_names)?;
+    finish::finish(lo, pages, meta, options, &image_refs, drawn)?;
     let tagged = !options.print.booklet;
     if tagged {
-        tagging::add_structure_tree(&mut lo, &pages, &marks, &drawn.link_texts)
-            .map_err(internal)?;
+        tagging::add_structure_tree(lo, pages, marks, &drawn.link_texts)?;
         if options.print.bleed > 0.0 || options.print.crop_marks {
             marks::add_bleed_and_marks(
-                &mut lo,
+                lo,
                 pages.width,
                 pages.height,
                 options.print.bleed,
                 options.print.crop_marks,
-            )
-            .map_err(internal)?;
+            )?;
         }
     } else {
-        impose::impose_booklet(&mut lo, pages.width, pages.height).map_err(internal)?;
+        impose::impose_booklet(lo, pages.width, pages.height)?;
     }
     // PDF/A-2 costs a few kilobytes (the sRGB profile and the XMP packet)
     // and changes nothing on the page, so it is always claimed, level A
@@ -329,12 +381,7 @@ pub fn write_pdf(
         pdfa: (!cmyk).then_some(if tagged { 'A' } else { 'U' }),
         pdfua: tagged,
     };
-    archival::add_metadata(&mut lo, claims).map_err(internal)?;
-    compress_streams(&mut lo);
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|err| internal(err.to_string()))?;
-    Ok(bytes)
+    archival::add_metadata(lo, claims)
 }
 
 /// One text operation per font showing every glyph it uses once, each
@@ -370,30 +417,27 @@ fn font_usage(subsets: &[fonts::Subset], texts: &[Vec<Option<std::sync::Arc<str>
     ops
 }
 
-/// Puts the content streams written by [`content`] in place of the ones
-/// printpdf made, and gives every page the same font resources.
-fn replace_contents(doc: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result<(), String> {
+/// Gives every page a content stream of its own in place of the one
+/// printpdf made (filled in with [`set_stream`] once written and
+/// deflated), and the same font resources. Returns the streams' ids in
+/// page order.
+fn replace_contents(doc: &mut lopdf::Document) -> Result<Vec<lopdf::ObjectId>, String> {
     let page_ids: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
-    if page_ids.len() != contents.len() {
-        return Err(format!(
-            "{} pages but {} content streams",
-            page_ids.len(),
-            contents.len()
-        ));
-    }
     // The fonts as the first page knows them (it showed every glyph).
     let fonts = page_ids
         .first()
         .and_then(|&id| resources_of(doc, id))
         .and_then(|resources| resources.get(b"Font").ok().cloned());
-    for (&id, bytes) in page_ids.iter().zip(contents) {
+    let mut streams = Vec::with_capacity(page_ids.len());
+    for &id in &page_ids {
         let old = doc
             .get_dictionary(id)
             .map_err(|e| e.to_string())?
             .get(b"Contents")
             .ok()
             .cloned();
-        let stream = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), bytes));
+        let stream = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), Vec::new()));
+        streams.push(stream);
         let mut resources = resources_of(doc, id).unwrap_or_default();
         if let Some(fonts) = &fonts {
             resources.set("Font", fonts.clone());
@@ -419,7 +463,31 @@ fn replace_contents(doc: &mut lopdf::Document, contents: Vec<Vec<u8>>) -> Result
             _ => {}
         }
     }
-    Ok(())
+    Ok(streams)
+}
+
+/// Stream data, deflated when that made it smaller.
+enum Deflated {
+    /// As written (deflating would not save anything, or is left to
+    /// [`compress_streams`]).
+    Plain(Vec<u8>),
+    /// zlib data for a `/FlateDecode` filter.
+    Flate(Vec<u8>),
+}
+
+/// Puts data into the stream object `id`.
+fn set_stream(doc: &mut lopdf::Document, id: lopdf::ObjectId, data: Deflated) {
+    if let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(id) {
+        match data {
+            Deflated::Plain(bytes) => stream.set_content(bytes),
+            Deflated::Flate(bytes) => {
+                stream
+                    .dict
+                    .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+                stream.set_content(bytes);
+            }
+        }
+    }
 }
 
 /// A page's resource dictionary, resolved.
@@ -431,9 +499,10 @@ fn resources_of(doc: &lopdf::Document, page: lopdf::ObjectId) -> Option<lopdf::D
     }
 }
 
-/// Deflates every stream not yet compressed (content streams, ToUnicode
-/// maps, the banner's form). lopdf's own pass uses the slowest level; the
-/// default level gives files within a percent for half the time.
+/// Deflates every stream not yet compressed (ToUnicode maps, the
+/// banner's form, a booklet's pages). lopdf's own pass uses the slowest
+/// level; the default level gives files within a percent for half the
+/// time.
 fn compress_streams(doc: &mut lopdf::Document) {
     let mut streams: Vec<&mut lopdf::Stream> = doc
         .objects
@@ -447,43 +516,77 @@ fn compress_streams(doc: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    // Each stream is deflated on its own, so the work splits over both
-    // cores without changing a byte: largest first, each to the lighter
-    // share.
-    streams.sort_by_key(|stream| std::cmp::Reverse(stream.content.len()));
-    let (mut left, mut right) = (Vec::new(), Vec::new());
-    let (mut left_size, mut right_size) = (0, 0);
-    for stream in streams {
-        if left_size <= right_size {
-            left_size += stream.content.len();
-            left.push(stream);
-        } else {
-            right_size += stream.content.len();
-            right.push(stream);
-        }
-    }
-    let deflate_all = |streams: Vec<&mut lopdf::Stream>| {
-        let mut deflater = Deflater::new();
-        for stream in streams {
-            let compressed = deflater.deflate(&stream.content);
-            if compressed.len() + 19 < stream.content.len() {
+    let data = streams
+        .iter_mut()
+        .map(|stream| std::mem::take(&mut stream.content))
+        .collect();
+    for (stream, data) in streams.into_iter().zip(deflate_each(data)) {
+        match data {
+            Deflated::Plain(bytes) => stream.set_content(bytes),
+            Deflated::Flate(bytes) => {
                 stream
                     .dict
                     .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
-                stream.set_content(compressed);
+                stream.set_content(bytes);
             }
         }
+    }
+}
+
+/// Deflates each buffer, keeping those deflating would not shrink, on
+/// two threads when there is enough to share. Each buffer is its own
+/// zlib stream, so the split changes no byte: largest first, each to the
+/// lighter share.
+fn deflate_each(buffers: Vec<Vec<u8>>) -> Vec<Deflated> {
+    let mut order: Vec<usize> = (0..buffers.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(buffers[i].len()));
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let (mut left_size, mut right_size) = (0, 0);
+    for i in order {
+        if left_size <= right_size {
+            left_size += buffers[i].len();
+            left.push(i);
+        } else {
+            right_size += buffers[i].len();
+            right.push(i);
+        }
+    }
+    let deflate_share = |share: &[usize]| {
+        let mut deflater = Deflater::new();
+        share
+            .iter()
+            .map(|&i| {
+                let compressed = deflater.deflate(&buffers[i]);
+                // The filter entry costs about 19 bytes.
+                (compressed.len() + 19 < buffers[i].len()).then_some(compressed)
+            })
+            .collect::<Vec<_>>()
     };
-    if right_size < 64 * 1024 {
+    let (left_out, right_out) = if right_size < 64 * 1024 {
         // Too little to be worth a thread.
-        deflate_all(left);
-        deflate_all(right);
+        (deflate_share(&left), deflate_share(&right))
     } else {
         std::thread::scope(|scope| {
-            scope.spawn(|| deflate_all(right));
-            deflate_all(left);
-        });
+            let right_out = scope.spawn(|| deflate_share(&right));
+            let left_out = deflate_share(&left);
+            let right_out = right_out
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (left_out, right_out)
+        })
+    };
+    let mut slots: Vec<Option<Vec<u8>>> = vec![None; buffers.len()];
+    for (&i, out) in left.iter().zip(left_out).chain(right.iter().zip(right_out)) {
+        slots[i] = out;
     }
+    buffers
+        .into_iter()
+        .zip(slots)
+        .map(|(plain, deflated)| match deflated {
+            Some(bytes) => Deflated::Flate(bytes),
+            None => Deflated::Plain(plain),
+        })
+        .collect()
 }
 
 /// One zlib compressor for many streams: setting one up costs as much as
@@ -519,17 +622,32 @@ fn round2(value: f32) -> f32 {
     (value * 100.0).round() / 100.0
 }
 
-/// The faces used on the pages, in a fixed order.
+/// The faces used on the pages, in a fixed order, with their glyphs.
 fn used_faces(pages: &Pages) -> BTreeMap<FaceRole, std::collections::BTreeSet<u16>> {
-    let mut used: BTreeMap<FaceRole, std::collections::BTreeSet<u16>> = BTreeMap::new();
+    // A flag per glyph id while walking (every glyph of every page),
+    // sets only at the end.
+    let mut used: BTreeMap<FaceRole, Vec<bool>> = BTreeMap::new();
     for page in &pages.pages {
         for item in &page.items {
             if let Item::Text(run) = item {
-                used.entry(run.face)
-                    .or_default()
-                    .extend(run.glyphs.iter().map(|g| g.id));
+                let flags = used.entry(run.face).or_default();
+                for glyph in &run.glyphs {
+                    let id = usize::from(glyph.id);
+                    if id >= flags.len() {
+                        flags.resize(id + 1, false);
+                    }
+                    flags[id] = true;
+                }
             }
         }
     }
-    used
+    used.into_iter()
+        .map(|(role, flags)| {
+            let glyphs = (0..=u16::MAX)
+                .zip(flags)
+                .filter_map(|(id, used)| used.then_some(id))
+                .collect();
+            (role, glyphs)
+        })
+        .collect()
 }
