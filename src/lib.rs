@@ -17,6 +17,7 @@
 
 pub mod assets;
 pub mod builtin;
+mod deflate;
 pub mod diag;
 pub mod epub;
 pub mod fonts;

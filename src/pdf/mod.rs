@@ -29,6 +29,7 @@ pub use impose::saddle_stitch_order;
 pub use marks::parse_length;
 
 use crate::assets::Assets;
+use crate::deflate::{Deflated, Format, deflate_each};
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FaceRole, FontSet};
 use crate::layout::{Item, LinkTarget, Pages, Role, Tag};
@@ -302,7 +303,7 @@ pub fn write_pdf(
         let early = (!options.print.booklet)
             .then(|| contents.take())
             .flatten()
-            .map(|contents| scope.spawn(move || deflate_each(contents)));
+            .map(|contents| scope.spawn(move || deflate_each(contents, Format::Zlib)));
         let mut lo = doc.to_lopdf_document(&save, &mut warnings);
         let streams = replace_contents(&mut lo).map_err(internal)?;
         if let Some(contents) = contents.take() {
@@ -466,15 +467,6 @@ fn replace_contents(doc: &mut lopdf::Document) -> Result<Vec<lopdf::ObjectId>, S
     Ok(streams)
 }
 
-/// Stream data, deflated when that made it smaller.
-enum Deflated {
-    /// As written (deflating would not save anything, or is left to
-    /// [`compress_streams`]).
-    Plain(Vec<u8>),
-    /// zlib data for a `/FlateDecode` filter.
-    Flate(Vec<u8>),
-}
-
 /// Puts data into the stream object `id`.
 fn set_stream(doc: &mut lopdf::Document, id: lopdf::ObjectId, data: Deflated) {
     if let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(id) {
@@ -520,7 +512,7 @@ fn compress_streams(doc: &mut lopdf::Document) {
         .iter_mut()
         .map(|stream| std::mem::take(&mut stream.content))
         .collect();
-    for (stream, data) in streams.into_iter().zip(deflate_each(data)) {
+    for (stream, data) in streams.into_iter().zip(deflate_each(data, Format::Zlib)) {
         match data {
             Deflated::Plain(bytes) => stream.set_content(bytes),
             Deflated::Flate(bytes) => {
@@ -529,89 +521,6 @@ fn compress_streams(doc: &mut lopdf::Document) {
                     .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
                 stream.set_content(bytes);
             }
-        }
-    }
-}
-
-/// Deflates each buffer, keeping those deflating would not shrink, on
-/// two threads when there is enough to share. Each buffer is its own
-/// zlib stream, so the split changes no byte: largest first, each to the
-/// lighter share.
-fn deflate_each(buffers: Vec<Vec<u8>>) -> Vec<Deflated> {
-    let mut order: Vec<usize> = (0..buffers.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(buffers[i].len()));
-    let (mut left, mut right) = (Vec::new(), Vec::new());
-    let (mut left_size, mut right_size) = (0, 0);
-    for i in order {
-        if left_size <= right_size {
-            left_size += buffers[i].len();
-            left.push(i);
-        } else {
-            right_size += buffers[i].len();
-            right.push(i);
-        }
-    }
-    let deflate_share = |share: &[usize]| {
-        let mut deflater = Deflater::new();
-        share
-            .iter()
-            .map(|&i| {
-                let compressed = deflater.deflate(&buffers[i]);
-                // The filter entry costs about 19 bytes.
-                (compressed.len() + 19 < buffers[i].len()).then_some(compressed)
-            })
-            .collect::<Vec<_>>()
-    };
-    let (left_out, right_out) = if right_size < 64 * 1024 {
-        // Too little to be worth a thread.
-        (deflate_share(&left), deflate_share(&right))
-    } else {
-        std::thread::scope(|scope| {
-            let right_out = scope.spawn(|| deflate_share(&right));
-            let left_out = deflate_share(&left);
-            let right_out = right_out
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (left_out, right_out)
-        })
-    };
-    let mut slots: Vec<Option<Vec<u8>>> = vec![None; buffers.len()];
-    for (&i, out) in left.iter().zip(left_out).chain(right.iter().zip(right_out)) {
-        slots[i] = out;
-    }
-    buffers
-        .into_iter()
-        .zip(slots)
-        .map(|(plain, deflated)| match deflated {
-            Some(bytes) => Deflated::Flate(bytes),
-            None => Deflated::Plain(plain),
-        })
-        .collect()
-}
-
-/// One zlib compressor for many streams: setting one up costs as much as
-/// compressing a page's content, so it is reset, not remade.
-pub(crate) struct Deflater(flate2::Compress);
-
-impl Deflater {
-    pub(crate) fn new() -> Self {
-        Deflater(flate2::Compress::new(flate2::Compression::default(), true))
-    }
-
-    /// Compresses `data` as one zlib stream.
-    pub(crate) fn deflate(&mut self, data: &[u8]) -> Vec<u8> {
-        self.0.reset();
-        let mut out = Vec::with_capacity(data.len() / 2 + 64);
-        loop {
-            let consumed = self.0.total_in() as usize;
-            let status = self
-                .0
-                .compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish)
-                .expect("deflating into a growable buffer cannot fail");
-            if status == flate2::Status::StreamEnd {
-                return out;
-            }
-            out.reserve(out.capacity().max(64));
         }
     }
 }
