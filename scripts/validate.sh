@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Validates exported files with the real tools a print shop or an e-book
 # distributor would use: EPUBCheck 5 and Ace by DAISY for the EPUB, qpdf
-# and pdffonts (and pdfinfo) for the PDF. Usage: scripts/validate.sh FILE.pdf|FILE.epub ...
+# and pdffonts (and pdfinfo) for the PDF, the OpenType Sanitizer browsers
+# run for the EPUB's fonts. Usage: scripts/validate.sh FILE.pdf|FILE.epub ...
 #
 # Fails (exit 1) on any EPUBCheck fatal error, error or warning, any Ace
 # violation, any qpdf problem, any font that is not embedded as a subset
@@ -9,7 +10,7 @@
 # PDF/UA-1 identifiers (a reading edition: a --booklet print file is
 # neither, check it with qpdf alone), or an EPUB whose page list does not
 # have one entry per page of the PDF beside it (same name, .pdf), if
-# there is one.
+# there is one, or an EPUB font the OpenType Sanitizer rejects.
 # scripts/install-validators.sh installs the tools.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -83,6 +84,30 @@ EOF
 }
 
 # The page list against the PDF made from the same pagination.
+check_fonts() {
+  local file=$1 dir="$work/fonts"
+  rm -rf "$dir"; mkdir -p "$dir"
+  unzip -q -o "$file" '*.otf' '*.ttf' -d "$dir" 2>/dev/null
+  python3 - "$dir" "$file" <<'EOF'
+import pathlib, sys
+try:
+    import ots
+except ImportError:
+    print(f"FAIL fonts {sys.argv[2]}: the OpenType Sanitizer is not installed (scripts/install-validators.sh)")
+    sys.exit(1)
+fonts = sorted(p for p in pathlib.Path(sys.argv[1]).rglob("*") if p.suffix in (".otf", ".ttf"))
+bad = []
+for font in fonts:
+    result = ots.sanitize(str(font), capture_output=True)
+    if result.returncode != 0:
+        bad.append(f"{font.name}: {(result.stderr or result.stdout).decode(errors='replace').strip()}")
+for line in bad:
+    print("  " + line)
+print(("FAIL" if bad else "ok  ") + f" OpenType Sanitizer {sys.argv[2]}: {len(fonts) - len(bad)} of {len(fonts)} fonts pass")
+sys.exit(1 if bad else 0)
+EOF
+}
+
 check_page_list() {
   local file=$1 pdf="${1%.epub}.pdf" entries pages
   entries=$(python3 - "$file" <<'EOF'
@@ -108,6 +133,7 @@ for file in "$@"; do
     *.epub)
       check_epubcheck "$file" || status=1
       check_ace "$file" || status=1
+      check_fonts "$file" || status=1
       check_page_list "$file" || status=1
       ;;
     *.pdf)

@@ -8,15 +8,12 @@
 //! numbers, hyphens, quotes); a Unicode `cmap` is kept, so a reading
 //! system can still find the glyph for each character.
 //!
-//! What a subset loses: allsorts rebuilds only the core tables, so kerning
-//! and ligatures (`GPOS`, `GSUB`) are gone. A face that cannot be cut, or
+//! What a subset loses: only the core tables are kept, so kerning and
+//! ligatures (`GPOS`, `GSUB`) are gone. A face that cannot be cut, or
 //! whose cut fails the check below, goes in whole.
 
+use super::sfnt;
 use crate::fonts::{Face, FaceRole, FontSet};
-use allsorts::binary::read::ReadScope;
-use allsorts::subset::{CmapTarget, SubsetProfile, subset};
-use allsorts::tables::OpenTypeFont;
-use allsorts::tag;
 use rustybuzz::ttf_parser;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -123,45 +120,43 @@ pub(super) fn css_family(face: &Face) -> String {
 
 /// Cuts `face` down to the glyphs of `chars`, or `None` if that fails or
 /// the result does not map every character the original mapped.
+///
+/// `subsetter` cuts the outlines and metrics (it makes the PDF's subsets
+/// too, and its CFF subsets are half the size allsorts made); it writes
+/// no character map, as a PDF needs none, so a `cmap` for the new glyph
+/// ids and the original `OS/2` are added here.
 fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
     let original = ttf_parser::Face::parse(&face.data, 0).ok()?;
-    let mapped: Vec<char> = chars
+    let mapped: Vec<(char, u16)> = chars
         .iter()
-        .copied()
-        .filter(|&c| original.glyph_index(c).is_some())
+        .filter_map(|&c| Some((c, original.glyph_index(c)?.0)))
+        .filter(|&(_, g)| g != 0)
         .collect();
-    // Glyph 0 (.notdef) must come first; the rest in id order, without
-    // duplicates (several characters can share a glyph).
-    let glyphs: BTreeSet<u16> = mapped
+    // Glyph 0 (.notdef) stays first; the rest in id order, so the new ids
+    // do not depend on the order of the characters.
+    let mut remapper = subsetter::GlyphRemapper::new();
+    remapper.remap(0);
+    let glyphs: BTreeSet<u16> = mapped.iter().map(|&(_, g)| g).collect();
+    for &glyph in &glyphs {
+        remapper.remap(glyph);
+    }
+    let cut = subsetter::subset(&face.data, 0, &remapper).ok()?;
+    let (version, mut tables) = sfnt::read_tables(&cut)?;
+    let map: BTreeMap<char, u16> = mapped
         .iter()
-        .filter_map(|&c| original.glyph_index(c))
-        .map(|g| g.0)
-        .filter(|&g| g != 0)
+        .filter_map(|&(c, g)| Some((c, remapper.get(g)?)))
         .collect();
-    let mut glyph_ids = vec![0];
-    glyph_ids.extend(glyphs);
-
-    let font = ReadScope::new(&face.data).read::<OpenTypeFont<'_>>().ok()?;
-    let provider = font.table_provider(0).ok()?;
-    // The minimal OpenType table set plus the TrueType hinting tables
-    // (absent, and so skipped, in CFF fonts like the built-in ones).
-    let profile = SubsetProfile::Custom(vec![
-        tag::CMAP,
-        tag::HEAD,
-        tag::HHEA,
-        tag::HMTX,
-        tag::MAXP,
-        tag::NAME,
-        tag::OS_2,
-        tag::POST,
-        tag::CVT,
-        tag::FPGM,
-        tag::PREP,
-    ]);
-    let data = subset(&provider, &glyph_ids, &profile, CmapTarget::Unicode).ok()?;
+    tables.insert(*b"cmap", sfnt::cmap(&map));
+    if let Some(os2) = original
+        .raw_face()
+        .table(ttf_parser::Tag::from_bytes(b"OS/2"))
+    {
+        tables.insert(*b"OS/2", os2.to_vec());
+    }
+    let data = sfnt::write_font(version, tables);
 
     let cut = ttf_parser::Face::parse(&data, 0).ok()?;
-    let complete = mapped.iter().all(|&c| {
+    let complete = mapped.iter().all(|&(c, _)| {
         cut.glyph_index(c)
             .is_some_and(|g| g.0 != 0 && cut.glyph_hor_advance(g).is_some())
     });
@@ -204,7 +199,7 @@ mod tests {
 
     #[test]
     fn more_than_255_glyphs_still_give_a_subset() {
-        // allsorts turns such a subset into a CID-keyed CFF; the cmap must
+        // A CFF subset of that many glyphs may be CID-keyed; the cmap must
         // still reach every glyph.
         let fonts = FontSet::built_in();
         let used: BTreeSet<char> = ('\u{20}'..='\u{52F}').collect();

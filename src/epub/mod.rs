@@ -29,6 +29,7 @@ mod pages;
 mod render;
 mod repack;
 mod sanitize;
+mod sfnt;
 mod strings;
 mod style;
 mod xml;
