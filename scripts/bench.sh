@@ -80,7 +80,9 @@ have_pandoc=$(command -v pandoc || true)
 [ -n "$have_typst" ] || echo "note: typst not installed (pip install typst) — no typst column"
 [ -n "$have_pandoc" ] || echo "note: pandoc not installed (apt-get install pandoc) — no pandoc column"
 
-printf '%-6s %-5s %10s %10s %10s %12s %12s\n' size format "median s" "peak MB" "out KB" "anchor s" "ratio"
+# "ms per 1×" is the time divided by the size: flat from 10× on means
+# nothing grows faster than the text.
+printf '%-6s %-5s %10s %10s %10s %10s %12s %12s\n' size format "median s" "ms per 1×" "peak MB" "out KB" "anchor s" "ratio"
 for n in "${sizes[@]}"; do
   in="$work/summit-$n.md"
   for format in pdf epub; do
@@ -96,6 +98,7 @@ for n in "${sizes[@]}"; do
       read -r at _ < <(measure pandoc "$in" -o "$work/pandoc-$n.epub")
       anchor=$at; ratio=$(awk -v a="$at" -v b="$t" 'BEGIN { if (b > 0) printf "%.1f×", a/b; else print "-" }')
     fi
-    printf '%-6s %-5s %10s %10.1f %10s %12s %12s\n' "${n}×" "$format" "$t" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$size" "$anchor" "$ratio"
+    per=$(awk -v t="$t" -v n="$n" 'BEGIN { printf "%.2f", t * 1000 / n }')
+    printf '%-6s %-5s %10s %10s %10.1f %10s %12s %12s\n' "${n}×" "$format" "$t" "$per" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$size" "$anchor" "$ratio"
   done
 done

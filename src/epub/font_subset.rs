@@ -91,15 +91,30 @@ pub(super) fn embed_fonts(
         };
         embedded.push((font, chars.clone()));
     }
-    embedded
-        .into_iter()
-        .map(|(mut font, mut chars)| {
-            chars.extend((' '..='~').chain(ALWAYS.chars()));
-            let face = fonts.face(font.roles[0]);
-            font.data = subset_face(face, &chars).unwrap_or_else(|| face.data.to_vec());
-            font
-        })
-        .collect()
+    // Each face is cut on a thread of its own: they share nothing, and
+    // the order of the result is the order above.
+    let cut = |(mut font, mut chars): (EmbeddedFont, BTreeSet<char>)| {
+        chars.extend((' '..='~').chain(ALWAYS.chars()));
+        let face = fonts.face(font.roles[0]);
+        font.data = subset_face(face, &chars).unwrap_or_else(|| face.data.to_vec());
+        font
+    };
+    let mut embedded = embedded.into_iter();
+    let Some(first) = embedded.next() else {
+        return Vec::new();
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = embedded
+            .map(|font| scope.spawn(move || cut(font)))
+            .collect();
+        let mut all = vec![cut(first)];
+        all.extend(others.into_iter().map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }));
+        all
+    })
 }
 
 /// The family name as the style sheet writes it: the font's own name with
