@@ -147,6 +147,17 @@ fn the_banner_is_on_the_cover_as_vector_graphics() {
         stream.dict.get(b"Subtype").unwrap().as_name().unwrap(),
         b"Form"
     );
+    // The banner's words are drawn, as outlines: a filled path for each of
+    // its ~300 glyphs, next to the ten of the background, rule and boxes.
+    // (svg2pdf, built without its text feature, draws no usvg text node.)
+    let content = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    let fills = content
+        .split(|&b| b == b'\n')
+        .filter(|l| *l == b"f")
+        .count();
+    assert!(fills > 200, "the banner has {fills} fills");
     // The banner's words are paths, not text: the cover's text is the title.
     assert!(pdf_text(&summit_pdf()).contains("Toppmötet om"));
 }

@@ -3,6 +3,15 @@
 //! Goes in: the document's image references and an [`AssetSource`] that
 //! can read them. Comes out: [`Assets`], one decoded [`Asset`] per distinct
 //! URL. Remote URLs are never fetched: the back ends show the alt text.
+//!
+//! SVG text is set in the document's fonts before usvg parses the file
+//! (`svg_text`); a file that is safe as it is then goes into the EPUB
+//! as written (`svg_passthrough`) rather than as usvg writes it back.
+
+mod glyph_path;
+mod svg_passthrough;
+mod svg_props;
+mod svg_text;
 
 use crate::diag::{Diagnostic, StageResult, Warned};
 use crate::fonts::FontSet;
@@ -183,7 +192,8 @@ pub enum PixelFormat {
 #[derive(Debug, Clone)]
 pub enum AssetKind {
     /// A vector image, parsed once; its text is already turned into paths
-    /// set in the document's fonts, so it looks the same everywhere.
+    /// set in the document's fonts, so it looks the same everywhere (by
+    /// `svg_text` when the text is plain, else by usvg).
     Svg {
         /// The parsed drawing.
         tree: Arc<usvg::Tree>,
@@ -209,7 +219,9 @@ pub enum AssetKind {
 pub struct Asset {
     /// The URL as written in the Markdown.
     pub url: String,
-    /// The file's bytes; for SVG, made on first use (see [`Asset::bytes`]).
+    /// The file's bytes; for SVG, the file with its text set as outlines
+    /// when that is safe to pass on, else made on first use (see
+    /// [`Asset::bytes`]).
     data: Arc<std::sync::OnceLock<Arc<[u8]>>>,
     /// The media type: `image/svg+xml`, `image/png` or `image/jpeg`.
     pub mime: &'static str,
@@ -243,10 +255,12 @@ impl Asset {
         }
     }
 
-    /// The image as a file: PNG and JPEG as they were read; SVG as
-    /// normalised SVG with its text as paths, written on first use (only
-    /// the EPUB needs it, and writing out a drawing of many glyph outlines
-    /// costs more than the rest of a PDF export).
+    /// The image as a file: PNG and JPEG as they were read; SVG with its
+    /// text as paths, either the file as written with its text set by
+    /// `svg_text` (when it holds only plain drawing elements, see
+    /// `svg_passthrough`) or normalised by usvg's writer on first use
+    /// (only the EPUB needs it, and writing out a drawing of many glyph
+    /// outlines costs more than the rest of a PDF export).
     pub fn bytes(&self) -> &[u8] {
         self.data.get_or_init(|| match &self.kind {
             AssetKind::Svg { tree } => {
@@ -329,7 +343,7 @@ pub fn load_assets(
     let mut assets = Assets::default();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
-    let mut svg_options: Option<usvg::Options> = None;
+    let mut svg = SvgDecoder { fonts, ready: None };
     for image in images {
         if assets.map.contains_key(&image.url) {
             continue;
@@ -360,8 +374,7 @@ pub fn load_assets(
                 continue;
             }
         };
-        let options = svg_options.get_or_insert_with(|| svg_options_with(fonts));
-        match decode(&image.url, bytes, options) {
+        match decode(&image.url, bytes, &mut svg) {
             Ok(asset) => {
                 assets.map.insert(image.url.clone(), asset);
             }
@@ -408,13 +421,13 @@ fn svg_options_with(fonts: &FontSet) -> usvg::Options<'static> {
 }
 
 /// Decodes an image by its content (not its file name).
-fn decode(url: &str, bytes: Vec<u8>, svg_options: &usvg::Options) -> Result<Asset, String> {
+fn decode(url: &str, bytes: Vec<u8>, svg: &mut SvgDecoder) -> Result<Asset, String> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         decode_png(url, bytes)
     } else if bytes.starts_with(&[0xFF, 0xD8]) {
         decode_jpeg(url, bytes)
     } else if looks_like_svg(&bytes) {
-        decode_svg(url, &bytes, svg_options)
+        svg.decode(url, bytes)
     } else if bytes.is_empty() {
         Err("the file is empty".into())
     } else {
@@ -544,13 +557,60 @@ fn decode_jpeg(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
     ))
 }
 
-fn decode_svg(url: &str, bytes: &[u8], options: &usvg::Options) -> Result<Asset, String> {
-    let tree =
-        usvg::Tree::from_data(bytes, options).map_err(|err| format!("invalid SVG ({err})"))?;
+/// Decodes SVG files with usvg options and a text setter for a font set,
+/// both made for the first SVG (most documents have none).
+struct SvgDecoder<'f> {
+    fonts: &'f FontSet,
+    ready: Option<(usvg::Options<'static>, svg_text::TextSetter<'f>)>,
+}
+
+impl SvgDecoder<'_> {
+    /// Sets the file's text in our fonts if it is plain, parses the result
+    /// with usvg, and keeps it as the EPUB's file if it is safe to pass on.
+    fn decode(&mut self, url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
+        let fonts = self.fonts;
+        let (options, setter) = self
+            .ready
+            .get_or_insert_with(|| (svg_options_with(fonts), svg_text::TextSetter::new(fonts)));
+        // usvg reads a DTD's entities too; files it cannot read as UTF-8
+        // text (SVGZ) go to usvg untouched, which reports what is wrong.
+        let xml_options = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        };
+        let source = std::str::from_utf8(&bytes).ok();
+        let doc = source.and_then(|s| roxmltree::Document::parse_with_options(s, xml_options).ok());
+        // The source with its text set, if it was, and whether that (or
+        // the file as read) may go into the EPUB as it is.
+        let (rewritten, pass_through) = match (source, &doc) {
+            (Some(source), Some(doc)) => {
+                match setter.rewrite(source, doc, &svg_text::UsvgText::of(options)) {
+                    svg_text::Rewrite::NoText => {
+                        (None, svg_passthrough::may_pass_through(source, doc, false))
+                    }
+                    svg_text::Rewrite::Rewritten(new) => (
+                        Some(new.into_bytes()),
+                        svg_passthrough::may_pass_through(source, doc, true),
+                    ),
+                    svg_text::Rewrite::Unsupported(_) => (None, false),
+                }
+            }
+            _ => (None, false),
+        };
+        // The parsed tree borrows `bytes`, which may become the file.
+        drop(doc);
+        let tree = usvg::Tree::from_data(rewritten.as_deref().unwrap_or(&bytes), options)
+            .map_err(|err| format!("invalid SVG ({err})"))?;
+        let file = pass_through.then(|| rewritten.unwrap_or(bytes));
+        Ok(svg_asset(url, tree, file))
+    }
+}
+
+fn svg_asset(url: &str, tree: usvg::Tree, file: Option<Vec<u8>>) -> Asset {
     let size = tree.size();
-    Ok(Asset::new(
+    Asset::new(
         url,
-        None,
+        file,
         "image/svg+xml",
         (
             size.width().ceil().max(1.0) as u32,
@@ -559,7 +619,7 @@ fn decode_svg(url: &str, bytes: &[u8], options: &usvg::Options) -> Result<Asset,
         AssetKind::Svg {
             tree: Arc::new(tree),
         },
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -581,6 +641,91 @@ mod tests {
         // A `%` before a character of several bytes is kept as it is.
         assert_eq!(percent_decode("%aå.png"), "%aå.png");
         assert_eq!(percent_decode("%å"), "%å");
+    }
+
+    fn decode_svg(svg: &str) -> Asset {
+        let fonts = FontSet::built_in();
+        let mut decoder = SvgDecoder {
+            fonts: &fonts,
+            ready: None,
+        };
+        decoder
+            .decode("image.svg", svg.as_bytes().to_vec())
+            .unwrap()
+    }
+
+    const SVG_HEAD: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="100" viewBox="0 0 300 100">"#;
+
+    #[test]
+    fn a_safe_svg_goes_into_the_epub_with_its_text_set() {
+        let svg = format!(
+            "{SVG_HEAD}<rect width=\"300\" height=\"100\" fill=\"#1a5fa0\"/>\
+             <text x=\"20\" y=\"60\" font-size=\"36\" fill=\"#fff\">Millenniemålen</text></svg>"
+        );
+        let asset = decode_svg(&svg);
+        let file = std::str::from_utf8(asset.bytes()).unwrap();
+        assert!(file.starts_with("<svg xmlns:xlink="), "{file}");
+        assert!(file.contains(
+            "<rect width=\"300\" height=\"100\" fill=\"#1a5fa0\"/><g fill=\"#fff\"><use "
+        ));
+        assert!(!file.contains("<text"));
+        assert_eq!((asset.width_px, asset.height_px), (300, 100));
+        let AssetKind::Svg { tree } = &asset.kind else {
+            panic!("not an SVG asset");
+        };
+        // usvg drew glyph outlines, not text of its own.
+        let mut paths = 0;
+        count_nodes(tree.root(), &mut |node| match node {
+            usvg::Node::Text(_) => panic!("usvg laid out text"),
+            usvg::Node::Path(_) => paths += 1,
+            _ => {}
+        });
+        assert_eq!(paths, 1 + "Millenniemålen".chars().count());
+    }
+
+    fn count_nodes(group: &usvg::Group, visit: &mut dyn FnMut(&usvg::Node)) {
+        for node in group.children() {
+            visit(node);
+            if let usvg::Node::Group(inner) = node {
+                count_nodes(inner, visit);
+            }
+        }
+    }
+
+    #[test]
+    fn an_unsafe_svg_is_written_anew_by_usvg() {
+        for extra in [
+            "<script>alert(1)</script>",
+            "<rect width=\"1\" height=\"1\" onclick=\"alert(1)\"/>",
+            "<image width=\"1\" height=\"1\" href=\"https://example.org/track.png\"/>",
+        ] {
+            let svg = format!(
+                "{SVG_HEAD}{extra}<text x=\"20\" y=\"60\" font-size=\"36\">Mål</text></svg>"
+            );
+            let asset = decode_svg(&svg);
+            let file = std::str::from_utf8(asset.bytes()).unwrap();
+            // usvg's writer: only what it drew, the glyphs as plain paths.
+            assert!(
+                !file.contains("script") && !file.contains("onclick"),
+                "{file}"
+            );
+            assert!(
+                !file.contains("example.org") && !file.contains("<use"),
+                "{file}"
+            );
+            assert!(file.contains("<path"), "{file}");
+        }
+    }
+
+    #[test]
+    fn text_usvg_must_lay_out_is_not_passed_through() {
+        let svg = format!(
+            "{SVG_HEAD}<text x=\"20\" y=\"60\" stroke=\"#000\" font-size=\"36\">Mål</text></svg>"
+        );
+        let file = std::str::from_utf8(decode_svg(&svg).bytes())
+            .unwrap()
+            .to_string();
+        assert!(!file.contains("<text") && file.contains("<path"), "{file}");
     }
 
     #[test]
