@@ -97,7 +97,13 @@ pub fn export(
     let mut outputs = Outputs::default();
     // The EPUB's page list follows the PDF's pages, so both come from one
     // pagination: layout runs for either format.
-    let laid_out = layout::layout_document(&doc, &assets, fonts, &options.layout);
+    // The PDF's drawings are parsed beside layout (see SvgDrawing).
+    let laid_out = std::thread::scope(|scope| {
+        if options.pdf {
+            scope.spawn(|| assets.prepare());
+        }
+        layout::layout_document(&doc, &assets, fonts, &options.layout)
+    });
     warnings.extend(laid_out.warnings);
     let pages = laid_out.output;
     warnings.extend(missing_glyph_warning(text, &pages.stats.missing_glyphs));

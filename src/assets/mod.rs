@@ -195,8 +195,8 @@ pub enum AssetKind {
     /// set in the document's fonts, so it looks the same everywhere (by
     /// `svg_text` when the text is plain, else by usvg).
     Svg {
-        /// The parsed drawing.
-        tree: Arc<usvg::Tree>,
+        /// The drawing, parsed when the PDF first needs it.
+        drawing: SvgDrawing,
     },
     /// A PNG, decoded losslessly to 8-bit samples.
     Png {
@@ -263,18 +263,12 @@ impl Asset {
     /// outlines costs more than the rest of a PDF export).
     pub fn bytes(&self) -> &[u8] {
         self.data.get_or_init(|| match &self.kind {
-            AssetKind::Svg { tree } => {
-                // A tenth of a CSS pixel is finer than any printer
-                // dot at the sizes images are set; the default eight make
-                // the file three times larger for nothing.
-                let write = usvg::WriteOptions {
-                    preserve_text: false,
-                    coordinates_precision: 1,
-                    transforms_precision: 4,
-                    ..usvg::WriteOptions::default()
-                };
-                Arc::from(tree.to_string(&write).into_bytes())
-            }
+            AssetKind::Svg { drawing } => match drawing.tree() {
+                Ok(tree) => Arc::from(tree.to_string(&write_options()).into_bytes()),
+                // Not reached: a file usvg must write out was parsed when
+                // it was loaded.
+                Err(_) => Arc::from(Vec::new()),
+            },
             // Raster data is set when the asset is made.
             AssetKind::Png { .. } | AssetKind::Jpeg { .. } => Arc::from(Vec::new()),
         })
@@ -304,6 +298,58 @@ impl Asset {
     }
 }
 
+/// An SVG drawing for the PDF, parsed by usvg on first use.
+///
+/// A file that goes into the EPUB as written needs no parsing for the
+/// EPUB (its size is on its root element); for the PDF, the parse can run
+/// on another thread while the text is laid out ([`Assets::prepare`]).
+/// Files usvg must write out for the EPUB are parsed when loaded.
+#[derive(Clone)]
+pub struct SvgDrawing {
+    tree: Arc<std::sync::OnceLock<Result<Arc<usvg::Tree>, String>>>,
+    /// What to parse: the file with its text set, or as read.
+    source: Arc<[u8]>,
+    options: Arc<usvg::Options<'static>>,
+}
+
+impl SvgDrawing {
+    fn parsed(tree: usvg::Tree, options: Arc<usvg::Options<'static>>) -> Self {
+        SvgDrawing {
+            tree: Arc::new(std::sync::OnceLock::from(Ok(Arc::new(tree)))),
+            source: Arc::from(Vec::new()),
+            options,
+        }
+    }
+
+    fn deferred(source: Arc<[u8]>, options: Arc<usvg::Options<'static>>) -> Self {
+        SvgDrawing {
+            tree: Arc::new(std::sync::OnceLock::new()),
+            source,
+            options,
+        }
+    }
+
+    /// The parsed drawing, or why usvg could not read it.
+    pub fn tree(&self) -> Result<&usvg::Tree, &str> {
+        self.tree
+            .get_or_init(|| {
+                usvg::Tree::from_data(&self.source, &self.options)
+                    .map(Arc::new)
+                    .map_err(|err| format!("invalid SVG ({err})"))
+            })
+            .as_deref()
+            .map_err(String::as_str)
+    }
+}
+
+impl std::fmt::Debug for SvgDrawing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SvgDrawing")
+            .field("parsed", &self.tree.get().is_some())
+            .finish()
+    }
+}
+
 /// Every image of a document, by URL.
 #[derive(Debug, Clone, Default)]
 pub struct Assets {
@@ -311,6 +357,16 @@ pub struct Assets {
 }
 
 impl Assets {
+    /// Parses every drawing not parsed yet (see [`SvgDrawing`]): run on a
+    /// thread of its own beside layout when a PDF is made.
+    pub fn prepare(&self) {
+        for asset in self.map.values() {
+            if let AssetKind::Svg { drawing } = &asset.kind {
+                let _ = drawing.tree();
+            }
+        }
+    }
+
     /// The image for a URL, if it was loaded.
     pub fn get(&self, url: &str) -> Option<&Asset> {
         self.map.get(url)
@@ -561,7 +617,7 @@ fn decode_jpeg(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
 /// both made for the first SVG (most documents have none).
 struct SvgDecoder<'f> {
     fonts: &'f FontSet,
-    ready: Option<(usvg::Options<'static>, svg_text::TextSetter<'f>)>,
+    ready: Option<(Arc<usvg::Options<'static>>, svg_text::TextSetter<'f>)>,
 }
 
 impl SvgDecoder<'_> {
@@ -569,9 +625,12 @@ impl SvgDecoder<'_> {
     /// with usvg, and keeps it as the EPUB's file if it is safe to pass on.
     fn decode(&mut self, url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
         let fonts = self.fonts;
-        let (options, setter) = self
-            .ready
-            .get_or_insert_with(|| (svg_options_with(fonts), svg_text::TextSetter::new(fonts)));
+        let (options, setter) = self.ready.get_or_insert_with(|| {
+            (
+                Arc::new(svg_options_with(fonts)),
+                svg_text::TextSetter::new(fonts),
+            )
+        });
         // usvg reads a DTD's entities too; files it cannot read as UTF-8
         // text (SVGZ) go to usvg untouched, which reports what is wrong.
         let xml_options = roxmltree::ParsingOptions {
@@ -597,34 +656,129 @@ impl SvgDecoder<'_> {
             }
             _ => (None, false),
         };
-        // The parsed tree borrows `bytes`, which may become the file.
+        // A file that passes through has a size of its own on its root
+        // (see `svg_passthrough`): usvg parses it only for the PDF.
+        let size = doc.as_ref().and_then(|doc| {
+            let root = doc.root_element();
+            let length = |name| root.attribute(name).and_then(svg_props::parse_px);
+            Some((length("width")?, length("height")?)).filter(|&(w, h)| w > 0.0 && h > 0.0)
+        });
+        // The parsed XML borrows `bytes`, which may become the file.
         drop(doc);
+        if let (true, Some((width, height))) = (pass_through, size) {
+            let file: Arc<[u8]> = Arc::from(rewritten.unwrap_or(bytes));
+            let drawing = SvgDrawing::deferred(Arc::clone(&file), Arc::clone(options));
+            return Ok(svg_asset(url, (width, height), drawing, Some(file)));
+        }
         let tree = usvg::Tree::from_data(rewritten.as_deref().unwrap_or(&bytes), options)
             .map_err(|err| format!("invalid SVG ({err})"))?;
-        let file = pass_through.then(|| rewritten.unwrap_or(bytes));
-        Ok(svg_asset(url, tree, file))
+        let file = pass_through.then(|| Arc::from(rewritten.unwrap_or(bytes)));
+        if file.is_none() && has_text(tree.root()) {
+            // Text `svg_text` could not set: usvg has set it as outlines,
+            // but svg2pdf (built without its own text support) would
+            // leave text nodes out of the PDF. Written out and read back,
+            // the outlines are plain paths; that normalised file is also
+            // what the EPUB gets.
+            let written = tree.to_string(&write_options());
+            let tree = usvg::Tree::from_str(&written, options)
+                .map_err(|err| format!("invalid SVG ({err})"))?;
+            let size = (tree.size().width(), tree.size().height());
+            let drawing = SvgDrawing::parsed(tree, Arc::clone(options));
+            return Ok(svg_asset(
+                url,
+                size,
+                drawing,
+                Some(Arc::from(written.into_bytes())),
+            ));
+        }
+        let size = (tree.size().width(), tree.size().height());
+        let drawing = SvgDrawing::parsed(tree, Arc::clone(options));
+        Ok(svg_asset(url, size, drawing, file))
     }
 }
 
-fn svg_asset(url: &str, tree: usvg::Tree, file: Option<Vec<u8>>) -> Asset {
-    let size = tree.size();
-    Asset::new(
+/// How usvg writes a drawing back: text as outlines; a tenth of a CSS
+/// pixel is finer than any printer dot at the sizes images are set, and
+/// the default eight digits make the file three times larger for nothing.
+fn write_options() -> usvg::WriteOptions {
+    usvg::WriteOptions {
+        preserve_text: false,
+        coordinates_precision: 1,
+        transforms_precision: 4,
+        ..usvg::WriteOptions::default()
+    }
+}
+
+/// Whether a drawing still holds text nodes (in groups, clip paths,
+/// masks or patterns).
+fn has_text(group: &usvg::Group) -> bool {
+    group.children().iter().any(|node| match node {
+        usvg::Node::Text(_) => true,
+        usvg::Node::Group(group) => {
+            has_text(group)
+                || group.clip_path().is_some_and(|clip| has_text(clip.root()))
+                || group.mask().is_some_and(|mask| has_text(mask.root()))
+        }
+        usvg::Node::Path(_) | usvg::Node::Image(_) => false,
+    })
+}
+
+fn svg_asset(
+    url: &str,
+    (width, height): (f32, f32),
+    drawing: SvgDrawing,
+    file: Option<Arc<[u8]>>,
+) -> Asset {
+    let asset = Asset::new(
         url,
-        file,
+        None,
         "image/svg+xml",
-        (
-            size.width().ceil().max(1.0) as u32,
-            size.height().ceil().max(1.0) as u32,
-        ),
-        AssetKind::Svg {
-            tree: Arc::new(tree),
-        },
-    )
+        (width.ceil().max(1.0) as u32, height.ceil().max(1.0) as u32),
+        AssetKind::Svg { drawing },
+    );
+    if let Some(file) = file {
+        let _ = asset.data.set(file);
+    }
+    asset
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_usvg_sets_reaches_the_pdf_as_outlines() {
+        // Letter spacing is beyond svg_text: usvg sets this text, and the
+        // tree svg2pdf gets must hold it as paths, not as a text node
+        // svg2pdf would leave out.
+        let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="4" y="30" font-size="20" letter-spacing="2">Millenniemålen</text></svg>"#;
+        let fonts = FontSet::built_in();
+        let mut decoder = SvgDecoder {
+            fonts: &fonts,
+            ready: None,
+        };
+        let asset = decoder
+            .decode("b.svg", svg.as_bytes().to_vec())
+            .expect("decodes");
+        let AssetKind::Svg { drawing } = &asset.kind else {
+            panic!("an SVG")
+        };
+        let tree = drawing.tree().expect("parses");
+        assert!(!has_text(tree.root()), "a text node is left");
+        fn paths(group: &usvg::Group) -> usize {
+            group
+                .children()
+                .iter()
+                .map(|node| match node {
+                    usvg::Node::Path(_) => 1,
+                    usvg::Node::Group(group) => paths(group),
+                    _ => 0,
+                })
+                .sum()
+        }
+        assert!(paths(tree.root()) > 0, "the letters are drawn");
+        assert!(!String::from_utf8_lossy(asset.bytes()).contains("<text"));
+    }
 
     #[test]
     fn remote_urls_are_recognised() {
@@ -670,9 +824,10 @@ mod tests {
         ));
         assert!(!file.contains("<text"));
         assert_eq!((asset.width_px, asset.height_px), (300, 100));
-        let AssetKind::Svg { tree } = &asset.kind else {
+        let AssetKind::Svg { drawing } = &asset.kind else {
             panic!("not an SVG asset");
         };
+        let tree = drawing.tree().expect("parses");
         // usvg drew glyph outlines, not text of its own.
         let mut paths = 0;
         count_nodes(tree.root(), &mut |node| match node {

@@ -64,7 +64,12 @@ pub fn add_images(
                 dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
                 doc.add_object(Stream::new(dict, asset.bytes().to_vec()).with_compression(false))
             }
-            AssetKind::Svg { tree } => svg_form(doc, tree)?,
+            AssetKind::Svg { drawing } => {
+                let tree = drawing
+                    .tree()
+                    .map_err(|err| format!("cannot use image `{url}`: {err}"))?;
+                svg_form(doc, tree)?
+            }
         };
         refs.insert(name.clone(), id);
     }
@@ -156,7 +161,8 @@ fn svg_form(doc: &mut Document, tree: &svg2pdf::usvg::Tree) -> Result<ObjectId, 
         ),
         ("Resources", resources),
     ]);
-    Ok(doc.add_object(flate_stream(dict, &content)?))
+    // Deflated with the document's other streams, on two threads.
+    Ok(doc.add_object(Stream::new(dict, content)))
 }
 
 /// Copies an object and everything it refers to from `source` into `doc`.
