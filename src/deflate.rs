@@ -83,7 +83,9 @@ pub fn deflate_each(buffers: Vec<Vec<u8>>, format: Format) -> Vec<Deflated> {
             })
             .collect::<Vec<_>>()
     };
-    let (left_out, right_out) = if right_size < 64 * 1024 {
+    // A thread costs tens of microseconds; deflating 16 KB, about a
+    // hundred.
+    let (left_out, right_out) = if right_size < 16 * 1024 {
         // Too little to be worth a thread.
         (deflate_share(&left), deflate_share(&right))
     } else {

@@ -86,6 +86,30 @@ pub fn export(
         warnings.extend(raw_html_warnings(&doc.blocks));
     }
 
+    let outputs = Outputs::default();
+    // The EPUB's page list follows the PDF's pages, so both come from one
+    // pagination: layout runs for either format.
+    // The PDF's drawings are parsed beside layout and the first steps of
+    // the PDF writer, which waits for them only when it draws them (see
+    // assets::SvgDrawing).
+    std::thread::scope(|scope| {
+        if options.pdf {
+            scope.spawn(|| assets.prepare());
+        }
+        lay_out_and_write(text, &doc, &assets, fonts, options, outputs, warnings)
+    })
+}
+
+/// Layout and the back ends: the second half of [`export`].
+fn lay_out_and_write(
+    text: &str,
+    doc: &model::Document,
+    assets: &assets::Assets,
+    fonts: &FontSet,
+    options: &ExportOptions,
+    mut outputs: Outputs,
+    mut warnings: Vec<Diagnostic>,
+) -> StageResult<Outputs> {
     let date = doc
         .meta
         .date
@@ -93,17 +117,7 @@ pub fn export(
         .or_else(|| options.source_date_epoch.map(date_from_epoch))
         .unwrap_or_else(|| "2000-01-01".to_string());
     let creator = format!("mdg-export {}", env!("CARGO_PKG_VERSION"));
-
-    let mut outputs = Outputs::default();
-    // The EPUB's page list follows the PDF's pages, so both come from one
-    // pagination: layout runs for either format.
-    // The PDF's drawings are parsed beside layout (see SvgDrawing).
-    let laid_out = std::thread::scope(|scope| {
-        if options.pdf {
-            scope.spawn(|| assets.prepare());
-        }
-        layout::layout_document(&doc, &assets, fonts, &options.layout)
-    });
+    let laid_out = layout::layout_document(doc, assets, fonts, &options.layout);
     warnings.extend(laid_out.warnings);
     let pages = laid_out.output;
     warnings.extend(missing_glyph_warning(text, &pages.stats.missing_glyphs));
@@ -123,8 +137,8 @@ pub fn export(
             options.layout.paper.name()
         )),
     };
-    let make_pdf = |pages| pdf::write_pdf(pages, &doc.meta, &assets, fonts, &pdf_options);
-    let make_epub = || epub::write_epub(&doc, &assets, fonts, &epub_options);
+    let make_pdf = |pages| pdf::write_pdf(pages, &doc.meta, assets, fonts, &pdf_options);
+    let make_epub = || epub::write_epub(doc, assets, fonts, &epub_options);
     // The two back ends share nothing mutable: with both asked for, each
     // gets a core. Each output depends only on its input, so the bytes
     // are the same whichever finishes first.

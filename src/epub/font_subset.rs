@@ -45,15 +45,29 @@ pub(super) struct EmbeddedFont {
 const ALWAYS: &str = "\u{A0}\u{AD}\u{2010}\u{2011}\u{2013}\u{2014}\u{2018}\u{2019}\u{201A}\
                       \u{201C}\u{201D}\u{201E}\u{2022}\u{2026}\u{2039}\u{203A}\u{AB}\u{BB}\u{25E6}\u{25AA}";
 
-/// Picks and cuts the faces the book uses: `used` holds, for each face,
-/// the characters drawn in it (see `style::collect_face_chars`); a face
-/// with none is left out. Faces that the style sheet would declare
-/// identically (same family, weight and style) go in once, as the first
-/// role's face, cut to all their characters.
+/// Picks and cuts the faces the book uses (see [`plan_fonts`] and
+/// [`cut_fonts`]).
+#[cfg(test)]
 pub(super) fn embed_fonts(
     fonts: &FontSet,
     used: &BTreeMap<FaceRole, BTreeSet<char>>,
 ) -> Vec<EmbeddedFont> {
+    cut_fonts(fonts, plan_fonts(fonts, used))
+}
+
+/// A face to embed, not cut yet, with the characters it must keep.
+pub(super) type FontPlan = (EmbeddedFont, BTreeSet<char>);
+
+/// Picks the faces the book uses: `used` holds, for each face, the
+/// characters drawn in it (see `style::collect_face_chars`); a face with
+/// none is left out. Faces that the style sheet would declare identically
+/// (same family, weight and style) go in once, as the first role's face,
+/// to be cut to all their characters. The fonts' data is empty until
+/// [`cut_fonts`]: the style sheet and the package need only the rest.
+pub(super) fn plan_fonts(
+    fonts: &FontSet,
+    used: &BTreeMap<FaceRole, BTreeSet<char>>,
+) -> Vec<FontPlan> {
     let mut embedded: Vec<(EmbeddedFont, BTreeSet<char>)> = Vec::new();
     for &role in &FaceRole::ALL {
         let Some(chars) = used
@@ -91,8 +105,13 @@ pub(super) fn embed_fonts(
         };
         embedded.push((font, chars.clone()));
     }
-    // Each face is cut on a thread of its own: they share nothing, and
-    // the order of the result is the order above.
+    embedded
+}
+
+/// Cuts the planned faces down to their characters. Each face is cut on
+/// a thread of its own: they share nothing, and the result keeps the
+/// plan's order.
+pub(super) fn cut_fonts(fonts: &FontSet, embedded: Vec<FontPlan>) -> Vec<EmbeddedFont> {
     let cut = |(mut font, mut chars): (EmbeddedFont, BTreeSet<char>)| {
         chars.extend((' '..='~').chain(ALWAYS.chars()));
         let face = fonts.face(font.roles[0]);

@@ -156,7 +156,8 @@ pub fn write_epub(
         == font_subset::css_family(fonts.face(FaceRole::Sans));
     let used_chars = check_and_collect_chars(&documents, &nav, &ncx, sans_bold_is_heading)
         .map_err(|err| vec![err])?;
-    let fonts = font_subset::embed_fonts(fonts, &used_chars);
+    let plans = font_subset::plan_fonts(fonts, &used_chars);
+    let planned: Vec<_> = plans.iter().map(|(font, _)| font.clone()).collect();
     let has_images = !images.files().is_empty();
     let described = images.all_described;
     let input = PackageInput {
@@ -181,13 +182,27 @@ pub fn write_epub(
             strings.accessibility_summary(has_images && described),
         ),
         page_source: page_list.source.clone().filter(|_| !page_list.is_empty()),
-        stylesheet: style::stylesheet(&fonts),
-        fonts: &fonts,
+        stylesheet: style::stylesheet(&planned),
+        fonts: &planned,
         images: &images,
         documents,
     };
 
-    let zip = package::build_package(&input).map_err(|err| vec![err])?;
+    // The fonts are cut while epub-builder makes the package, which
+    // needs only their names.
+    let (zip, cut) = std::thread::scope(|scope| {
+        let cutting = scope.spawn(|| font_subset::cut_fonts(fonts, plans));
+        let zip = package::build_package(&input);
+        let cut = cutting
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (zip, cut)
+    });
+    let zip = zip.map_err(|err| vec![err])?;
+    let input = PackageInput {
+        fonts: &cut,
+        ..input
+    };
     let output = finish_container(&zip, &input, nav, ncx).map_err(|err| vec![err])?;
     Ok(Warned { output, warnings })
 }
