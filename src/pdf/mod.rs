@@ -470,14 +470,19 @@ fn replace_contents(doc: &mut lopdf::Document) -> Result<Vec<lopdf::ObjectId>, S
 /// Puts data into the stream object `id`.
 fn set_stream(doc: &mut lopdf::Document, id: lopdf::ObjectId, data: Deflated) {
     if let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(id) {
-        match data {
-            Deflated::Plain(bytes) => stream.set_content(bytes),
-            Deflated::Flate(bytes) => {
-                stream
-                    .dict
-                    .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
-                stream.set_content(bytes);
-            }
+        fill_stream(stream, data);
+    }
+}
+
+/// Gives a stream its data, with the filter that says how it is stored.
+fn fill_stream(stream: &mut lopdf::Stream, data: Deflated) {
+    match data {
+        Deflated::Plain(bytes) => stream.set_content(bytes),
+        Deflated::Flate(bytes) => {
+            stream
+                .dict
+                .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+            stream.set_content(bytes);
         }
     }
 }
@@ -513,15 +518,7 @@ fn compress_streams(doc: &mut lopdf::Document) {
         .map(|stream| std::mem::take(&mut stream.content))
         .collect();
     for (stream, data) in streams.into_iter().zip(deflate_each(data, Format::Zlib)) {
-        match data {
-            Deflated::Plain(bytes) => stream.set_content(bytes),
-            Deflated::Flate(bytes) => {
-                stream
-                    .dict
-                    .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
-                stream.set_content(bytes);
-            }
-        }
+        fill_stream(stream, data);
     }
 }
 
