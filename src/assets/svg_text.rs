@@ -9,9 +9,9 @@
 //! parses the whole font program four times a glyph (for the outline and
 //! for COLR, SVG and bitmap glyphs), and its writer repeats every outline
 //! in absolute coordinates. Here each face is parsed once and each glyph
-//! outline is written once per size. And svg2pdf, built without its text
-//! feature, skips usvg's text nodes: text set here is drawn in the PDF,
-//! text usvg sets is not.
+//! outline is written once per size. (svg2pdf, built without its text
+//! feature, skips usvg's text nodes: a document whose text usvg sets is
+//! written out with its text as paths and read back, see `SvgDecoder`.)
 //!
 //! Only plain runs are set here: character data, optionally in `<tspan>`s
 //! that only move the pen (`x`, `y`, `dx`, `dy`), in one font, size and
