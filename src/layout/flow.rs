@@ -619,7 +619,7 @@ impl Builder<'_, '_, '_> {
             let mut items: Vec<Item> = line
                 .items
                 .into_iter()
-                .map(|item| offset_item(item, context.left, baseline))
+                .map(|item| item.translated(context.left, baseline))
                 .collect();
             quote_rules(&mut items, &context, leading);
             let notes: Vec<usize> = items
@@ -920,7 +920,7 @@ impl Builder<'_, '_, '_> {
                     cells.extend(
                         line.items
                             .into_iter()
-                            .map(|item| offset_item(item, x + padding + shift.max(0.0), baseline)),
+                            .map(|item| item.translated(x + padding + shift.max(0.0), baseline)),
                     );
                     y += cell_context.leading;
                 }
@@ -1191,61 +1191,6 @@ pub(super) fn end_with_space(line: &mut super::text::Line, shaper: &mut Shaper) 
             rise: 0.0,
             text,
         });
-    }
-}
-
-/// Moves an item from line coordinates (baseline at 0) to element
-/// coordinates.
-fn offset_item(item: Item, dx: f32, dy: f32) -> Item {
-    match item {
-        Item::Text(mut run) => {
-            run.x += dx;
-            run.y += dy;
-            Item::Text(run)
-        }
-        Item::Line {
-            from,
-            to,
-            width,
-            gray,
-        } => Item::Line {
-            from: (from.0 + dx, from.1 + dy),
-            to: (to.0 + dx, to.1 + dy),
-            width,
-            gray,
-        },
-        Item::Rect { rect, gray } => Item::Rect {
-            rect: Rect {
-                x: rect.x + dx,
-                y: rect.y + dy,
-                ..rect
-            },
-            gray,
-        },
-        Item::Image {
-            url,
-            rect,
-            alt,
-            tag,
-        } => Item::Image {
-            url,
-            rect: Rect {
-                x: rect.x + dx,
-                y: rect.y + dy,
-                ..rect
-            },
-            alt,
-            tag,
-        },
-        Item::Link { rect, target, tag } => Item::Link {
-            rect: Rect {
-                x: rect.x + dx,
-                y: rect.y + dy,
-                ..rect
-            },
-            target,
-            tag,
-        },
     }
 }
 

@@ -169,6 +169,56 @@ pub enum Item {
     },
 }
 
+impl Item {
+    /// The item moved by `dx`, `dy`: from line to element coordinates,
+    /// from element to page coordinates.
+    pub fn translated(self, dx: f32, dy: f32) -> Item {
+        let moved = |rect: Rect| Rect {
+            x: rect.x + dx,
+            y: rect.y + dy,
+            ..rect
+        };
+        match self {
+            Item::Text(mut run) => {
+                run.x += dx;
+                run.y += dy;
+                Item::Text(run)
+            }
+            Item::Line {
+                from,
+                to,
+                width,
+                gray,
+            } => Item::Line {
+                from: (from.0 + dx, from.1 + dy),
+                to: (to.0 + dx, to.1 + dy),
+                width,
+                gray,
+            },
+            Item::Rect { rect, gray } => Item::Rect {
+                rect: moved(rect),
+                gray,
+            },
+            Item::Image {
+                url,
+                rect,
+                alt,
+                tag,
+            } => Item::Image {
+                url,
+                rect: moved(rect),
+                alt,
+                tag,
+            },
+            Item::Link { rect, target, tag } => Item::Link {
+                rect: moved(rect),
+                target,
+                tag,
+            },
+        }
+    }
+}
+
 /// A rectangle: left, top, width, height in points.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Rect {

@@ -217,7 +217,7 @@ impl Paginator<'_> {
         self.page.items.extend(
             std::mem::take(&mut element.items)
                 .into_iter()
-                .map(|item| shift(item, y)),
+                .map(|item| item.translated(0.0, y)),
         );
         self.y += element.height;
         for &n in &element.notes {
@@ -252,9 +252,13 @@ impl Paginator<'_> {
                     for anchor in &element.anchors {
                         self.anchors.entry(anchor.clone()).or_insert((index, y));
                     }
-                    self.page
-                        .items
-                        .extend(element.items.iter().cloned().map(|item| shift(item, y)));
+                    self.page.items.extend(
+                        element
+                            .items
+                            .iter()
+                            .cloned()
+                            .map(|item| item.translated(0.0, y)),
+                    );
                     y += element.height;
                 }
             }
@@ -262,55 +266,6 @@ impl Paginator<'_> {
         self.pages.push(std::mem::take(&mut self.page));
         self.y = self.theme.margin_top;
         self.notes_height = 0.0;
-    }
-}
-
-fn shift(item: Item, dy: f32) -> Item {
-    match item {
-        Item::Text(mut run) => {
-            run.y += dy;
-            Item::Text(run)
-        }
-        Item::Line {
-            from,
-            to,
-            width,
-            gray,
-        } => Item::Line {
-            from: (from.0, from.1 + dy),
-            to: (to.0, to.1 + dy),
-            width,
-            gray,
-        },
-        Item::Rect { rect, gray } => Item::Rect {
-            rect: Rect {
-                y: rect.y + dy,
-                ..rect
-            },
-            gray,
-        },
-        Item::Image {
-            url,
-            rect,
-            alt,
-            tag,
-        } => Item::Image {
-            url,
-            rect: Rect {
-                y: rect.y + dy,
-                ..rect
-            },
-            alt,
-            tag,
-        },
-        Item::Link { rect, target, tag } => Item::Link {
-            rect: Rect {
-                y: rect.y + dy,
-                ..rect
-            },
-            target,
-            tag,
-        },
     }
 }
 

@@ -59,13 +59,8 @@ pub fn add_metadata(doc: &mut Document, claims: Claims) -> Result<(), String> {
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    let catalog_id = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|e| e.to_string())?;
     let lang = doc
-        .get_dictionary(catalog_id)
+        .catalog()
         .ok()
         .and_then(|c| c.get(b"Lang").ok())
         .map(decode_text_string);
@@ -196,10 +191,7 @@ pub fn add_metadata(doc: &mut Document, claims: Claims) -> Result<(), String> {
             ]),
         )]));
     }
-    let catalog = doc
-        .get_object_mut(catalog_id)
-        .and_then(Object::as_dict_mut)
-        .map_err(|e| e.to_string())?;
+    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
     catalog.set("Metadata", Object::Reference(metadata_id));
     if let Some(intents) = intents {
         catalog.set("OutputIntents", intents);

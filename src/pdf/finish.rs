@@ -34,16 +34,8 @@ pub fn finish(
         }
     }
 
-    let catalog_id = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|e| e.to_string())?;
     let outline = build_outline(doc, pages, &page_ids);
-    let catalog = doc
-        .get_object_mut(catalog_id)
-        .and_then(Object::as_dict_mut)
-        .map_err(|e| e.to_string())?;
+    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
     catalog.set("Lang", text_string(&meta.lang));
     catalog.set(
         "ViewerPreferences",

@@ -136,31 +136,7 @@ fn svg_form(doc: &mut Document, tree: &svg2pdf::usvg::Tree) -> Result<ObjectId, 
         Ok(object) => import(&source, doc, object, &mut imported)?,
         Err(_) => Object::Dictionary(Dictionary::new()),
     };
-    let dict = Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"XObject".to_vec())),
-        ("Subtype", Object::Name(b"Form".to_vec())),
-        (
-            "BBox",
-            Object::Array(vec![
-                0.into(),
-                0.into(),
-                Object::Real(width),
-                Object::Real(height),
-            ]),
-        ),
-        (
-            "Matrix",
-            Object::Array(vec![
-                Object::Real(1.0 / width),
-                0.into(),
-                0.into(),
-                Object::Real(1.0 / height),
-                0.into(),
-                0.into(),
-            ]),
-        ),
-        ("Resources", resources),
-    ]);
+    let dict = super::form_dictionary(width, height, Some((1.0 / width, 1.0 / height)), resources);
     // Deflated with the document's other streams, on two threads.
     Ok(doc.add_object(Stream::new(dict, content)))
 }

@@ -66,28 +66,8 @@ pub fn impose_booklet(doc: &mut Document, width: f32, height: f32) -> Result<(),
     let mut forms = Vec::with_capacity(page_ids.len());
     for &page_id in &page_ids {
         let content = doc.get_page_content(page_id);
-        let page = doc.get_dictionary(page_id).map_err(|e| e.to_string())?;
-        let resources = match page.get(b"Resources") {
-            Ok(Object::Reference(id)) => {
-                doc.get_dictionary(*id).map_err(|e| e.to_string())?.clone()
-            }
-            Ok(Object::Dictionary(dict)) => dict.clone(),
-            _ => Dictionary::new(),
-        };
-        let dict = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"XObject".to_vec())),
-            ("Subtype", Object::Name(b"Form".to_vec())),
-            (
-                "BBox",
-                Object::Array(vec![
-                    0.into(),
-                    0.into(),
-                    Object::Real(width),
-                    Object::Real(height),
-                ]),
-            ),
-            ("Resources", Object::Dictionary(resources)),
-        ]);
+        let resources = super::resources_of(doc, page_id).unwrap_or_default();
+        let dict = super::form_dictionary(width, height, None, Object::Dictionary(resources));
         forms.push(doc.add_object(Stream::new(dict, content)));
     }
 
@@ -134,15 +114,7 @@ pub fn impose_booklet(doc: &mut Document, width: f32, height: f32) -> Result<(),
     pages.set("Kids", Object::Array(kids));
     pages.set("Count", Object::Integer(count));
 
-    let catalog_id = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|e| e.to_string())?;
-    let catalog = doc
-        .get_object_mut(catalog_id)
-        .and_then(Object::as_dict_mut)
-        .map_err(|e| e.to_string())?;
+    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
     catalog.remove(b"Outlines");
     catalog.remove(b"PageMode");
     for id in page_ids {

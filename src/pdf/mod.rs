@@ -487,6 +487,46 @@ fn fill_stream(stream: &mut lopdf::Stream, data: Deflated) {
     }
 }
 
+/// A Form XObject's dictionary (ISO 32000-1, 8.10): its box from the
+/// origin to `width` × `height`, a matrix that scales it by `scale` if
+/// given, and its resources.
+fn form_dictionary(
+    width: f32,
+    height: f32,
+    scale: Option<(f32, f32)>,
+    resources: lopdf::Object,
+) -> lopdf::Dictionary {
+    use lopdf::Object;
+    let mut dict = lopdf::Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"XObject".to_vec())),
+        ("Subtype", Object::Name(b"Form".to_vec())),
+        (
+            "BBox",
+            Object::Array(vec![
+                0.into(),
+                0.into(),
+                Object::Real(width),
+                Object::Real(height),
+            ]),
+        ),
+    ]);
+    if let Some((x, y)) = scale {
+        dict.set(
+            "Matrix",
+            Object::Array(vec![
+                Object::Real(x),
+                0.into(),
+                0.into(),
+                Object::Real(y),
+                0.into(),
+                0.into(),
+            ]),
+        );
+    }
+    dict.set("Resources", resources);
+    dict
+}
+
 /// A page's resource dictionary, resolved.
 fn resources_of(doc: &lopdf::Document, page: lopdf::ObjectId) -> Option<lopdf::Dictionary> {
     match doc.get_dictionary(page).ok()?.get(b"Resources").ok()? {

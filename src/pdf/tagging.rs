@@ -378,15 +378,7 @@ pub fn add_structure_tree(
         ])),
     );
 
-    let catalog_id = doc
-        .trailer
-        .get(b"Root")
-        .and_then(Object::as_reference)
-        .map_err(|e| e.to_string())?;
-    let catalog = doc
-        .get_object_mut(catalog_id)
-        .and_then(Object::as_dict_mut)
-        .map_err(|e| e.to_string())?;
+    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
     catalog.set("StructTreeRoot", Object::Reference(root_id));
     catalog.set(
         "MarkInfo",
