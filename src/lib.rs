@@ -281,27 +281,14 @@ fn merge_warnings(warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// Raw HTML cannot be set on paper (the EPUB keeps what is harmless).
 fn raw_html_warnings(blocks: &[model::Block]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for block in blocks {
-        match block {
-            model::Block::Html { span, .. } => out.push(html_warning(*span)),
-            model::Block::Heading { content, .. } | model::Block::Paragraph { content, .. } => {
-                inline_html_warnings(content, &mut out)
-            }
-            model::Block::Quote { blocks, .. } => out.extend(raw_html_warnings(blocks)),
-            model::Block::List { items, .. } => {
-                for item in items {
-                    out.extend(raw_html_warnings(&item.blocks));
-                }
-            }
-            model::Block::Table { head, rows, .. } => {
-                for cell in head.iter().chain(rows.iter().flatten()) {
-                    inline_html_warnings(cell, &mut out);
-                }
-            }
-            model::Block::Figure { .. } | model::Block::Code { .. } | model::Block::Rule { .. } => {
-            }
+    model::for_each_block(blocks, &mut |block| {
+        if let model::Block::Html { span, .. } = block {
+            out.push(html_warning(*span));
         }
-    }
+        for run in block.inline_runs() {
+            inline_html_warnings(run, &mut out);
+        }
+    });
     out
 }
 

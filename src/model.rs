@@ -278,29 +278,97 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
     }
 }
 
+/// Calls `visit` on every block, in document order: each block before
+/// the blocks of its quote or list items. The one place that knows which
+/// blocks hold blocks.
+pub fn for_each_block<'a>(blocks: &'a [Block], visit: &mut impl FnMut(&'a Block)) {
+    for block in blocks {
+        visit(block);
+        match block {
+            Block::Quote { blocks, .. } => for_each_block(blocks, visit),
+            Block::List { items, .. } => {
+                for item in items {
+                    for_each_block(&item.blocks, visit);
+                }
+            }
+            Block::Heading { .. }
+            | Block::Paragraph { .. }
+            | Block::Figure { .. }
+            | Block::Code { .. }
+            | Block::Table { .. }
+            | Block::Rule { .. }
+            | Block::Html { .. } => {}
+        }
+    }
+}
+
+/// [`for_each_block`], for changing the blocks.
+pub fn for_each_block_mut(blocks: &mut [Block], visit: &mut impl FnMut(&mut Block)) {
+    for block in blocks {
+        visit(block);
+        match block {
+            Block::Quote { blocks, .. } => for_each_block_mut(blocks, visit),
+            Block::List { items, .. } => {
+                for item in items {
+                    for_each_block_mut(&mut item.blocks, visit);
+                }
+            }
+            Block::Heading { .. }
+            | Block::Paragraph { .. }
+            | Block::Figure { .. }
+            | Block::Code { .. }
+            | Block::Table { .. }
+            | Block::Rule { .. }
+            | Block::Html { .. } => {}
+        }
+    }
+}
+
+impl Block {
+    /// The runs of inlines the block holds itself: a heading's or a
+    /// paragraph's content, or each cell of a table (head first).
+    pub fn inline_runs(&self) -> impl Iterator<Item = &[Inline]> {
+        let content = match self {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => Some(&content[..]),
+            _ => None,
+        };
+        let cells = match self {
+            Block::Table { head, rows, .. } => Some(head.iter().chain(rows.iter().flatten())),
+            _ => None,
+        };
+        content
+            .into_iter()
+            .chain(cells.into_iter().flatten().map(|cell| &cell[..]))
+    }
+
+    /// [`Block::inline_runs`], for changing them.
+    pub fn inline_runs_mut(&mut self) -> impl Iterator<Item = &mut [Inline]> {
+        let (content, cells) = match self {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                (Some(&mut content[..]), None)
+            }
+            Block::Table { head, rows, .. } => {
+                (None, Some(head.iter_mut().chain(rows.iter_mut().flatten())))
+            }
+            _ => (None, None),
+        };
+        content
+            .into_iter()
+            .chain(cells.into_iter().flatten().map(|cell| &mut cell[..]))
+    }
+}
+
 /// Collects every image of `blocks` (figures and inline images, in
 /// reading order) into `out`.
 pub fn collect_images<'a>(blocks: &'a [Block], out: &mut Vec<&'a Image>) {
-    for block in blocks {
-        match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                collect_inline_images(content, out)
-            }
-            Block::Figure { image, .. } => out.push(image),
-            Block::List { items, .. } => {
-                for item in items {
-                    collect_images(&item.blocks, out);
-                }
-            }
-            Block::Quote { blocks, .. } => collect_images(blocks, out),
-            Block::Table { head, rows, .. } => {
-                for cell in head.iter().chain(rows.iter().flatten()) {
-                    collect_inline_images(cell, out);
-                }
-            }
-            Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {}
+    for_each_block(blocks, &mut |block| {
+        if let Block::Figure { image, .. } = block {
+            out.push(image);
         }
-    }
+        for run in block.inline_runs() {
+            collect_inline_images(run, out);
+        }
+    });
 }
 
 /// Collects every image of `inlines` into `out`.

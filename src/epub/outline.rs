@@ -201,27 +201,13 @@ fn nest(
 }
 
 fn collect_anchors(blocks: &[Block], file: &str, anchors: &mut BTreeMap<String, String>) {
-    for block in blocks {
-        match block {
-            Block::Heading { id, .. } => {
-                anchors
-                    .entry(id_token(id).into_owned())
-                    .or_insert_with(|| file.to_string());
-            }
-            Block::List { items, .. } => {
-                for item in items {
-                    collect_anchors(&item.blocks, file, anchors);
-                }
-            }
-            Block::Quote { blocks, .. } => collect_anchors(blocks, file, anchors),
-            Block::Paragraph { .. }
-            | Block::Figure { .. }
-            | Block::Code { .. }
-            | Block::Table { .. }
-            | Block::Rule { .. }
-            | Block::Html { .. } => {}
+    crate::model::for_each_block(blocks, &mut |block| {
+        if let Block::Heading { id, .. } = block {
+            anchors
+                .entry(id_token(id).into_owned())
+                .or_insert_with(|| file.to_string());
         }
-    }
+    });
 }
 
 #[cfg(test)]

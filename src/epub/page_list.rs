@@ -31,24 +31,7 @@ pub(super) struct BlockStart {
 /// Lists `blocks` and the blocks nested in them (list items, quotes) in
 /// the order the renderer writes them: each block, then what it holds.
 pub(super) fn collect_block_starts(blocks: &[Block], out: &mut Vec<BlockStart>) {
-    for block in blocks {
-        out.push(block_start(block));
-        match block {
-            Block::List { items, .. } => {
-                for item in items {
-                    collect_block_starts(&item.blocks, out);
-                }
-            }
-            Block::Quote { blocks, .. } => collect_block_starts(blocks, out),
-            Block::Heading { .. }
-            | Block::Paragraph { .. }
-            | Block::Figure { .. }
-            | Block::Code { .. }
-            | Block::Table { .. }
-            | Block::Rule { .. }
-            | Block::Html { .. } => {}
-        }
-    }
+    crate::model::for_each_block(blocks, &mut |block| out.push(block_start(block)));
 }
 
 /// What the renderer needs to know about one block.

@@ -745,25 +745,11 @@ fn has_text(markup: &str) -> bool {
 }
 
 fn claim_heading_ids(blocks: &[Block], ids: &mut BTreeSet<String>) {
-    for block in blocks {
-        match block {
-            Block::Heading { id, .. } => {
-                ids.insert(id_token(id).into_owned());
-            }
-            Block::List { items, .. } => {
-                for item in items {
-                    claim_heading_ids(&item.blocks, ids);
-                }
-            }
-            Block::Quote { blocks, .. } => claim_heading_ids(blocks, ids),
-            Block::Paragraph { .. }
-            | Block::Figure { .. }
-            | Block::Code { .. }
-            | Block::Table { .. }
-            | Block::Rule { .. }
-            | Block::Html { .. } => {}
+    crate::model::for_each_block(blocks, &mut |block| {
+        if let Block::Heading { id, .. } = block {
+            ids.insert(id_token(id).into_owned());
         }
-    }
+    });
 }
 
 #[cfg(test)]

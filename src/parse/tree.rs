@@ -588,26 +588,11 @@ fn report_undefined_footnotes(blocks: &[Block], warnings: &mut Vec<Diagnostic>) 
             }
         }
     }
-    for block in blocks {
-        match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                in_inlines(content, warnings)
-            }
-            Block::Quote { blocks, .. } => report_undefined_footnotes(blocks, warnings),
-            Block::List { items, .. } => {
-                for item in items {
-                    report_undefined_footnotes(&item.blocks, warnings);
-                }
-            }
-            Block::Table { head, rows, .. } => {
-                for cell in head.iter().chain(rows.iter().flatten()) {
-                    in_inlines(cell, warnings);
-                }
-            }
-            Block::Figure { .. } | Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {
-            }
+    crate::model::for_each_block(blocks, &mut |block| {
+        for run in block.inline_runs() {
+            in_inlines(run, warnings);
         }
-    }
+    });
 }
 
 fn push_text(inlines: &mut Vec<Inline>, text: &str, span: Span) {
@@ -708,38 +693,25 @@ fn assign_heading_ids(
     used: &mut BTreeSet<String>,
     next: &mut BTreeMap<String, usize>,
 ) {
-    for block in blocks {
-        match block {
-            Block::Heading { id, content, .. } => {
-                let base = if id.is_empty() {
-                    slug(&plain_text(content))
-                } else {
-                    id.clone()
-                };
-                let mut candidate = base.clone();
-                let mut n = next.get(&base).copied().unwrap_or(1);
-                while used.contains(&candidate) {
-                    candidate = format!("{base}-{n}");
-                    n += 1;
-                }
-                next.insert(base, n);
-                used.insert(candidate.clone());
-                *id = candidate;
-            }
-            Block::Quote { blocks, .. } => assign_heading_ids(blocks, used, next),
-            Block::List { items, .. } => {
-                for item in items {
-                    assign_heading_ids(&mut item.blocks, used, next);
-                }
-            }
-            Block::Paragraph { .. }
-            | Block::Figure { .. }
-            | Block::Code { .. }
-            | Block::Table { .. }
-            | Block::Rule { .. }
-            | Block::Html { .. } => {}
+    crate::model::for_each_block_mut(blocks, &mut |block| {
+        let Block::Heading { id, content, .. } = block else {
+            return;
+        };
+        let base = if id.is_empty() {
+            slug(&plain_text(content))
+        } else {
+            id.clone()
+        };
+        let mut candidate = base.clone();
+        let mut n = next.get(&base).copied().unwrap_or(1);
+        while used.contains(&candidate) {
+            candidate = format!("{base}-{n}");
+            n += 1;
         }
-    }
+        next.insert(base, n);
+        used.insert(candidate.clone());
+        *id = candidate;
+    });
 }
 
 #[cfg(test)]

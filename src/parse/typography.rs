@@ -37,26 +37,11 @@ const BEFORE_NUMBER: &[&str] = &["kl.", "s.", "nr", "kap.", "ca", "ca.", "p.", "
 
 /// Applies the rules to every text of the blocks, in place.
 pub fn apply(blocks: &mut [Block], lang: &str) {
-    for block in blocks {
-        match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                apply_inlines(content, lang, &mut None)
-            }
-            Block::Quote { blocks, .. } => apply(blocks, lang),
-            Block::List { items, .. } => {
-                for item in items {
-                    apply(&mut item.blocks, lang);
-                }
-            }
-            Block::Table { head, rows, .. } => {
-                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
-                    apply_inlines(cell, lang, &mut None);
-                }
-            }
-            Block::Figure { .. } | Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {
-            }
+    crate::model::for_each_block_mut(blocks, &mut |block| {
+        for run in block.inline_runs_mut() {
+            apply_inlines(run, lang, &mut None);
         }
-    }
+    });
 }
 
 /// Applies the rules to inlines; `previous` is the last character seen,
