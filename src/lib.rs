@@ -86,7 +86,6 @@ pub fn export(
         warnings.extend(raw_html_warnings(&doc.blocks));
     }
 
-    let outputs = Outputs::default();
     // The EPUB's page list follows the PDF's pages, so both come from one
     // pagination: layout runs for either format.
     // The PDF's drawings are parsed beside layout and the first steps of
@@ -96,7 +95,7 @@ pub fn export(
         if options.pdf {
             scope.spawn(|| assets.prepare());
         }
-        lay_out_and_write(text, &doc, &assets, fonts, options, outputs, warnings)
+        lay_out_and_write(text, &doc, &assets, fonts, options, warnings)
     })
 }
 
@@ -107,9 +106,9 @@ fn lay_out_and_write(
     assets: &assets::Assets,
     fonts: &FontSet,
     options: &ExportOptions,
-    mut outputs: Outputs,
     mut warnings: Vec<Diagnostic>,
 ) -> StageResult<Outputs> {
+    let mut outputs = Outputs::default();
     let date = doc
         .meta
         .date

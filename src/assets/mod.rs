@@ -236,14 +236,14 @@ pub struct Asset {
 impl Asset {
     fn new(
         url: &str,
-        data: Option<Vec<u8>>,
+        data: Option<Arc<[u8]>>,
         mime: &'static str,
         size: (u32, u32),
         kind: AssetKind,
     ) -> Asset {
         let cell = std::sync::OnceLock::new();
         if let Some(data) = data {
-            let _ = cell.set(Arc::from(data));
+            let _ = cell.set(data);
         }
         Asset {
             url: url.to_string(),
@@ -543,7 +543,7 @@ fn decode_png(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
     let alpha = alpha.filter(|a| a.iter().any(|&v| v != 255));
     Ok(Asset::new(
         url,
-        Some(bytes),
+        Some(Arc::from(bytes)),
         "image/png",
         (width, height),
         AssetKind::Png {
@@ -606,7 +606,7 @@ fn decode_jpeg(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
     }
     Ok(Asset::new(
         url,
-        Some(bytes),
+        Some(Arc::from(bytes)),
         "image/jpeg",
         (width, height),
         AssetKind::Jpeg { components },
@@ -729,17 +729,13 @@ fn svg_asset(
     drawing: SvgDrawing,
     file: Option<Arc<[u8]>>,
 ) -> Asset {
-    let asset = Asset::new(
+    Asset::new(
         url,
-        None,
+        file,
         "image/svg+xml",
         (width.ceil().max(1.0) as u32, height.ceil().max(1.0) as u32),
         AssetKind::Svg { drawing },
-    );
-    if let Some(file) = file {
-        let _ = asset.data.set(file);
-    }
-    asset
+    )
 }
 
 #[cfg(test)]

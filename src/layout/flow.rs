@@ -125,20 +125,7 @@ fn build_flow_split(
     shaper: &mut Shaper,
     split: Option<usize>,
 ) -> (Flow, super::Stats) {
-    let mut builder = Builder {
-        theme,
-        assets,
-        shaper,
-        lang: &doc.meta.lang,
-        hyphenation: Hyphenation::for_lang(&doc.meta.lang),
-        elements: Vec::new(),
-        stats: super::Stats::default(),
-        current_block: 0,
-        indent_next: false,
-        warnings: Vec::new(),
-        structure: Structure::default(),
-        pending_notes: std::collections::BTreeMap::new(),
-    };
+    let mut builder = Builder::new(theme, assets, shaper, &doc.meta.lang, Structure::default());
     let context = Context {
         left: theme.margin_left,
         width: theme.measure,
@@ -233,7 +220,7 @@ fn build_flow_split(
     )
 }
 
-impl Builder<'_, '_, '_> {
+impl<'a, 's, 'f> Builder<'a, 's, 'f> {
     fn style(&self, context: Context, bold: bool, italic: bool) -> Style {
         let face = match context.face {
             FaceRole::Regular | FaceRole::Italic | FaceRole::Bold | FaceRole::BoldItalic => {
@@ -271,6 +258,31 @@ impl Builder<'_, '_, '_> {
         context.width - by >= self.theme.measure * MIN_NESTED_MEASURE
     }
 
+    /// A builder at the start of a document in `lang`, adding to
+    /// `structure`.
+    fn new(
+        theme: &'a Theme,
+        assets: &'a Assets,
+        shaper: &'s mut Shaper<'f>,
+        lang: &'a str,
+        structure: Structure,
+    ) -> Self {
+        Builder {
+            theme,
+            assets,
+            shaper,
+            lang,
+            hyphenation: Hyphenation::for_lang(lang),
+            elements: Vec::new(),
+            stats: super::Stats::default(),
+            current_block: 0,
+            indent_next: false,
+            warnings: Vec::new(),
+            structure,
+            pending_notes: std::collections::BTreeMap::new(),
+        }
+    }
+
     /// Lays out `blocks[..split]` here and `blocks[split..]` on a second
     /// thread with its own shaper, then joins the two as if one builder
     /// had done both in order: the second half's structure nodes are
@@ -280,27 +292,14 @@ impl Builder<'_, '_, '_> {
         let (first, second) = blocks.split_at(split);
         let base = self.structure.clone();
         let fork = self.structure.fork_point();
-        let (theme, assets, lang, hyphenation) =
-            (self.theme, self.assets, self.lang, self.hyphenation);
+        let (theme, assets, lang) = (self.theme, self.assets, self.lang);
         let sibling = self.shaper.sibling();
         let current_block = self.current_block;
         let other = std::thread::scope(|scope| {
             let other = scope.spawn(move || {
                 let mut shaper = sibling;
-                let mut other = Builder {
-                    theme,
-                    assets,
-                    shaper: &mut shaper,
-                    lang,
-                    hyphenation,
-                    elements: Vec::new(),
-                    stats: super::Stats::default(),
-                    current_block,
-                    indent_next: false,
-                    warnings: Vec::new(),
-                    structure: base,
-                    pending_notes: std::collections::BTreeMap::new(),
-                };
+                let mut other = Builder::new(theme, assets, &mut shaper, lang, base);
+                other.current_block = current_block;
                 other.blocks(second, context);
                 let Builder {
                     elements,

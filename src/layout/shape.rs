@@ -111,34 +111,20 @@ struct FaceInfo {
 impl<'f> Shaper<'f> {
     /// Prepares every face of the set for shaping.
     pub fn new(fonts: &'f FontSet) -> Self {
-        let faces = fonts
-            .faces()
-            .iter()
-            .map(|face| FaceSlot {
-                role: face.role,
-                data: &face.data[..],
-                face: OnceCell::new(),
-                info: OnceCell::new(),
-            })
-            .collect();
-        Shaper {
-            faces,
-            plans: Vec::new(),
-            cache: Vec::new(),
-            missing: Vec::new(),
-            syllables: WordMap::default(),
-        }
+        Shaper::for_faces(fonts.faces().iter().map(|face| (face.role, &face.data[..])))
     }
 
     /// A shaper for the same faces with empty caches, for another thread.
     pub fn sibling(&self) -> Shaper<'f> {
+        Shaper::for_faces(self.faces.iter().map(|slot| (slot.role, slot.data)))
+    }
+
+    fn for_faces(faces: impl Iterator<Item = (FaceRole, &'f [u8])>) -> Self {
         Shaper {
-            faces: self
-                .faces
-                .iter()
-                .map(|slot| FaceSlot {
-                    role: slot.role,
-                    data: slot.data,
+            faces: faces
+                .map(|(role, data)| FaceSlot {
+                    role,
+                    data,
                     face: OnceCell::new(),
                     info: OnceCell::new(),
                 })

@@ -50,7 +50,7 @@ pub fn finish(
     let info = info_dict(meta, options);
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
-    let id = drawn.file_id.clone();
+    let id = drawn.file_id.finish();
     doc.trailer.set(
         "ID",
         Object::Array(vec![

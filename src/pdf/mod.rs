@@ -70,14 +70,14 @@ pub struct PrintOptions {
 /// the content streams are written: the items (a few dozen bytes a glyph)
 /// are dropped page by page, so a long document's glyphs and its
 /// finished PDF objects are never in memory at once.
-pub(crate) struct Drawn {
+struct Drawn {
     /// Resource names of the images drawn on each page.
-    pub images: Vec<std::collections::BTreeSet<String>>,
+    images: Vec<std::collections::BTreeSet<String>>,
     /// The text of each link's structure node: its annotation's
     /// description.
-    pub link_texts: BTreeMap<usize, String>,
-    /// The content-derived file identifier.
-    pub file_id: Vec<u8>,
+    link_texts: BTreeMap<usize, String>,
+    /// The content-derived file identifier, fed with every glyph's text.
+    file_id: finish::FileId,
 }
 
 /// Writes laid-out pages as a PDF. The pages are consumed: their items
@@ -118,14 +118,13 @@ pub fn write_pdf(
     let mut drawn = Drawn {
         images: Vec::with_capacity(pages.pages.len()),
         link_texts: BTreeMap::new(),
-        file_id: Vec::new(),
+        file_id: finish::FileId::new(&crate::model::plain_text(&meta.title)),
     };
-    let mut file_id = finish::FileId::new(&crate::model::plain_text(&meta.title));
     let structure = std::mem::take(&mut pages.structure);
     for page in &mut pages.pages {
         let items = std::mem::take(&mut page.items);
         let mut page_images = std::collections::BTreeSet::new();
-        file_id.new_page();
+        drawn.file_id.new_page();
         let mut ops = Vec::new();
         let mut content = content::Content::default();
         let mut page_marks = tagging::PageMarks::default();
@@ -164,7 +163,7 @@ pub fn write_pdf(
             match item {
                 Item::Text(run) => {
                     for glyph in &run.glyphs {
-                        file_id.feed(glyph.text.as_bytes());
+                        drawn.file_id.feed(glyph.text.as_bytes());
                     }
                     if let Tag::Node(node) = run.tag
                         && structure
@@ -286,7 +285,6 @@ pub fn write_pdf(
     }
     doc.with_pages(pdf_pages);
     pages.structure = structure;
-    drawn.file_id = file_id.finish();
 
     let save = PdfSaveOptions {
         optimize: false,
@@ -298,18 +296,17 @@ pub fn write_pdf(
     // The page contents are most of the deflating: it starts now, on
     // other threads, while this one builds the rest of the document. (A
     // booklet reads the pages back to impose them: it deflates at the end.)
-    let mut contents = Some(contents);
     std::thread::scope(|scope| {
-        let early = (!options.print.booklet)
-            .then(|| contents.take())
-            .flatten()
-            .map(|contents| scope.spawn(move || deflate_each(contents, Format::Zlib)));
+        let (early, plain) = if options.print.booklet {
+            (None, contents)
+        } else {
+            let early = scope.spawn(move || deflate_each(contents, Format::Zlib));
+            (Some(early), Vec::new())
+        };
         let mut lo = doc.to_lopdf_document(&save, &mut warnings);
         let streams = replace_contents(&mut lo).map_err(internal)?;
-        if let Some(contents) = contents.take() {
-            for (&id, bytes) in streams.iter().zip(contents) {
-                set_stream(&mut lo, id, Deflated::Plain(bytes));
-            }
+        for (&id, bytes) in streams.iter().zip(plain) {
+            set_stream(&mut lo, id, Deflated::Plain(bytes));
         }
         finish_document(
             &mut lo,
