@@ -147,9 +147,9 @@ fn the_banner_is_on_the_cover_as_vector_graphics() {
         stream.dict.get(b"Subtype").unwrap().as_name().unwrap(),
         b"Form"
     );
-    // The banner's words are drawn, as outlines: a filled path for each of
-    // its ~300 glyphs, next to the ten of the background, rule and boxes.
-    // (svg2pdf, built without its text feature, draws no usvg text node.)
+    // The banner's tiles are paths (background, rule and eight tiles:
+    // ten fills) and its words are text in the embedded fonts, drawn over
+    // them: ~300 glyphs that as outlines were a path each.
     let content = stream
         .decompressed_content()
         .unwrap_or_else(|_| stream.content.clone());
@@ -157,8 +157,19 @@ fn the_banner_is_on_the_cover_as_vector_graphics() {
         .split(|&b| b == b'\n')
         .filter(|l| *l == b"f")
         .count();
-    assert!(fills > 200, "the banner has {fills} fills");
-    // The banner's words are paths, not text: the cover's text is the title.
+    assert_eq!(fills, 10, "the banner has {fills} fills");
+    let words = normalise(&common::form_text(&doc, stream));
+    for needle in [
+        "Millenniemålen",
+        "FN:s toppmöte · New York 20–22 september 2010",
+        "Åtta mål till år 2015",
+        "Jämställdhet och kvinnors egenmakt",
+        "Bekämpa hiv/aids, malaria och andra sjukdomar",
+        "Globalt partnerskap för utveckling",
+    ] {
+        assert!(words.contains(needle), "{needle:?} is not in {words:?}");
+    }
+    // The cover's own text is the title.
     assert!(pdf_text(&summit_pdf()).contains("Toppmötet om"));
 }
 

@@ -9,9 +9,12 @@
 //! as written (`svg_passthrough`) rather than as usvg writes it back.
 
 mod glyph_path;
+mod svg_lift;
 mod svg_passthrough;
 mod svg_props;
 mod svg_text;
+
+pub use svg_lift::{Lifted, LiftedGlyph, LiftedText, Matrix};
 
 use crate::diag::{Diagnostic, StageResult, Warned};
 use crate::fonts::FontSet;
@@ -307,9 +310,12 @@ impl Asset {
 #[derive(Clone)]
 pub struct SvgDrawing {
     tree: Arc<std::sync::OnceLock<Result<Arc<usvg::Tree>, String>>>,
-    /// What to parse: the file with its text set, or as read.
+    /// What to parse: the file with its text set, or as read, or its
+    /// shapes alone when its texts are `lifted`.
     source: Arc<[u8]>,
     options: Arc<usvg::Options<'static>>,
+    /// The texts the PDF draws as text over the tree's shapes.
+    lifted: Option<Arc<Lifted>>,
 }
 
 impl SvgDrawing {
@@ -318,15 +324,27 @@ impl SvgDrawing {
             tree: Arc::new(std::sync::OnceLock::from(Ok(Arc::new(tree)))),
             source: Arc::from(Vec::new()),
             options,
+            lifted: None,
         }
     }
 
-    fn deferred(source: Arc<[u8]>, options: Arc<usvg::Options<'static>>) -> Self {
+    fn deferred(
+        source: Arc<[u8]>,
+        options: Arc<usvg::Options<'static>>,
+        lifted: Option<Arc<Lifted>>,
+    ) -> Self {
         SvgDrawing {
             tree: Arc::new(std::sync::OnceLock::new()),
             source,
             options,
+            lifted,
         }
+    }
+
+    /// The texts to draw as text over [`SvgDrawing::tree`], which then
+    /// holds only the shapes (see `svg_lift`).
+    pub fn lifted(&self) -> Option<&Lifted> {
+        self.lifted.as_deref()
     }
 
     /// The parsed drawing, or why usvg could not read it.
@@ -346,6 +364,7 @@ impl std::fmt::Debug for SvgDrawing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SvgDrawing")
             .field("parsed", &self.tree.get().is_some())
+            .field("lifted", &self.lifted.is_some())
             .finish()
     }
 }
@@ -641,20 +660,28 @@ impl SvgDecoder<'_> {
         let doc = source.and_then(|s| roxmltree::Document::parse_with_options(s, xml_options).ok());
         // The source with its text set, if it was, and whether that (or
         // the file as read) may go into the EPUB as it is.
-        let (rewritten, pass_through) = match (source, &doc) {
+        // With it, the shapes alone and the texts to draw over them, when
+        // the PDF may draw the texts as text.
+        let (rewritten, lifted, pass_through) = match (source, &doc) {
             (Some(source), Some(doc)) => {
                 match setter.rewrite(source, doc, &svg_text::UsvgText::of(options)) {
-                    svg_text::Rewrite::NoText => {
-                        (None, svg_passthrough::may_pass_through(source, doc, false))
-                    }
-                    svg_text::Rewrite::Rewritten(new) => (
+                    svg_text::Rewrite::NoText => (
+                        None,
+                        None,
+                        svg_passthrough::may_pass_through(source, doc, false),
+                    ),
+                    svg_text::Rewrite::Rewritten {
+                        source: new,
+                        lifted,
+                    } => (
                         Some(new.into_bytes()),
+                        lifted,
                         svg_passthrough::may_pass_through(source, doc, true),
                     ),
-                    svg_text::Rewrite::Unsupported(_) => (None, false),
+                    svg_text::Rewrite::Unsupported(_) => (None, None, false),
                 }
             }
-            _ => (None, false),
+            _ => (None, None, false),
         };
         // A file that passes through has a size of its own on its root
         // (see `svg_passthrough`): usvg parses it only for the PDF.
@@ -667,7 +694,15 @@ impl SvgDecoder<'_> {
         drop(doc);
         if let (true, Some((width, height))) = (pass_through, size) {
             let file: Arc<[u8]> = Arc::from(rewritten.unwrap_or(bytes));
-            let drawing = SvgDrawing::deferred(Arc::clone(&file), Arc::clone(options));
+            let drawing = match lifted {
+                // The PDF draws the shapes with usvg and the texts itself.
+                Some((shapes, texts)) => SvgDrawing::deferred(
+                    Arc::from(shapes.into_bytes()),
+                    Arc::clone(options),
+                    Some(Arc::new(texts)),
+                ),
+                None => SvgDrawing::deferred(Arc::clone(&file), Arc::clone(options), None),
+            };
             return Ok(svg_asset(url, (width, height), drawing, Some(file)));
         }
         let tree = usvg::Tree::from_data(rewritten.as_deref().unwrap_or(&bytes), options)
@@ -823,15 +858,42 @@ mod tests {
         let AssetKind::Svg { drawing } = &asset.kind else {
             panic!("not an SVG asset");
         };
+        // The text is painted last: the PDF draws it as text over the
+        // shapes, which are all usvg parses.
+        let lifted = drawing.lifted().expect("the text is lifted");
+        assert_eq!(lifted.viewport, (300.0, 100.0));
+        let [text] = &lifted.texts[..] else {
+            panic!("one text")
+        };
+        assert_eq!(text.fill, Some([255, 255, 255]));
+        assert_eq!(text.size, 36.0);
+        assert_eq!(text.matrix, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+        let letters: String = text.glyphs.iter().map(|g| &*g.text).collect();
+        assert_eq!(letters, "Millenniemålen");
+        assert_eq!((text.glyphs[0].x, text.glyphs[0].y), (20.0, 60.0));
+        assert_eq!(paths_of(drawing), 1);
+
+        // A shape painted over the text keeps it in the drawing: usvg
+        // draws glyph outlines, not text of its own.
+        let covered = svg.replace("</svg>", "<rect width=\"5\" height=\"5\"/></svg>");
+        let asset = decode_svg(&covered);
+        let AssetKind::Svg { drawing } = &asset.kind else {
+            panic!("not an SVG asset");
+        };
+        assert!(drawing.lifted().is_none());
+        assert_eq!(paths_of(drawing), 2 + "Millenniemålen".chars().count());
+    }
+
+    /// How many paths usvg draws; panics on a text node it would set.
+    fn paths_of(drawing: &SvgDrawing) -> usize {
         let tree = drawing.tree().expect("parses");
-        // usvg drew glyph outlines, not text of its own.
         let mut paths = 0;
         count_nodes(tree.root(), &mut |node| match node {
             usvg::Node::Text(_) => panic!("usvg laid out text"),
             usvg::Node::Path(_) => paths += 1,
             _ => {}
         });
-        assert_eq!(paths, 1 + "Millenniemålen".chars().count());
+        paths
     }
 
     fn count_nodes(group: &usvg::Group, visit: &mut dyn FnMut(&usvg::Node)) {

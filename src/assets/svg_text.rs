@@ -21,6 +21,7 @@
 //! differ (noted where they do).
 
 use super::glyph_path::{format_tenths, glyph_path_data};
+use super::svg_lift::{self, Lifted, LiftedGlyph, LiftedText};
 use super::svg_props::{
     Anchor, Declared, Family, SVG_NS, Slant, TextStyle, Unsupported, is_text_property, parse_px,
     parse_style, resolve_text_style,
@@ -48,8 +49,15 @@ const POSITION_ATTRIBUTES: [&str; 7] =
 pub(super) enum Rewrite {
     /// The document has no `<text>`: nothing to do.
     NoText,
-    /// Every `<text>` was set as glyph outlines: the new source.
-    Rewritten(String),
+    /// Every `<text>` was set as glyph outlines: the new source, and, when
+    /// the texts may be drawn over the rest (see `svg_lift`), the source
+    /// without them and the texts as glyph runs.
+    Rewritten {
+        /// The source with glyph outlines.
+        source: String,
+        /// The shapes alone, and the texts to draw over them.
+        lifted: Option<(String, Lifted)>,
+    },
     /// Some `<text>` needs usvg's layout, for this reason.
     Unsupported(Unsupported),
 }
@@ -204,11 +212,46 @@ fn write_document(
 }
 
 /// One glyph placed in user space.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct PlacedGlyph {
     id: u16,
     x: f32,
     y: f32,
+    /// The characters it stands for.
+    text: std::sync::Arc<str>,
+}
+
+/// A set `<text>` as a run to draw over the shapes, if it is filled
+/// plainly (see `svg_lift`).
+fn lift_text(
+    text: Node,
+    face: FaceRole,
+    plain: &PlainText,
+    placed: Vec<PlacedGlyph>,
+    root: svg_lift::Matrix,
+) -> Result<LiftedText, Unsupported> {
+    let chain = text
+        .ancestors()
+        .filter(|n| n.is_element())
+        .map(Declared::of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let fill = svg_lift::plain_fill(&chain)?;
+    let matrix = svg_lift::to_viewport(root, svg_lift::user_space(text)?);
+    Ok(LiftedText {
+        face,
+        size: plain.style.size,
+        fill,
+        matrix,
+        glyphs: placed
+            .into_iter()
+            .map(|glyph| LiftedGlyph {
+                id: glyph.id,
+                x: glyph.x,
+                y: glyph.y,
+                text: glyph.text,
+            })
+            .collect(),
+    })
 }
 
 /// The glyph outlines of one document, numbered in order of first use.
@@ -253,7 +296,7 @@ impl<'f> TextSetter<'f> {
             return Rewrite::NoText;
         }
         match self.rewrite_texts(source, doc, &texts, usvg) {
-            Ok(rewritten) => Rewrite::Rewritten(rewritten),
+            Ok((source, lifted)) => Rewrite::Rewritten { source, lifted },
             Err(reason) => Rewrite::Unsupported(reason),
         }
     }
@@ -264,7 +307,7 @@ impl<'f> TextSetter<'f> {
         doc: &Document,
         texts: &[Node],
         usvg: &UsvgText,
-    ) -> Result<String, Unsupported> {
+    ) -> Result<(String, Option<(String, Lifted)>), Unsupported> {
         let root = doc.root_element();
         if doc
             .descendants()
@@ -286,13 +329,29 @@ impl<'f> TextSetter<'f> {
 
         let mut defs = GlyphDefs::default();
         let mut set_texts = Vec::with_capacity(texts.len());
+        // The texts as glyph runs to draw over the shapes, while every
+        // text so far may be.
+        let mut lifting = svg_lift::root_viewport(root).and_then(|(viewport, matrix)| {
+            if svg_lift::only_text_paints_last(doc) {
+                Ok((viewport, matrix, Vec::with_capacity(texts.len())))
+            } else {
+                Err(Unsupported("shapes painted after text"))
+            }
+        });
         for &text in texts {
             let plain = read_plain_text(source, text, &names, usvg.default_size)?;
             let role = self.choose_face(&plain.style, usvg)?;
+            let placed = self.place_glyphs(&plain, role)?;
             let mut glyphs = Vec::new();
-            for glyph in self.place_glyphs(&plain, role)? {
+            for glyph in &placed {
                 if let Some(number) = self.glyph_def(&mut defs, role, glyph.id, plain.style.size)? {
                     glyphs.push((number, to_tenths(glyph.x), to_tenths(glyph.y)));
+                }
+            }
+            if let Ok((_, root_matrix, lifted)) = &mut lifting {
+                match lift_text(text, role, &plain, placed, *root_matrix) {
+                    Ok(run) => lifted.push(run),
+                    Err(reason) => lifting = Err(reason),
                 }
             }
             set_texts.push(SetText {
@@ -302,14 +361,24 @@ impl<'f> TextSetter<'f> {
             });
         }
 
-        Ok(write_document(
+        let lifted = lifting.ok().map(|(viewport, _, texts_lifted)| {
+            (
+                svg_lift::without_texts(source, texts),
+                Lifted {
+                    viewport,
+                    texts: texts_lifted,
+                },
+            )
+        });
+        let written = write_document(
             source,
             root.range().start + "<svg".len(),
             start_tag_end,
             &set_texts,
             &defs,
             &names,
-        ))
+        );
+        Ok((written, lifted))
     }
 
     /// The face usvg would choose: its font query (usvg's default font
@@ -425,6 +494,7 @@ impl<'f> TextSetter<'f> {
                     id: glyph.id,
                     x: origin.0 + x + glyph.x_offset * size,
                     y: origin.1 + y - glyph.y_offset * size,
+                    text: glyph.text.clone(),
                 });
                 x += glyph.advance * size;
             }
@@ -827,7 +897,7 @@ mod tests {
 
     fn rewritten(svg: &str) -> String {
         match rewrite(svg) {
-            Rewrite::Rewritten(out) => out,
+            Rewrite::Rewritten { source, .. } => source,
             other => panic!("not rewritten: {other:?}"),
         }
     }
@@ -992,7 +1062,7 @@ mod tests {
         let fonts = FontSet::built_in();
         let options = super::super::svg_options_with(&fonts);
         let doc = roxmltree::Document::parse(&source).unwrap();
-        let Rewrite::Rewritten(ours) =
+        let Rewrite::Rewritten { source: ours, .. } =
             TextSetter::new(&fonts).rewrite(&source, &doc, &UsvgText::of(&options))
         else {
             panic!("the banner's text is plain");
@@ -1016,6 +1086,36 @@ mod tests {
                 "{id}: usvg {expected:?}, ours {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_banner_texts_are_lifted_where_their_outlines_stand() {
+        let banner = std::str::from_utf8(crate::builtin::BANNER).unwrap();
+        let Rewrite::Rewritten {
+            source,
+            lifted: Some((shapes, lifted)),
+        } = rewrite(banner)
+        else {
+            panic!("the banner's texts are painted last, in plain colours");
+        };
+        assert!(!shapes.contains("<text") && shapes.matches("<rect").count() == 10);
+        assert_eq!(lifted.texts.len(), 19);
+        assert_eq!(lifted.viewport, (1200.0, 560.0));
+        // Every glyph with an outline is a `<use>` at the same x.
+        let lifted_xs: Vec<f32> = lifted
+            .texts
+            .iter()
+            .flat_map(|t| &t.glyphs)
+            .filter(|g| g.text.trim() != "")
+            .map(|g| (g.x * 10.0).round() / 10.0)
+            .collect();
+        assert_eq!(lifted_xs, use_xs(&source));
+        let title = &lifted.texts[0];
+        assert_eq!(title.fill, Some([0x14, 0x32, 0x5A]));
+        assert_eq!(title.size, 78.0);
+        let letters: String = title.glyphs.iter().map(|g| &*g.text).collect();
+        assert_eq!(letters, "Millenniemålen");
+        assert_eq!(lifted.texts[4].fill, Some([255, 255, 255]));
     }
 
     #[test]

@@ -18,6 +18,11 @@ pub struct Content {
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 impl Content {
+    /// How many bytes are written.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
     /// The finished stream.
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
@@ -30,20 +35,70 @@ impl Content {
     /// Writes a number rounded to 1/100 (finer than any printer needs),
     /// without trailing zeros: `12`, `12.5`, `-0.25`.
     pub fn number(&mut self, value: f32) {
-        let hundredths = (f64::from(value) * 100.0).round() as i64;
-        if hundredths < 0 {
+        self.decimal(value, 2);
+    }
+
+    /// Writes a number rounded to `places` decimal places, without
+    /// trailing zeros.
+    fn decimal(&mut self, value: f32, places: u32) {
+        let unit = 10i64.pow(places);
+        let scaled = (f64::from(value) * unit as f64).round() as i64;
+        if scaled < 0 {
             self.bytes.push(b'-');
         }
-        let magnitude = hundredths.unsigned_abs();
-        let (whole, fraction) = (magnitude / 100, magnitude % 100);
+        let magnitude = scaled.unsigned_abs();
+        let (whole, mut fraction) = (magnitude / unit as u64, magnitude % unit as u64);
         self.raw(&whole.to_string());
         if fraction != 0 {
             self.bytes.push(b'.');
-            self.bytes.push(b'0' + (fraction / 10) as u8);
-            if fraction % 10 != 0 {
-                self.bytes.push(b'0' + (fraction % 10) as u8);
+            let mut digit = unit as u64 / 10;
+            while fraction != 0 {
+                self.bytes.push(b'0' + (fraction / digit) as u8);
+                fraction %= digit;
+                digit /= 10;
             }
         }
+    }
+
+    /// Six matrix entries and an operator (`cm`, `Tm`): the scale and
+    /// rotation entries to 1/10 000, as a rounding there moves far points
+    /// by more than a hundredth; the translation to 1/100.
+    fn matrix(&mut self, m: [f32; 6], operator: &str) {
+        for (i, &value) in m.iter().enumerate() {
+            self.decimal(value, if i < 4 { 4 } else { 2 });
+            self.bytes.push(b' ');
+        }
+        self.raw(operator);
+        self.bytes.push(b'\n');
+    }
+
+    /// `q`
+    pub fn save(&mut self) {
+        self.raw("q\n");
+    }
+
+    /// `Q`
+    pub fn restore(&mut self) {
+        self.raw("Q\n");
+    }
+
+    /// `a b c d e f cm`
+    pub fn concat(&mut self, m: [f32; 6]) {
+        self.matrix(m, "cm");
+    }
+
+    /// `a b c d e f Tm`
+    pub fn text_matrix(&mut self, m: [f32; 6]) {
+        self.matrix(m, "Tm");
+    }
+
+    /// `r g b rg`: a fill colour in 8-bit sRGB components.
+    pub fn fill_rgb(&mut self, [r, g, b]: [u8; 3]) {
+        for component in [r, g, b] {
+            self.decimal(f32::from(component) / 255.0, 4);
+            self.bytes.push(b' ');
+        }
+        self.raw("rg\n");
     }
 
     fn numbers(&mut self, values: &[f32], operator: &str) {
@@ -180,6 +235,18 @@ mod tests {
         assert_eq!(
             String::from_utf8(c.into_bytes()).unwrap(),
             "12 12.5 -0.25 0 419.53 -3.1 "
+        );
+    }
+
+    #[test]
+    fn matrices_keep_their_angles_and_colours_their_shades() {
+        let mut c = Content::default();
+        let (sin, cos) = 30f32.to_radians().sin_cos();
+        c.concat([cos, sin, -sin, cos, 10.004, -0.5]);
+        c.fill_rgb([0x14, 0x32, 0x5A]);
+        assert_eq!(
+            String::from_utf8(c.into_bytes()).unwrap(),
+            "0.866 0.5 -0.5 0.866 10 -0.5 cm\n0.0784 0.1961 0.3529 rg\n"
         );
     }
 

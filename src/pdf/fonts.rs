@@ -10,18 +10,22 @@ use crate::fonts::{FaceRole, FontSet};
 use crate::layout::Pages;
 use printpdf::{FontId, ParsedFont};
 
-/// A subset face ready for printpdf.
+/// A face's subset as planned: its glyphs' new ids, known before the
+/// font program is cut ([`Subset::cut`]), so that the pages can be
+/// written while it is.
 pub struct Subset {
     /// Which role it plays.
     pub role: FaceRole,
     /// Its resource id (`F1`, `F2` … in role order).
     pub id: FontId,
-    /// The parsed subset.
-    pub font: ParsedFont,
     /// By original glyph id: the new glyph id and the font's own advance
     /// at 1 pt. Indexed, not searched: every glyph on every page is
     /// looked up here.
     glyphs: Vec<(u16, f32)>,
+    /// The old → new glyph ids, for `subsetter`.
+    remapper: subsetter::GlyphRemapper,
+    /// The subset's PostScript name, with its tag.
+    name: String,
 }
 
 impl Subset {
@@ -43,12 +47,31 @@ impl Subset {
             .max()
             .unwrap_or(1)
     }
+
+    /// Cuts the font program down to the planned glyphs, parsed for
+    /// printpdf. Most of a short document's PDF time goes here; it runs
+    /// beside the writing of the pages.
+    pub fn cut(&self, fonts: &FontSet) -> Result<ParsedFont, String> {
+        let face = fonts.face(self.role);
+        let data = subsetter::subset(&face.data, 0, &self.remapper)
+            .map_err(|err| format!("cannot subset font {}: {err:?}", face.origin))?;
+        let mut warnings = Vec::new();
+        let mut font = ParsedFont::from_bytes(&data, 0, &mut warnings)
+            .ok_or_else(|| format!("the subset of font {} does not parse", face.origin))?;
+        font.font_name = Some(self.name.clone());
+        Ok(font)
+    }
 }
 
-/// Subsets every face the pages use.
-pub fn subset_faces(pages: &Pages, fonts: &FontSet) -> Result<Vec<Subset>, String> {
+/// Plans a subset of every face the pages and the texts of their drawings
+/// use.
+pub fn plan_subsets(
+    pages: &Pages,
+    lifted: &[&crate::assets::LiftedText],
+    fonts: &FontSet,
+) -> Result<Vec<Subset>, String> {
     let mut subsets = Vec::new();
-    for (n, (role, glyphs)) in super::used_faces(pages).into_iter().enumerate() {
+    for (n, (role, glyphs)) in super::used_faces(pages, lifted).into_iter().enumerate() {
         let face = fonts.face(role);
         let mut remapper = subsetter::GlyphRemapper::new();
         // Glyph 0 (.notdef) stays glyph 0.
@@ -61,21 +84,16 @@ pub fn subset_faces(pages: &Pages, fonts: &FontSet) -> Result<Vec<Subset>, Strin
         for &glyph in &glyphs {
             map[usize::from(glyph)] = (remapper.remap(glyph), table.get(glyph));
         }
-        let data = subsetter::subset(&face.data, 0, &remapper)
-            .map_err(|err| format!("cannot subset font {}: {err:?}", face.origin))?;
-        let mut warnings = Vec::new();
-        let mut font = ParsedFont::from_bytes(&data, 0, &mut warnings)
-            .ok_or_else(|| format!("the subset of font {} does not parse", face.origin))?;
-        font.font_name = Some(format!(
-            "{}+{}",
-            subset_tag(&face.postscript_name, &glyphs),
-            face.postscript_name
-        ));
         subsets.push(Subset {
             role,
             id: FontId(format!("F{}", n + 1)),
-            font,
             glyphs: map,
+            remapper,
+            name: format!(
+                "{}+{}",
+                subset_tag(&face.postscript_name, &glyphs),
+                face.postscript_name
+            ),
         });
     }
     Ok(subsets)

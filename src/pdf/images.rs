@@ -2,9 +2,13 @@
 //!
 //! Raster images keep every pixel: PNG samples are Flate-compressed (with
 //! a soft mask for transparency), JPEG data goes in as it is. SVG becomes
-//! a vector Form XObject through svg2pdf.
+//! a vector Form XObject through svg2pdf; its texts, when the assets
+//! stage lifted them out of the drawing, are drawn over it as text in the
+//! document's embedded fonts.
 
-use crate::assets::{AssetKind, Assets, PixelFormat};
+use super::content::Content;
+use super::fonts::Subset;
+use crate::assets::{AssetKind, Assets, Lifted, LiftedText, PixelFormat};
 use crate::layout::{Item, Pages};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::BTreeMap;
@@ -29,11 +33,29 @@ pub fn name_images(pages: &Pages) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The texts the PDF sets in its fonts for the drawings in `names`, in
+/// resource-name order.
+pub fn lifted_texts<'a>(
+    assets: &'a Assets,
+    names: &BTreeMap<String, String>,
+) -> Vec<&'a LiftedText> {
+    names
+        .keys()
+        .filter_map(|url| match &assets.get(url)?.kind {
+            AssetKind::Svg { drawing } => drawing.lifted(),
+            _ => None,
+        })
+        .flat_map(|lifted| &lifted.texts)
+        .collect()
+}
+
 /// Adds the XObjects to the document and lists them by resource name.
+/// `subsets` are the document's fonts, which lifted SVG texts are set in.
 pub fn add_images(
     doc: &mut Document,
     assets: &Assets,
     names: &BTreeMap<String, String>,
+    subsets: &[Subset],
 ) -> Result<BTreeMap<String, ObjectId>, String> {
     let mut refs = BTreeMap::new();
     for (url, name) in names {
@@ -68,7 +90,7 @@ pub fn add_images(
                 let tree = drawing
                     .tree()
                     .map_err(|err| format!("cannot use image `{url}`: {err}"))?;
-                svg_form(doc, tree)?
+                svg_form(doc, tree, drawing.lifted(), subsets)?
             }
         };
         refs.insert(name.clone(), id);
@@ -102,7 +124,12 @@ fn flate_stream(mut dict: Dictionary, data: &[u8]) -> Result<Stream, String> {
 
 /// Converts normalised SVG to a Form XObject that maps the unit square to
 /// the drawing, like an image does, so both are placed the same way.
-fn svg_form(doc: &mut Document, tree: &svg2pdf::usvg::Tree) -> Result<ObjectId, String> {
+fn svg_form(
+    doc: &mut Document,
+    tree: &svg2pdf::usvg::Tree,
+    lifted: Option<&Lifted>,
+    subsets: &[Subset],
+) -> Result<ObjectId, String> {
     // Uncompressed: the content is deflated once, below, and the few
     // other streams by the final pass over the whole document.
     let conversion = svg2pdf::ConversionOptions {
@@ -130,15 +157,92 @@ fn svg_form(doc: &mut Document, tree: &svg2pdf::usvg::Tree) -> Result<ObjectId, 
     let (width, height) = (number(&media_box[2]), number(&media_box[3]));
 
     // The page's content, decoded, becomes the form's content.
-    let content = source.get_page_content(page_id);
+    let mut content = source.get_page_content(page_id);
     let mut imported = BTreeMap::new();
-    let resources = match page.get(b"Resources") {
+    let mut resources = match page.get(b"Resources") {
         Ok(object) => import(&source, doc, object, &mut imported)?,
         Err(_) => Object::Dictionary(Dictionary::new()),
     };
+    if let Some(lifted) = lifted.filter(|l| !l.texts.is_empty()) {
+        // The fonts as the pages name them (every page has them all).
+        let fonts = doc
+            .get_pages()
+            .values()
+            .next()
+            .and_then(|&page| super::resources_of(doc, page))
+            .and_then(|resources| resources.get(b"Font").ok().cloned())
+            .ok_or("the pages have no fonts for an SVG's text")?;
+        if let Object::Dictionary(dict) = &mut resources {
+            dict.set("Font", fonts);
+        }
+        let mut text = Content::default();
+        draw_lifted(&mut text, lifted, (width, height), subsets);
+        // svg2pdf's state ends with its content.
+        let mut wrapped = Vec::with_capacity(content.len() + text.len() + 8);
+        wrapped.extend_from_slice(b"q\n");
+        wrapped.extend_from_slice(&content);
+        wrapped.extend_from_slice(b"\nQ\n");
+        wrapped.extend_from_slice(&text.into_bytes());
+        content = wrapped;
+    }
     let dict = super::form_dictionary(width, height, Some((1.0 / width, 1.0 / height)), resources);
     // Deflated with the document's other streams, on two threads.
     Ok(doc.add_object(Stream::new(dict, content)))
+}
+
+/// Draws a drawing's texts as text over its shapes, in a form `size` big
+/// whose origin is at the bottom left (the viewport's is at the top left,
+/// with y growing down).
+fn draw_lifted(out: &mut Content, lifted: &Lifted, size: (f32, f32), subsets: &[Subset]) {
+    let (sx, sy) = (size.0 / lifted.viewport.0, size.1 / lifted.viewport.1);
+    out.save();
+    out.concat([sx, 0.0, 0.0, -sy, 0.0, size.1]);
+    for text in &lifted.texts {
+        let (Some(fill), Some(subset)) = (text.fill, subsets.iter().find(|s| s.role == text.face))
+        else {
+            continue;
+        };
+        out.save();
+        out.concat(text.matrix);
+        out.fill_rgb(fill);
+        // Glyphs on one baseline share a TJ in a text object of their
+        // own, so that extraction ends a line where the drawing does; the
+        // text matrix turns them upright again in the y-down space.
+        let glyphs = &text.glyphs;
+        let mut start = 0;
+        while start < glyphs.len() {
+            let y = glyphs[start].y;
+            let end = (start + 1..glyphs.len())
+                .find(|&i| (glyphs[i].y - y).abs() > 0.001)
+                .unwrap_or(glyphs.len());
+            out.begin_text();
+            out.font(&subset.id.0, text.size);
+            out.text_matrix([1.0, 0.0, 0.0, -1.0, glyphs[start].x, y]);
+            out.show_glyphs((start..end).map(|i| {
+                let glyph = &glyphs[i];
+                // The viewer moves the pen by the font's own advance; the
+                // TJ number (thousandths of an em, positive moving left)
+                // makes up the difference to where the next glyph stands.
+                let adjustment = match glyphs.get(i + 1).filter(|_| i + 1 < end) {
+                    Some(next) => {
+                        let nominal = subset.nominal_advance(glyph.id) * text.size;
+                        (nominal - (next.x - glyph.x)) / text.size * 1000.0
+                    }
+                    None => 0.0,
+                };
+                let adjustment = if adjustment.abs() < 0.05 {
+                    0.0
+                } else {
+                    adjustment
+                };
+                (subset.new_id(glyph.id), adjustment)
+            }));
+            out.end_text();
+            start = end;
+        }
+        out.restore();
+    }
+    out.restore();
 }
 
 /// Copies an object and everything it refers to from `source` into `doc`.

@@ -96,16 +96,9 @@ pub fn write_pdf(
         ]
     };
 
-    let subsets = fonts::subset_faces(&pages, fonts).map_err(internal)?;
     let image_names = images::name_images(&pages);
-
-    let mut doc = PdfDocument::new(&crate::model::plain_text(&meta.title));
-    for subset in &subsets {
-        doc.resources.fonts.map.insert(
-            subset.id.clone(),
-            printpdf::PdfFont::new(subset.font.clone()),
-        );
-    }
+    let lifted = images::lifted_texts(assets, &image_names);
+    let subsets = fonts::plan_subsets(&pages, &lifted, fonts).map_err(internal)?;
 
     let height = pages.height;
     let mut pdf_pages = Vec::with_capacity(pages.pages.len());
@@ -115,6 +108,18 @@ pub fn write_pdf(
     // the fonts' ToUnicode maps (see `font_usage`).
     let mut glyph_texts: Vec<Vec<Option<std::sync::Arc<str>>>> =
         subsets.iter().map(|s| vec![None; s.len()]).collect();
+    for text in &lifted {
+        if let Some(index) = subsets.iter().position(|s| s.role == text.face) {
+            for glyph in &text.glyphs {
+                let code = subsets[index].new_id(glyph.id);
+                if let Some(slot @ None) = glyph_texts[index].get_mut(usize::from(code))
+                    && !glyph.text.is_empty()
+                {
+                    *slot = Some(glyph.text.clone());
+                }
+            }
+        }
+    }
     let mut drawn = Drawn {
         images: Vec::with_capacity(pages.pages.len()),
         link_texts: BTreeMap::new(),
@@ -276,6 +281,20 @@ pub fn write_pdf(
             ops,
         ));
     }
+    // Cut here, after the pages: on a second thread beside them it was
+    // measured to cost more wall time than it saved on two cores.
+    let cut_fonts = subsets
+        .iter()
+        .map(|subset| subset.cut(fonts))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(internal)?;
+    let mut doc = PdfDocument::new(&crate::model::plain_text(&meta.title));
+    for (subset, font) in subsets.iter().zip(cut_fonts) {
+        doc.resources
+            .fonts
+            .map
+            .insert(subset.id.clone(), printpdf::PdfFont::new(font));
+    }
     // printpdf learns which glyphs each font uses (for its widths and
     // ToUnicode map) from text operations; it is shown each used glyph
     // once, on the first page, whose content is then replaced like every
@@ -314,7 +333,7 @@ pub fn write_pdf(
             meta,
             assets,
             options,
-            &image_names,
+            (&image_names, &subsets),
             &drawn,
             &marks,
         )
@@ -344,11 +363,11 @@ fn finish_document(
     meta: &Meta,
     assets: &Assets,
     options: &PdfOptions,
-    image_names: &BTreeMap<String, String>,
+    (image_names, subsets): (&BTreeMap<String, String>, &[fonts::Subset]),
     drawn: &Drawn,
     marks: &tagging::Marks,
 ) -> Result<(), String> {
-    let image_refs = images::add_images(lo, assets, image_names)?;
+    let image_refs = images::add_images(lo, assets, image_names, subsets)?;
     finish::finish(lo, pages, meta, options, &image_refs, drawn)?;
     let tagged = !options.print.booklet;
     if tagged {
@@ -565,24 +584,34 @@ fn round2(value: f32) -> f32 {
     (value * 100.0).round() / 100.0
 }
 
-/// The faces used on the pages, in a fixed order, with their glyphs.
-fn used_faces(pages: &Pages) -> BTreeMap<FaceRole, std::collections::BTreeSet<u16>> {
+/// The faces used on the pages and in the texts of their drawings, in a
+/// fixed order, with their glyphs.
+fn used_faces(
+    pages: &Pages,
+    lifted: &[&crate::assets::LiftedText],
+) -> BTreeMap<FaceRole, std::collections::BTreeSet<u16>> {
     // A flag per glyph id while walking (every glyph of every page),
     // sets only at the end.
     let mut used: BTreeMap<FaceRole, Vec<bool>> = BTreeMap::new();
+    let mut mark = |face: FaceRole, ids: &mut dyn Iterator<Item = u16>| {
+        let flags = used.entry(face).or_default();
+        for id in ids {
+            let id = usize::from(id);
+            if id >= flags.len() {
+                flags.resize(id + 1, false);
+            }
+            flags[id] = true;
+        }
+    };
     for page in &pages.pages {
         for item in &page.items {
             if let Item::Text(run) = item {
-                let flags = used.entry(run.face).or_default();
-                for glyph in &run.glyphs {
-                    let id = usize::from(glyph.id);
-                    if id >= flags.len() {
-                        flags.resize(id + 1, false);
-                    }
-                    flags[id] = true;
-                }
+                mark(run.face, &mut run.glyphs.iter().map(|g| g.id));
             }
         }
+    }
+    for text in lifted {
+        mark(text.face, &mut text.glyphs.iter().map(|g| g.id));
     }
     used.into_iter()
         .map(|(role, flags)| {
