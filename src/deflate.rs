@@ -16,13 +16,17 @@ pub enum Format {
 pub struct Deflater(flate2::Compress);
 
 impl Deflater {
-    /// A compressor at the default level: files within a percent of the
-    /// best level for half the time.
+    /// A compressor at the level that suits the format's data. PDF
+    /// streams (glyph codes in hex, coordinates) keep the default level:
+    /// level 2 made the 100× summit's PDF 9 % larger. The EPUB's XHTML,
+    /// CSS and fonts lose little at level 2 (1× 50.5 → 52.0 KB, 100× +1.3 %)
+    /// for 4 M fewer instructions of the summit's 56 M.
     pub fn new(format: Format) -> Self {
-        Deflater(flate2::Compress::new(
-            flate2::Compression::default(),
-            format == Format::Zlib,
-        ))
+        let level = match format {
+            Format::Zlib => flate2::Compression::default(),
+            Format::Raw => flate2::Compression::new(2),
+        };
+        Deflater(flate2::Compress::new(level, format == Format::Zlib))
     }
 
     /// Compresses `data` as one stream.

@@ -368,7 +368,7 @@ fn finish_container(
     repack::replace_entry(&mut entries, package::OPF_PATH, opf.into_bytes()).map_err(failed)?;
     repack::replace_entry(&mut entries, package::NAV_PATH, nav.into_bytes()).map_err(failed)?;
     repack::replace_entry(&mut entries, package::NCX_PATH, ncx.into_bytes()).map_err(failed)?;
-    for (name, bytes) in package::resource_files(input) {
+    for (name, bytes) in package::own_files(input) {
         repack::replace_entry(&mut entries, &name, bytes).map_err(failed)?;
     }
     repack::write_container(entries, package::OPF_PATH, input.modified).map_err(failed)

@@ -40,6 +40,9 @@ pub(super) const NAV_PATH: &str = "OEBPS/nav.xhtml";
 /// Where epub-builder writes the NCX.
 pub(super) const NCX_PATH: &str = "OEBPS/toc.ncx";
 
+/// Where epub-builder puts the stylesheet.
+const STYLESHEET_PATH: &str = "OEBPS/stylesheet.css";
+
 /// What a content document is, for the OPF `<guide>` (EPUB 2 readers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum GuideType {
@@ -110,9 +113,17 @@ pub(super) struct PackageInput<'a> {
     pub documents: Vec<ContentDoc>,
 }
 
-/// The fonts and images, as zip paths and bytes, that [`generate`] gave
-/// epub-builder as empty stand-ins.
-pub(super) fn resource_files(input: &PackageInput<'_>) -> Vec<(String, Vec<u8>)> {
+/// The stylesheet, content documents, fonts and images, as zip paths and
+/// bytes, that [`generate`] gave epub-builder as empty stand-ins.
+pub(super) fn own_files(input: &PackageInput<'_>) -> Vec<(String, Vec<u8>)> {
+    let stylesheet = (
+        STYLESHEET_PATH.to_string(),
+        input.stylesheet.as_bytes().to_vec(),
+    );
+    let documents = input
+        .documents
+        .iter()
+        .map(|doc| (format!("OEBPS/{}", doc.file), doc.xhtml.as_bytes().to_vec()));
     let fonts = input
         .fonts
         .iter()
@@ -123,7 +134,11 @@ pub(super) fn resource_files(input: &PackageInput<'_>) -> Vec<(String, Vec<u8>)>
             image.asset.bytes().to_vec(),
         )
     });
-    fonts.chain(images).collect()
+    std::iter::once(stylesheet)
+        .chain(documents)
+        .chain(fonts)
+        .chain(images)
+        .collect()
 }
 
 /// Builds the package with epub-builder and returns its zip.
@@ -170,11 +185,12 @@ fn generate(input: &PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
         )));
     }
 
-    builder.stylesheet(input.stylesheet.as_bytes())?;
-    // Fonts and images are the bulk of the book. epub-builder would
-    // deflate them into a zip that the final pass reads back and deflates
-    // again; it gets empty stand-ins (enough for the manifest) and the
-    // final pass puts the real bytes in (see `resource_files`).
+    // Of the files we write, epub-builder needs only the names, for the
+    // manifest and the spine: it would deflate their bytes into a zip
+    // that the final pass reads back and deflates again. It gets empty
+    // stand-ins and the final pass puts the real bytes in (see
+    // `own_files`).
+    builder.stylesheet(&[][..])?;
     for font in input.fonts {
         builder.add_resource(&font.href, &[][..], font.mime)?;
     }
@@ -186,8 +202,7 @@ fn generate(input: &PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
         }
     }
     for doc in &input.documents {
-        let mut content =
-            EpubContent::new(doc.file.as_str(), doc.xhtml.as_bytes()).title(clean(&doc.title));
+        let mut content = EpubContent::new(doc.file.as_str(), &[][..]).title(clean(&doc.title));
         if let Some(guide) = doc.guide {
             content = content.reftype(match guide {
                 GuideType::Cover => ReferenceType::Cover,
