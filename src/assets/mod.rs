@@ -261,16 +261,20 @@ impl Asset {
     /// The image as a file: PNG and JPEG as they were read; SVG with its
     /// text as paths, either the file as written with its text set by
     /// `svg_text` (when it holds only plain drawing elements, see
-    /// `svg_passthrough`) or normalised by usvg's writer on first use
-    /// (only the EPUB needs it, and writing out a drawing of many glyph
-    /// outlines costs more than the rest of a PDF export).
+    /// `svg_passthrough`) or normalised by usvg's writer. Both are made
+    /// on first use when the PDF does not need them: only the EPUB does,
+    /// and writing glyph outlines costs more than the rest of the
+    /// drawing.
     pub fn bytes(&self) -> &[u8] {
         self.data.get_or_init(|| match &self.kind {
-            AssetKind::Svg { drawing } => match drawing.tree() {
-                Ok(tree) => Arc::from(tree.to_string(&write_options()).into_bytes()),
-                // Not reached: a file usvg must write out was parsed when
-                // it was loaded.
-                Err(_) => Arc::from(Vec::new()),
+            AssetKind::Svg { drawing } => match &drawing.outlined {
+                Some(outlined) => Arc::from(outlined.write().into_bytes()),
+                None => match drawing.tree() {
+                    Ok(tree) => Arc::from(tree.to_string(&write_options()).into_bytes()),
+                    // Not reached: a file usvg must write out was parsed
+                    // when it was loaded.
+                    Err(_) => Arc::from(Vec::new()),
+                },
             },
             // Raster data is set when the asset is made.
             AssetKind::Png { .. } | AssetKind::Jpeg { .. } => Arc::from(Vec::new()),
@@ -316,6 +320,9 @@ pub struct SvgDrawing {
     options: Arc<usvg::Options<'static>>,
     /// The texts the PDF draws as text over the tree's shapes.
     lifted: Option<Arc<Lifted>>,
+    /// With `lifted`: the file with the texts as outlines, to write when
+    /// the EPUB asks for it.
+    outlined: Option<Arc<svg_text::Outlined>>,
 }
 
 impl SvgDrawing {
@@ -325,19 +332,17 @@ impl SvgDrawing {
             source: Arc::from(Vec::new()),
             options,
             lifted: None,
+            outlined: None,
         }
     }
 
-    fn deferred(
-        source: Arc<[u8]>,
-        options: Arc<usvg::Options<'static>>,
-        lifted: Option<Arc<Lifted>>,
-    ) -> Self {
+    fn deferred(source: Arc<[u8]>, options: Arc<usvg::Options<'static>>) -> Self {
         SvgDrawing {
             tree: Arc::new(std::sync::OnceLock::new()),
             source,
             options,
-            lifted,
+            lifted: None,
+            outlined: None,
         }
     }
 
@@ -670,11 +675,8 @@ impl SvgDecoder<'_> {
                         None,
                         svg_passthrough::may_pass_through(source, doc, false),
                     ),
-                    svg_text::Rewrite::Rewritten {
-                        source: new,
-                        lifted,
-                    } => (
-                        Some(new.into_bytes()),
+                    svg_text::Rewrite::Rewritten { outlined, lifted } => (
+                        Some(outlined),
                         lifted,
                         svg_passthrough::may_pass_through(source, doc, true),
                     ),
@@ -692,19 +694,30 @@ impl SvgDecoder<'_> {
         });
         // The parsed XML borrows `bytes`, which may become the file.
         drop(doc);
-        if let (true, Some((width, height))) = (pass_through, size) {
-            let file: Arc<[u8]> = Arc::from(rewritten.unwrap_or(bytes));
-            let drawing = match lifted {
-                // The PDF draws the shapes with usvg and the texts itself.
-                Some((shapes, texts)) => SvgDrawing::deferred(
-                    Arc::from(shapes.into_bytes()),
-                    Arc::clone(options),
-                    Some(Arc::new(texts)),
-                ),
-                None => SvgDrawing::deferred(Arc::clone(&file), Arc::clone(options), None),
-            };
-            return Ok(svg_asset(url, (width, height), drawing, Some(file)));
+        if let (true, Some(size)) = (pass_through, size) {
+            return Ok(match (rewritten, lifted) {
+                (Some(outlined), Some((shapes, texts))) => {
+                    // The PDF draws the shapes with usvg and the texts
+                    // itself; the file with outlines is written if the
+                    // EPUB asks for it.
+                    let drawing = SvgDrawing {
+                        lifted: Some(Arc::new(texts)),
+                        outlined: Some(Arc::from(outlined)),
+                        ..SvgDrawing::deferred(Arc::from(shapes.into_bytes()), Arc::clone(options))
+                    };
+                    svg_asset(url, size, drawing, None)
+                }
+                (rewritten, _) => {
+                    let file: Arc<[u8]> = match rewritten {
+                        Some(outlined) => Arc::from(outlined.write().into_bytes()),
+                        None => Arc::from(bytes),
+                    };
+                    let drawing = SvgDrawing::deferred(Arc::clone(&file), Arc::clone(options));
+                    svg_asset(url, size, drawing, Some(file))
+                }
+            });
         }
+        let rewritten = rewritten.map(|outlined| outlined.write().into_bytes());
         let tree = usvg::Tree::from_data(rewritten.as_deref().unwrap_or(&bytes), options)
             .map_err(|err| format!("invalid SVG ({err})"))?;
         let file = pass_through.then(|| Arc::from(rewritten.unwrap_or(bytes)));

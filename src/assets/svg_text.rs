@@ -26,7 +26,7 @@ use super::svg_props::{
     Anchor, Declared, Family, SVG_NS, Slant, TextStyle, Unsupported, is_text_property, parse_px,
     parse_style, resolve_text_style,
 };
-use crate::fonts::{FaceRole, FontSet};
+use crate::fonts::{FaceRole, FontBytes, FontSet};
 use crate::layout::shape::Shaper;
 use roxmltree::{Document, Node};
 use rustybuzz::ttf_parser;
@@ -45,16 +45,16 @@ const POSITION_ATTRIBUTES: [&str; 7] =
     ["x", "y", "dx", "dy", "rotate", "textLength", "lengthAdjust"];
 
 /// What became of a document's text.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub(super) enum Rewrite {
     /// The document has no `<text>`: nothing to do.
     NoText,
-    /// Every `<text>` was set as glyph outlines: the new source, and, when
-    /// the texts may be drawn over the rest (see `svg_lift`), the source
-    /// without them and the texts as glyph runs.
+    /// Every `<text>` was set as glyphs: the source with glyph outlines,
+    /// to be written, and, when the texts may be drawn over the rest (see
+    /// `svg_lift`), the source without them and the texts as glyph runs.
     Rewritten {
-        /// The source with glyph outlines.
-        source: String,
+        /// The source with glyph outlines, written on demand.
+        outlined: Box<Outlined>,
         /// The shapes alone, and the texts to draw over them.
         lifted: Option<(String, Lifted)>,
     },
@@ -62,13 +62,13 @@ pub(super) enum Rewrite {
     Unsupported(Unsupported),
 }
 
-/// Sets SVG text in the faces of a font set. Shaped runs and parsed faces
+/// Sets SVG text in the faces of a font set. Shaped runs and checked faces
 /// are kept from one document to the next.
 pub(super) struct TextSetter<'f> {
     fonts: &'f FontSet,
     shaper: Shaper<'f>,
-    /// Faces parsed for their outlines, each once, on first use.
-    outline_faces: Vec<(FaceRole, ttf_parser::Face<'f>)>,
+    /// Faces found to have plain outlines (see `check_face`).
+    checked_faces: Vec<FaceRole>,
 }
 
 /// The settings usvg lays text out with, which ours must match.
@@ -148,25 +148,93 @@ impl CharPosition {
 }
 
 /// A `<text>` set as glyphs: where it was, the `<g ...>` tag it becomes,
-/// and its glyphs as (outline number, x, y) in tenths of a user unit.
+/// its face and size, and its glyphs as (glyph id, x, y) in tenths of a
+/// user unit.
+#[derive(Debug, PartialEq)]
 struct SetText {
     range: std::ops::Range<usize>,
     open_tag: String,
-    glyphs: Vec<(usize, i64, i64)>,
+    role: FaceRole,
+    size: f32,
+    glyphs: Vec<(u16, i64, i64)>,
+}
+
+/// A document whose every text is set, written out with the glyph
+/// outlines on demand: only the EPUB needs the file, and reading and
+/// writing the outlines is most of the cost of setting the text.
+pub(super) struct Outlined {
+    source: String,
+    /// Where the root's name ends and its start tag ends.
+    name_end: usize,
+    start_tag_end: usize,
+    texts: Vec<SetText>,
+    names: Names,
+    /// The faces the texts are set in.
+    faces: Vec<(FaceRole, FontBytes)>,
+}
+
+impl std::fmt::Debug for Outlined {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outlined")
+            .field("texts", &self.texts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Outlined {
+    fn eq(&self, other: &Self) -> bool {
+        self.write() == other.write()
+    }
+}
+
+impl Outlined {
+    /// The source with each text a `<g>` of `<use>`s of glyph outlines.
+    pub(super) fn write(&self) -> String {
+        let faces: Vec<(FaceRole, ttf_parser::Face)> = self
+            .faces
+            .iter()
+            .filter_map(|(role, data)| Some((*role, ttf_parser::Face::parse(data, 0).ok()?)))
+            .collect();
+        let mut defs = GlyphDefs::default();
+        let numbered: Vec<Vec<(usize, i64, i64)>> = self
+            .texts
+            .iter()
+            .map(|text| {
+                let Some((_, face)) = faces.iter().find(|(role, _)| *role == text.role) else {
+                    // Not reached: each face parsed when the text was set.
+                    return Vec::new();
+                };
+                text.glyphs
+                    .iter()
+                    .filter_map(|&(glyph, x, y)| {
+                        Some((defs.number(face, text.role, glyph, text.size)?, x, y))
+                    })
+                    .collect()
+            })
+            .collect();
+        write_document(self, &numbered, &defs)
+    }
 }
 
 /// The source with an `xmlns:xlink` declaration added after `<svg` (at
 /// `name_end`) if needed, the glyph outlines in a `<defs>` right after the
 /// root start tag (which ends at `start_tag_end`), and each text replaced
 /// by a `<g>` of `<use>`s of them.
+/// `numbered` holds each text's glyphs as (outline number, x, y).
 fn write_document(
-    source: &str,
-    name_end: usize,
-    start_tag_end: usize,
-    texts: &[SetText],
+    outlined: &Outlined,
+    numbered: &[Vec<(usize, i64, i64)>],
     defs: &GlyphDefs,
-    names: &Names,
 ) -> String {
+    let Outlined {
+        source,
+        name_end,
+        start_tag_end,
+        texts,
+        names,
+        ..
+    } = outlined;
+    let (name_end, start_tag_end) = (*name_end, *start_tag_end);
     let paths: usize = defs.paths.iter().map(|d| d.len() + 48).sum();
     let groups: usize = texts
         .iter()
@@ -191,10 +259,10 @@ fn write_document(
         out.push_str("</defs>");
     }
     let mut at = start_tag_end;
-    for text in texts {
+    for (text, glyphs) in texts.iter().zip(numbered) {
         out.push_str(&source[at..text.range.start]);
         out.push_str(&text.open_tag);
-        for &(number, x, y) in &text.glyphs {
+        for &(number, x, y) in glyphs {
             let _ = write!(
                 out,
                 "<use {}:href=\"#{}{number}\" x=\"{}\" y=\"{}\"/>",
@@ -264,9 +332,33 @@ struct GlyphDefs {
     paths: Vec<String>,
 }
 
+impl GlyphDefs {
+    /// The number of the outline of `glyph` at `size`, written on first
+    /// use; `None` for a glyph without one.
+    fn number(
+        &mut self,
+        face: &ttf_parser::Face,
+        role: FaceRole,
+        glyph: u16,
+        size: f32,
+    ) -> Option<usize> {
+        let key = (role, glyph, size.to_bits());
+        if let Some(&known) = self.numbers.get(&key) {
+            return known;
+        }
+        let number = glyph_path_data(face, glyph, size).map(|data| {
+            self.paths.push(data);
+            self.paths.len() - 1
+        });
+        self.numbers.insert(key, number);
+        number
+    }
+}
+
 /// What the document's ids and links allow: which elements are linked to
 /// (and so may not change), a prefix for glyph ids no id uses, and the
 /// prefix `xlink:href` is written with.
+#[derive(Debug, PartialEq)]
 struct Names {
     targets: BTreeSet<String>,
     glyph_id_prefix: String,
@@ -281,7 +373,7 @@ impl<'f> TextSetter<'f> {
         TextSetter {
             fonts,
             shaper: Shaper::new(fonts),
-            outline_faces: Vec::new(),
+            checked_faces: Vec::new(),
         }
     }
 
@@ -296,7 +388,10 @@ impl<'f> TextSetter<'f> {
             return Rewrite::NoText;
         }
         match self.rewrite_texts(source, doc, &texts, usvg) {
-            Ok((source, lifted)) => Rewrite::Rewritten { source, lifted },
+            Ok((outlined, lifted)) => Rewrite::Rewritten {
+                outlined: Box::new(outlined),
+                lifted,
+            },
             Err(reason) => Rewrite::Unsupported(reason),
         }
     }
@@ -307,7 +402,7 @@ impl<'f> TextSetter<'f> {
         doc: &Document,
         texts: &[Node],
         usvg: &UsvgText,
-    ) -> Result<(String, Option<(String, Lifted)>), Unsupported> {
+    ) -> Result<(Outlined, Option<(String, Lifted)>), Unsupported> {
         let root = doc.root_element();
         if doc
             .descendants()
@@ -327,7 +422,6 @@ impl<'f> TextSetter<'f> {
             .ok_or(Unsupported("a root start tag we cannot find the end of"))?;
         let names = Names::of(doc)?;
 
-        let mut defs = GlyphDefs::default();
         let mut set_texts = Vec::with_capacity(texts.len());
         // The texts as glyph runs to draw over the shapes, while every
         // text so far may be.
@@ -342,12 +436,13 @@ impl<'f> TextSetter<'f> {
             let plain = read_plain_text(source, text, &names, usvg.default_size)?;
             let role = self.choose_face(&plain.style, usvg)?;
             let placed = self.place_glyphs(&plain, role)?;
-            let mut glyphs = Vec::new();
-            for glyph in &placed {
-                if let Some(number) = self.glyph_def(&mut defs, role, glyph.id, plain.style.size)? {
-                    glyphs.push((number, to_tenths(glyph.x), to_tenths(glyph.y)));
-                }
-            }
+            // Its outlines are read when the file is written; the face is
+            // checked now, so that writing cannot fail.
+            self.check_face(role)?;
+            let glyphs = placed
+                .iter()
+                .map(|glyph| (glyph.id, to_tenths(glyph.x), to_tenths(glyph.y)))
+                .collect();
             if let Ok((_, root_matrix, lifted)) = &mut lifting {
                 match lift_text(text, role, &plain, placed, *root_matrix) {
                     Ok(run) => lifted.push(run),
@@ -357,6 +452,8 @@ impl<'f> TextSetter<'f> {
             set_texts.push(SetText {
                 range: text.range(),
                 open_tag: open_group(source, text, &plain.style),
+                role,
+                size: plain.style.size,
                 glyphs,
             });
         }
@@ -370,15 +467,22 @@ impl<'f> TextSetter<'f> {
                 },
             )
         });
-        let written = write_document(
-            source,
-            root.range().start + "<svg".len(),
+        let mut roles: Vec<FaceRole> = set_texts.iter().map(|t: &SetText| t.role).collect();
+        roles.sort_unstable();
+        roles.dedup();
+        let faces = roles
+            .into_iter()
+            .map(|role| (role, self.fonts.face(role).data.clone()))
+            .collect();
+        let outlined = Outlined {
+            source: source.to_string(),
+            name_end: root.range().start + "<svg".len(),
             start_tag_end,
-            &set_texts,
-            &defs,
-            &names,
-        );
-        Ok((written, lifted))
+            texts: set_texts,
+            names,
+            faces,
+        };
+        Ok((outlined, lifted))
     }
 
     /// The face usvg would choose: its font query (usvg's default font
@@ -504,56 +608,25 @@ impl<'f> TextSetter<'f> {
         Ok(placed)
     }
 
-    /// The number of the outline of `glyph` at `size`, written on first
-    /// use; `None` for a glyph without one.
-    fn glyph_def(
-        &mut self,
-        defs: &mut GlyphDefs,
-        role: FaceRole,
-        glyph: u16,
-        size: f32,
-    ) -> Result<Option<usize>, Unsupported> {
-        let key = (role, glyph, size.to_bits());
-        if let Some(&known) = defs.numbers.get(&key) {
-            return Ok(known);
+    /// Checks, once for each face, that its glyphs are outlines we can
+    /// draw.
+    fn check_face(&mut self, role: FaceRole) -> Result<(), Unsupported> {
+        if self.checked_faces.contains(&role) {
+            return Ok(());
         }
-        let face = self.outline_face(role)?;
-        let number = glyph_path_data(face, glyph, size).map(|data| {
-            defs.paths.push(data);
-            defs.paths.len() - 1
-        });
-        defs.numbers.insert(key, number);
-        Ok(number)
-    }
-
-    /// The face for `role`, parsed once for its outlines.
-    fn outline_face(&mut self, role: FaceRole) -> Result<&ttf_parser::Face<'f>, Unsupported> {
-        let index = match self.outline_faces.iter().position(|(r, _)| *r == role) {
-            Some(index) => index,
-            None => {
-                let data = &self
-                    .fonts
-                    .faces()
-                    .iter()
-                    .find(|face| face.role == role)
-                    .expect("roles come from the set's own faces")
-                    .data;
-                let face = ttf_parser::Face::parse(data, 0)
-                    .map_err(|_| Unsupported("a face that does not parse"))?;
-                let tables = face.tables();
-                if tables.colr.is_some()
-                    || tables.svg.is_some()
-                    || tables.sbix.is_some()
-                    || tables.cbdt.is_some()
-                {
-                    // usvg draws colour glyphs; we draw outlines only.
-                    return Err(Unsupported("a face with colour glyphs"));
-                }
-                self.outline_faces.push((role, face));
-                self.outline_faces.len() - 1
-            }
-        };
-        Ok(&self.outline_faces[index].1)
+        let face = ttf_parser::Face::parse(&self.fonts.face(role).data, 0)
+            .map_err(|_| Unsupported("a face that does not parse"))?;
+        let tables = face.tables();
+        if tables.colr.is_some()
+            || tables.svg.is_some()
+            || tables.sbix.is_some()
+            || tables.cbdt.is_some()
+        {
+            // usvg draws colour glyphs; we draw outlines only.
+            return Err(Unsupported("a face with colour glyphs"));
+        }
+        self.checked_faces.push(role);
+        Ok(())
     }
 }
 
@@ -897,7 +970,7 @@ mod tests {
 
     fn rewritten(svg: &str) -> String {
         match rewrite(svg) {
-            Rewrite::Rewritten { source, .. } => source,
+            Rewrite::Rewritten { outlined, .. } => outlined.write(),
             other => panic!("not rewritten: {other:?}"),
         }
     }
@@ -1062,11 +1135,12 @@ mod tests {
         let fonts = FontSet::built_in();
         let options = super::super::svg_options_with(&fonts);
         let doc = roxmltree::Document::parse(&source).unwrap();
-        let Rewrite::Rewritten { source: ours, .. } =
+        let Rewrite::Rewritten { outlined, .. } =
             TextSetter::new(&fonts).rewrite(&source, &doc, &UsvgText::of(&options))
         else {
             panic!("the banner's text is plain");
         };
+        let ours = outlined.write();
         let theirs = usvg::Tree::from_str(&source, &options).unwrap();
         let ours = usvg::Tree::from_str(&ours, &options).unwrap();
         for n in 0..count {
@@ -1092,12 +1166,13 @@ mod tests {
     fn the_banner_texts_are_lifted_where_their_outlines_stand() {
         let banner = std::str::from_utf8(crate::builtin::BANNER).unwrap();
         let Rewrite::Rewritten {
-            source,
+            outlined,
             lifted: Some((shapes, lifted)),
         } = rewrite(banner)
         else {
             panic!("the banner's texts are painted last, in plain colours");
         };
+        let source = outlined.write();
         assert!(!shapes.contains("<text") && shapes.matches("<rect").count() == 10);
         assert_eq!(lifted.texts.len(), 19);
         assert_eq!(lifted.viewport, (1200.0, 560.0));
