@@ -68,6 +68,17 @@ pub fn apply_inlines(inlines: &mut [Inline], lang: &str, previous: &mut Option<c
 
 /// Applies every rule to one piece of text.
 pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String {
+    // Every rule starts at a quote, a hyphen, a full stop or a digit:
+    // most pieces of prose have none.
+    let untouched = !text
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\'' | b'-' | b'.' | b'0'..=b'9'));
+    if untouched {
+        if let Some(last) = text.chars().next_back() {
+            *previous = Some(last);
+        }
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let quotes = quotes(lang);
     let mut out = String::with_capacity(text.len());
@@ -76,17 +87,17 @@ pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String 
     while i < chars.len() {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
-        let opening = before.is_none_or(|b| b.is_whitespace() || "([{–—/".contains(b));
+        let opening = || before.is_none_or(|b| b.is_whitespace() || "([{–—/".contains(b));
         let pushed = match c {
             '"' if quotes.is_some() => {
                 let (open, close, _, _) = quotes.expect("checked");
-                if opening { open } else { close }
+                if opening() { open } else { close }
             }
             '\'' if quotes.is_some() => {
                 let (_, _, open, close) = quotes.expect("checked");
                 // An apostrophe inside or after a word closes; one that
                 // starts a word before a digit is an elision ('90).
-                if opening && !next.is_some_and(|n| n.is_ascii_digit()) {
+                if opening() && !next.is_some_and(|n| n.is_ascii_digit()) {
                     open
                 } else {
                     close

@@ -48,7 +48,7 @@ impl Content {
         }
         let magnitude = scaled.unsigned_abs();
         let (whole, mut fraction) = (magnitude / unit as u64, magnitude % unit as u64);
-        self.raw(&whole.to_string());
+        self.integer(whole);
         if fraction != 0 {
             self.bytes.push(b'.');
             let mut digit = unit as u64 / 10;
@@ -58,6 +58,22 @@ impl Content {
                 digit /= 10;
             }
         }
+    }
+
+    /// Writes digits without making a string: a page has thousands of
+    /// numbers.
+    fn integer(&mut self, mut value: u64) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (value % 10) as u8;
+            value /= 10;
+            if value == 0 {
+                break;
+            }
+        }
+        self.bytes.extend_from_slice(&digits[at..]);
     }
 
     /// Six matrix entries and an operator (`cm`, `Tm`): the scale and
@@ -125,7 +141,7 @@ impl Content {
         self.bytes.push(b'/');
         self.raw(tag);
         self.raw(" <</MCID ");
-        self.raw(&mcid.to_string());
+        self.integer(mcid as u64);
         self.raw(">> BDC\n");
     }
 

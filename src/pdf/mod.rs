@@ -12,6 +12,7 @@
 //!    or, for a booklet, [`impose`] puts the pages two-up on sheets.
 //! 5. [`archival`] adds the XMP metadata (PDF/A-2a and PDF/UA-1
 //!    identifiers) and the sRGB output intent.
+//! 6. [`serialize`] writes the file.
 //!
 //! The only module that imports `printpdf`, `lopdf`, `subsetter` and
 //! `svg2pdf`.
@@ -23,6 +24,7 @@ mod fonts;
 mod images;
 mod impose;
 mod marks;
+mod serialize;
 mod tagging;
 
 pub use impose::saddle_stitch_order;
@@ -347,10 +349,7 @@ pub fn write_pdf(
             }
         }
         compress_streams(&mut lo);
-        let mut bytes = Vec::new();
-        lo.save_to(&mut bytes)
-            .map_err(|err| internal(err.to_string()))?;
-        Ok(bytes)
+        Ok(serialize::write_document(&mut lo))
     })
 }
 
