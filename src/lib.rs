@@ -88,12 +88,12 @@ pub fn export(
 
     // The EPUB's page list follows the PDF's pages, so both come from one
     // pagination: layout runs for either format.
-    // The PDF's drawings are parsed beside layout and the first steps of
-    // the PDF writer, which waits for them only when it draws them (see
-    // assets::SvgDrawing).
+    // The drawings are parsed (PDF) and written out (EPUB) beside layout
+    // and the first steps of the writers, which wait for them only when
+    // they use them (see assets::SvgDrawing and Asset::bytes).
     std::thread::scope(|scope| {
-        if options.pdf {
-            scope.spawn(|| assets.prepare());
+        if assets.has_svg() {
+            scope.spawn(|| assets.prepare(options.pdf, options.epub));
         }
         lay_out_and_write(text, &doc, &assets, fonts, options, warnings)
     })

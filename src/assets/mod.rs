@@ -381,14 +381,28 @@ pub struct Assets {
 }
 
 impl Assets {
-    /// Parses every drawing not parsed yet (see [`SvgDrawing`]): run on a
-    /// thread of its own beside layout when a PDF is made.
-    pub fn prepare(&self) {
+    /// Does ahead the work left for first use (see [`SvgDrawing`] and
+    /// [`Asset::bytes`]): parses every drawing for the PDF, writes every
+    /// SVG file for the EPUB. Run on a thread of its own beside layout.
+    pub fn prepare(&self, pdf: bool, epub: bool) {
         for asset in self.map.values() {
             if let AssetKind::Svg { drawing } = &asset.kind {
-                let _ = drawing.tree();
+                if pdf {
+                    let _ = drawing.tree();
+                }
+                if epub {
+                    let _ = asset.bytes();
+                }
             }
         }
+    }
+
+    /// Whether any image is an SVG drawing (which [`Assets::prepare`]
+    /// has work for).
+    pub fn has_svg(&self) -> bool {
+        self.map
+            .values()
+            .any(|asset| matches!(asset.kind, AssetKind::Svg { .. }))
     }
 
     /// The image for a URL, if it was loaded.
