@@ -116,74 +116,95 @@ fn lay_out_and_write(
         .or_else(|| options.source_date_epoch.map(date_from_epoch))
         .unwrap_or_else(|| "2000-01-01".to_string());
     let creator = format!("mdg-export {}", env!("CARGO_PKG_VERSION"));
-    let laid_out = layout::layout_document(doc, assets, fonts, &options.layout);
-    warnings.extend(laid_out.warnings);
-    let pages = laid_out.output;
-    warnings.extend(missing_glyph_warning(text, &pages.stats.missing_glyphs));
-    outputs.pdf_stats = Some((pages.pages.len(), pages.stats.clone()));
-    let pdf_options = pdf::PdfOptions {
-        date: Some(date.clone()),
-        creator: creator.clone(),
-        print: options.print,
-    };
-    let epub_options = epub::EpubOptions {
+    let package_options = epub::EpubOptions {
         modified: format!("{date}T00:00:00Z"),
-        generator: creator,
-        page_starts: pages.page_starts.clone(),
-        page_source: Some(format!(
-            "{}.pdf, {}",
-            options.name,
-            options.layout.paper.name()
-        )),
+        generator: creator.clone(),
+        page_starts: Vec::new(),
+        page_source: None,
     };
-    let make_pdf = |pages| pdf::write_pdf(pages, &doc.meta, assets, fonts, &pdf_options);
-    let make_epub = || epub::write_epub(doc, assets, fonts, &epub_options);
-    // The two back ends share nothing mutable: with both asked for, each
-    // gets a core. Each output depends only on its input, so the bytes
-    // are the same whichever finishes first.
-    let (pdf, epub) = match (options.pdf, options.epub) {
-        (true, true) => std::thread::scope(|scope| {
-            let epub = scope.spawn(make_epub);
-            let pdf = make_pdf(pages);
-            let epub = epub.join().unwrap_or_else(|_| {
-                Err(vec![
-                    Diagnostic::error(
-                        Span::DETACHED,
-                        "internal error: the EPUB writer stopped unexpectedly",
-                    )
-                    .with_hint("this is a bug in mdg-export; please report it"),
-                ])
-            });
-            (Some(pdf), Some(epub))
-        }),
-        (true, false) => (Some(make_pdf(pages)), None),
-        (false, true) => {
-            // The EPUB needs only where the pages start.
-            drop(pages);
-            (None, Some(make_epub()))
+    let package_options = &package_options;
+    std::thread::scope(|scope| {
+        // epub-builder's package needs only the document: it is made
+        // beside layout.
+        let packaging = options
+            .epub
+            .then(|| scope.spawn(move || epub::package(doc, assets, package_options)));
+        let laid_out = layout::layout_document(doc, assets, fonts, &options.layout);
+        warnings.extend(laid_out.warnings);
+        let pages = laid_out.output;
+        warnings.extend(missing_glyph_warning(text, &pages.stats.missing_glyphs));
+        outputs.pdf_stats = Some((pages.pages.len(), pages.stats.clone()));
+        let pdf_options = pdf::PdfOptions {
+            date: Some(date.clone()),
+            creator: creator.clone(),
+            print: options.print,
+        };
+        let epub_options = epub::EpubOptions {
+            page_starts: pages.page_starts.clone(),
+            page_source: Some(format!(
+                "{}.pdf, {}",
+                options.name,
+                options.layout.paper.name()
+            )),
+            ..package_options.clone()
+        };
+        let make_pdf = |pages| pdf::write_pdf(pages, &doc.meta, assets, fonts, &pdf_options);
+        let make_epub = move || {
+            let package = || match packaging {
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => epub::package(doc, assets, package_options),
+            };
+            epub::write_epub_packaged(doc, assets, fonts, &epub_options, package)
+        };
+        // The two back ends share nothing mutable: with both asked for, each
+        // gets a core. Each output depends only on its input, so the bytes
+        // are the same whichever finishes first.
+        let (pdf, epub) = match (options.pdf, options.epub) {
+            (true, true) => {
+                let epub = scope.spawn(make_epub);
+                let pdf = make_pdf(pages);
+                let epub = epub.join().unwrap_or_else(|_| {
+                    Err(vec![
+                        Diagnostic::error(
+                            Span::DETACHED,
+                            "internal error: the EPUB writer stopped unexpectedly",
+                        )
+                        .with_hint("this is a bug in mdg-export; please report it"),
+                    ])
+                });
+                (Some(pdf), Some(epub))
+            }
+            (true, false) => (Some(make_pdf(pages)), None),
+            (false, true) => {
+                // The EPUB needs only where the pages start.
+                drop(pages);
+                (None, Some(make_epub()))
+            }
+            (false, false) => (None, None),
+        };
+        let mut errors = Vec::new();
+        match pdf {
+            Some(Ok(bytes)) => outputs.pdf = Some(bytes),
+            Some(Err(mut e)) => errors.append(&mut e),
+            None => {}
         }
-        (false, false) => (None, None),
-    };
-    let mut errors = Vec::new();
-    match pdf {
-        Some(Ok(bytes)) => outputs.pdf = Some(bytes),
-        Some(Err(mut e)) => errors.append(&mut e),
-        None => {}
-    }
-    match epub {
-        Some(Ok(written)) => {
-            warnings.extend(written.warnings);
-            outputs.epub = Some(written.output);
+        match epub {
+            Some(Ok(written)) => {
+                warnings.extend(written.warnings);
+                outputs.epub = Some(written.output);
+            }
+            Some(Err(mut e)) => errors.append(&mut e),
+            None => {}
         }
-        Some(Err(mut e)) => errors.append(&mut e),
-        None => {}
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Warned {
-        output: outputs,
-        warnings: merge_warnings(warnings),
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Warned {
+            output: outputs,
+            warnings: merge_warnings(warnings),
+        })
     })
 }
 

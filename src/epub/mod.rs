@@ -11,9 +11,12 @@
 //!    `nav.xhtml` (contents, landmarks, page list) and the NCX.
 //! 3. `font_subset` cuts the fonts down to the characters used;
 //!    `style` writes the style sheet.
-//! 4. `package` hands it all to epub-builder and repairs the package
-//!    document it writes; `repack` rewrites the zip so that the same
-//!    input always gives the same bytes.
+//! 4. `package` hands the files' names and the metadata to epub-builder
+//!    ([`package`], which needs only the document and so runs beside
+//!    layout), then repairs the package document it writes and adds the
+//!    fonts and the accessibility metadata; `repack` rewrites the zip with
+//!    our files in it, so that the same input always gives the same
+//!    bytes.
 //!
 //! The output is EPUB 3.3 with an NCX for EPUB 2 reading systems, and
 //! carries EPUB Accessibility 1.1 metadata.
@@ -41,7 +44,7 @@ use crate::model::{Document, plain_text};
 use images::Images;
 use metadata::Timestamp;
 use outline::{NOTES_FILE, Outline};
-use package::{ContentDoc, GuideType, PackageInput, internal_error};
+use package::{ContentDoc, Finishing, GuideType, PackageInput, SpineEntry, internal_error};
 use page_list::{PageList, PagePlan};
 use pages::PageLang;
 use render::Renderer;
@@ -77,6 +80,119 @@ impl Default for EpubOptions {
     }
 }
 
+/// epub-builder's package for a document, made from the document alone
+/// (see `package`), so that it can be made beside layout and handed to
+/// [`write_epub_packaged`].
+pub struct Package(Result<Vec<u8>, Diagnostic>);
+
+/// What the book's metadata and files are called, from the document
+/// alone: shared by [`package`] and [`write_epub_packaged`], so that
+/// epub-builder's manifest names exactly the files written.
+struct Naming<'a> {
+    modified: Timestamp,
+    lang: String,
+    strings: Strings,
+    title: String,
+    subtitle: Option<String>,
+    images: Images<'a>,
+    outline: Outline<'a>,
+    /// Warnings about the language and the date, said once.
+    warnings: Vec<Diagnostic>,
+    date: Option<String>,
+}
+
+impl<'a> Naming<'a> {
+    fn of(
+        doc: &'a Document,
+        assets: &'a Assets,
+        options: &EpubOptions,
+    ) -> Result<Self, Diagnostic> {
+        let modified = Timestamp::parse(&options.modified)
+            .filter(|&stamp| package::is_calendar_date(stamp))
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    Span::DETACHED,
+                    format!(
+                        "the modification time `{}` is not of the form YYYY-MM-DDThh:mm:ssZ",
+                        options.modified
+                    ),
+                )
+                .with_hint("this is a bug in mdg-export; please report it")
+            })?;
+        let mut warnings = Vec::new();
+        let (lang, warning) = metadata::book_language(&doc.meta.lang);
+        warnings.extend(warning);
+        let (date, warning) = metadata::publication_date(doc.meta.date.as_deref());
+        warnings.extend(warning);
+        let strings = Strings::for_lang(&lang);
+        let title = first_non_empty([plain_text(&doc.meta.title), doc.meta.name.clone()])
+            .unwrap_or_else(|| strings.untitled.to_string());
+        let subtitle = first_non_empty([plain_text(&doc.meta.subtitle)]);
+        let images = Images::collect(doc, assets);
+        let outline = outline::build_outline(doc, &strings);
+        Ok(Naming {
+            modified,
+            lang,
+            strings,
+            title,
+            subtitle,
+            images,
+            outline,
+            warnings,
+            date,
+        })
+    }
+
+    /// The content documents, as `write_documents` writes them.
+    fn spine(&self, doc: &Document) -> Vec<SpineEntry> {
+        let mut spine = Vec::new();
+        if doc.cover.is_some() && self.images.cover().is_some() {
+            spine.push(SpineEntry {
+                file: "cover.xhtml".into(),
+                title: self.strings.cover.into(),
+                guide: Some(GuideType::Cover),
+            });
+        }
+        for (index, chapter) in self.outline.chapters.iter().enumerate() {
+            spine.push(SpineEntry {
+                file: chapter.file.clone(),
+                title: chapter.title.clone(),
+                guide: (index == 0).then_some(GuideType::Text),
+            });
+        }
+        if !doc.footnotes.is_empty() {
+            spine.push(SpineEntry {
+                file: NOTES_FILE.into(),
+                title: self.strings.notes.into(),
+                guide: Some(GuideType::Notes),
+            });
+        }
+        spine
+    }
+}
+
+/// Makes epub-builder's package for `doc` (its zip, with empty stand-ins
+/// for our files): everything it needs is known before layout.
+pub fn package(doc: &Document, assets: &Assets, options: &EpubOptions) -> Package {
+    Package(Naming::of(doc, assets, options).and_then(|naming| {
+        package::build_package(&PackageInput {
+            title: naming.title.clone(),
+            has_subtitle: naming.subtitle.is_some(),
+            lang: naming.lang.clone(),
+            rtl: metadata::is_rtl(&naming.lang),
+            authors: non_empty(&doc.meta.authors),
+            description: non_empty_str(doc.meta.description.as_deref()),
+            keywords: non_empty(&doc.meta.keywords),
+            uuid: metadata::book_uuid(doc),
+            modified: naming.modified,
+            generator: &options.generator,
+            toc_name: naming.strings.contents,
+            images: &naming.images,
+            spine: naming.spine(doc),
+        })
+    }))
+}
+
 /// Writes `doc` as an EPUB 3 file and returns its bytes.
 ///
 /// The same document, assets, fonts and options always give the same
@@ -89,49 +205,66 @@ pub fn write_epub(
     fonts: &FontSet,
     options: &EpubOptions,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
-    let modified = Timestamp::parse(&options.modified)
-        .filter(|&stamp| package::is_calendar_date(stamp))
-        .ok_or_else(|| {
-            vec![
-                Diagnostic::error(
-                    Span::DETACHED,
-                    format!(
-                        "the modification time `{}` is not of the form YYYY-MM-DDThh:mm:ssZ",
-                        options.modified
-                    ),
-                )
-                .with_hint("this is a bug in mdg-export; please report it"),
-            ]
-        })?;
+    std::thread::scope(|scope| {
+        let packaging = scope.spawn(|| package(doc, assets, options));
+        write_epub_packaged(doc, assets, fonts, options, || {
+            packaging
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    })
+}
 
-    let mut warnings = Vec::new();
-    let (lang, warning) = metadata::book_language(&doc.meta.lang);
-    warnings.extend(warning);
-    let (date, warning) = metadata::publication_date(doc.meta.date.as_deref());
-    warnings.extend(warning);
-    let strings = Strings::for_lang(&lang);
+/// [`write_epub`] with epub-builder's package made elsewhere: `package`
+/// gives it (made by [`package`] for the same document, assets and
+/// options) when it is needed, after the book is rendered.
+pub fn write_epub_packaged(
+    doc: &Document,
+    assets: &Assets,
+    fonts: &FontSet,
+    options: &EpubOptions,
+    package: impl FnOnce() -> Package,
+) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
+    let naming = Naming::of(doc, assets, options).map_err(|err| vec![err])?;
+    let spine = naming.spine(doc);
+    let Naming {
+        modified,
+        lang,
+        strings,
+        title,
+        subtitle,
+        images,
+        outline,
+        mut warnings,
+        date,
+    } = naming;
     let page_lang = PageLang {
         lang: lang.clone(),
         rtl: metadata::is_rtl(&lang),
     };
-    let title = first_non_empty([plain_text(&doc.meta.title), doc.meta.name.clone()])
-        .unwrap_or_else(|| strings.untitled.to_string());
-    let subtitle = first_non_empty([plain_text(&doc.meta.subtitle)]);
-
-    let images = Images::collect(doc, assets);
-    let outline = outline::build_outline(doc, &strings);
     let plan = plan_pages(doc, &outline, &images, &options.page_starts);
     let written = write_documents(doc, &outline, &images, &strings, &page_lang, &title, &plan)
         .map_err(|err| vec![err])?;
     warnings.extend(written.warnings);
     let documents = written.documents;
+    let written_spine = documents.iter().map(|doc| SpineEntry {
+        file: doc.file.clone(),
+        title: doc.title.clone(),
+        guide: doc.guide,
+    });
+    if !written_spine.eq(spine) {
+        // epub-builder's manifest would list other files than those
+        // written.
+        return Err(vec![internal_error(
+            "the content documents differ from the package's spine",
+        )]);
+    }
     let page_list = PageList {
         pages: written.pages,
         source: options.page_source.clone(),
     };
     let landmarks = landmarks(&documents, &outline, &strings);
-    let uuid = metadata::book_uuid(doc);
-    let uid = uuid.urn().to_string();
+    let uid = metadata::book_uuid(doc).urn().to_string();
     let nav = nav::write_nav(
         &page_lang,
         &strings,
@@ -160,21 +293,16 @@ pub fn write_epub(
     let planned: Vec<_> = plans.iter().map(|(font, _)| font.clone()).collect();
     let has_images = !images.files().is_empty();
     let described = images.all_described;
-    let input = PackageInput {
-        title,
-        subtitle,
-        lang,
-        rtl: page_lang.rtl,
-        authors: non_empty(&doc.meta.authors),
-        publisher: non_empty_str(doc.meta.publisher.as_deref()),
-        description: non_empty_str(doc.meta.description.as_deref()),
-        place: non_empty_str(doc.meta.place.as_deref()),
-        keywords: non_empty(&doc.meta.keywords),
-        date,
-        uuid,
+    let stylesheet = style::stylesheet(&planned);
+    let cut = font_subset::cut_fonts(fonts, plans);
+    let finishing = Finishing {
+        lang: &lang,
         modified,
+        subtitle,
+        publisher: non_empty_str(doc.meta.publisher.as_deref()),
+        place: non_empty_str(doc.meta.place.as_deref()),
+        date,
         generator: &options.generator,
-        toc_name: strings.contents,
         accessibility: metadata::accessibility_metadata(
             has_images,
             described,
@@ -182,28 +310,14 @@ pub fn write_epub(
             strings.accessibility_summary(has_images && described),
         ),
         page_source: page_list.source.clone().filter(|_| !page_list.is_empty()),
-        stylesheet: style::stylesheet(&planned),
-        fonts: &planned,
+        stylesheet,
+        fonts: &cut,
         images: &images,
         documents,
     };
-
-    // The fonts are cut while epub-builder makes the package, which
-    // needs only their names.
-    let (zip, cut) = std::thread::scope(|scope| {
-        let cutting = scope.spawn(|| font_subset::cut_fonts(fonts, plans));
-        let zip = package::build_package(&input);
-        let cut = cutting
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (zip, cut)
-    });
+    let Package(zip) = package();
     let zip = zip.map_err(|err| vec![err])?;
-    let input = PackageInput {
-        fonts: &cut,
-        ..input
-    };
-    let output = finish_container(&zip, &input, nav, ncx).map_err(|err| vec![err])?;
+    let output = finish_container(&zip, &finishing, nav, ncx).map_err(|err| vec![err])?;
     Ok(Warned { output, warnings })
 }
 
@@ -353,7 +467,7 @@ fn landmarks(
 /// writes the reproducible zip.
 fn finish_container(
     zip: &[u8],
-    input: &PackageInput<'_>,
+    input: &Finishing<'_>,
     nav: String,
     ncx: String,
 ) -> Result<Vec<u8>, Diagnostic> {
@@ -371,6 +485,7 @@ fn finish_container(
     for (name, bytes) in package::own_files(input) {
         repack::replace_entry(&mut entries, &name, bytes).map_err(failed)?;
     }
+    entries.extend(package::font_files(input));
     repack::write_container(entries, package::OPF_PATH, input.modified).map_err(failed)
 }
 

@@ -1,5 +1,10 @@
-//! The package: hands every file and the metadata to epub-builder, then
-//! repairs the package document it writes.
+//! The package: hands every file's name and the metadata to epub-builder,
+//! then repairs the package document it writes and adds what depends on
+//! the rendered book (the fonts, the accessibility metadata).
+//!
+//! Everything epub-builder is given ([`PackageInput`]) is known from the
+//! document before it is laid out, so packaging can run beside layout;
+//! what is known only later ([`Finishing`]) is added by [`patch_opf`].
 //!
 //! This is the only module that names epub-builder. epub-builder 0.8
 //! writes the manifest, spine, guide and most metadata well; what it gets
@@ -67,29 +72,34 @@ pub(super) struct ContentDoc {
     pub guide: Option<GuideType>,
 }
 
-/// Everything that goes into the package.
+/// A content document as the manifest, spine and guide list it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct SpineEntry {
+    /// File name inside the package folder.
+    pub file: String,
+    /// Its title (used by the guide).
+    pub title: String,
+    /// Its guide entry, if any.
+    pub guide: Option<GuideType>,
+}
+
+/// What epub-builder is given: all known from the document alone.
 #[derive(Debug)]
 pub(super) struct PackageInput<'a> {
     /// Plain-text title.
     pub title: String,
-    /// Plain-text subtitle, if any.
-    pub subtitle: Option<String>,
+    /// Whether there is a subtitle (its `dc:title` is added later).
+    pub has_subtitle: bool,
     /// BCP 47 language.
     pub lang: String,
     /// Right-to-left page progression.
     pub rtl: bool,
     /// `dc:creator`s, none empty.
     pub authors: Vec<String>,
-    /// `dc:publisher`.
-    pub publisher: Option<&'a str>,
     /// `dc:description`.
     pub description: Option<&'a str>,
-    /// `dc:coverage`: where the event takes place.
-    pub place: Option<&'a str>,
     /// `dc:subject`s, none empty.
     pub keywords: Vec<String>,
-    /// `dc:date`, already checked.
-    pub date: Option<String>,
     /// The identifier.
     pub uuid: uuid::Uuid,
     /// `dcterms:modified`.
@@ -98,6 +108,30 @@ pub(super) struct PackageInput<'a> {
     pub generator: &'a str,
     /// Name of the table of contents (guide entry).
     pub toc_name: &'a str,
+    /// Image files.
+    pub images: &'a Images<'a>,
+    /// The spine, in reading order.
+    pub spine: Vec<SpineEntry>,
+}
+
+/// What the final pass adds to epub-builder's package: what depends on
+/// the rendered book, and what epub-builder cannot write.
+#[derive(Debug)]
+pub(super) struct Finishing<'a> {
+    /// BCP 47 language (of the metadata).
+    pub lang: &'a str,
+    /// `dcterms:modified`, which also dates every zip entry.
+    pub modified: Timestamp,
+    /// Plain-text subtitle, if any.
+    pub subtitle: Option<String>,
+    /// `dc:publisher`.
+    pub publisher: Option<&'a str>,
+    /// `dc:coverage`: where the event takes place.
+    pub place: Option<&'a str>,
+    /// `dc:date`, already checked.
+    pub date: Option<String>,
+    /// The generator `<meta>`.
+    pub generator: &'a str,
     /// Accessibility `<meta property>`s.
     pub accessibility: Vec<(&'static str, String)>,
     /// The print edition the page list follows (`pageBreakSource`); only
@@ -109,13 +143,13 @@ pub(super) struct PackageInput<'a> {
     pub fonts: &'a [EmbeddedFont],
     /// Image files.
     pub images: &'a Images<'a>,
-    /// The spine, in reading order.
+    /// The spine's documents, in reading order.
     pub documents: Vec<ContentDoc>,
 }
 
-/// The stylesheet, content documents, fonts and images, as zip paths and
-/// bytes, that [`generate`] gave epub-builder as empty stand-ins.
-pub(super) fn own_files(input: &PackageInput<'_>) -> Vec<(String, Vec<u8>)> {
+/// The stylesheet, content documents and images, as zip paths and bytes,
+/// in place of the empty stand-ins epub-builder was given.
+pub(super) fn own_files(input: &Finishing<'_>) -> Vec<(String, Vec<u8>)> {
     let stylesheet = (
         STYLESHEET_PATH.to_string(),
         input.stylesheet.as_bytes().to_vec(),
@@ -124,10 +158,6 @@ pub(super) fn own_files(input: &PackageInput<'_>) -> Vec<(String, Vec<u8>)> {
         .documents
         .iter()
         .map(|doc| (format!("OEBPS/{}", doc.file), doc.xhtml.as_bytes().to_vec()));
-    let fonts = input
-        .fonts
-        .iter()
-        .map(|font| (format!("OEBPS/{}", font.href), font.data.clone()));
     let images = input.images.files().iter().map(|image| {
         (
             format!("OEBPS/{}", image.href),
@@ -136,8 +166,17 @@ pub(super) fn own_files(input: &PackageInput<'_>) -> Vec<(String, Vec<u8>)> {
     });
     std::iter::once(stylesheet)
         .chain(documents)
-        .chain(fonts)
         .chain(images)
+        .collect()
+}
+
+/// The font files, as zip paths and bytes: epub-builder never saw them
+/// (see [`add_font_items`]).
+pub(super) fn font_files(input: &Finishing<'_>) -> Vec<(String, Vec<u8>)> {
+    input
+        .fonts
+        .iter()
+        .map(|font| (format!("OEBPS/{}", font.href), font.data.clone()))
         .collect()
 }
 
@@ -174,26 +213,17 @@ fn generate(input: &PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
     builder.set_toc_name(clean(input.toc_name));
 
     builder.add_metadata_opf(Box::new(refining("#title", "title-type", "main")));
-    if input.subtitle.is_some() {
+    if input.has_subtitle {
         builder.add_metadata_opf(Box::new(refining("#subtitle", "title-type", "subtitle")));
-    }
-    for (property, value) in &input.accessibility {
-        // MetadataOpfV3 writes its content unescaped.
-        builder.add_metadata_opf(Box::new(MetadataOpfV3::new(
-            property.to_string(),
-            text(value),
-        )));
     }
 
     // Of the files we write, epub-builder needs only the names, for the
     // manifest and the spine: it would deflate their bytes into a zip
     // that the final pass reads back and deflates again. It gets empty
     // stand-ins and the final pass puts the real bytes in (see
-    // `own_files`).
+    // `own_files`). Which fonts are embedded depends on the rendered
+    // text: their manifest items are added by `patch_opf`.
     builder.stylesheet(&[][..])?;
-    for font in input.fonts {
-        builder.add_resource(&font.href, &[][..], font.mime)?;
-    }
     for (index, image) in input.images.files().iter().enumerate() {
         if input.images.is_cover(index) {
             builder.add_cover_image(&image.href, &[][..], image.asset.mime)?;
@@ -201,7 +231,7 @@ fn generate(input: &PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
             builder.add_resource(&image.href, &[][..], image.asset.mime)?;
         }
     }
-    for doc in &input.documents {
+    for doc in &input.spine {
         let mut content = EpubContent::new(doc.file.as_str(), &[][..]).title(clean(&doc.title));
         if let Some(guide) = doc.guide {
             content = content.reftype(match guide {
@@ -242,11 +272,30 @@ pub(super) fn is_calendar_date(t: Timestamp) -> bool {
         .is_some()
 }
 
-/// Repairs epub-builder's package document (see the module docs).
-pub(super) fn patch_opf(opf: &str, input: &PackageInput<'_>) -> Result<String, Diagnostic> {
-    let opf = fix_ids(opf, &input.lang)?;
+/// Repairs epub-builder's package document and adds what it was not
+/// given (see the module docs).
+pub(super) fn patch_opf(opf: &str, input: &Finishing<'_>) -> Result<String, Diagnostic> {
+    let opf = fix_ids(opf, input.lang)?;
     let opf = add_nav_to_spine(&opf, input)?;
+    let opf = add_font_items(&opf, input.fonts)?;
     add_metadata(&opf, input)
+}
+
+/// Lists the embedded fonts in the manifest after the stylesheet, in the
+/// form epub-builder writes its items.
+fn add_font_items(opf: &str, fonts: &[EmbeddedFont]) -> Result<String, Diagnostic> {
+    let stylesheet =
+        "<item media-type=\"text/css\" id=\"id_stylesheet.css\" href=\"stylesheet.css\"/>";
+    let mut items = stylesheet.to_string();
+    for font in fonts {
+        items.push_str(&format!(
+            "\n    <item media-type=\"{}\" id=\"id_{}\" href=\"{}\"/>",
+            attr(font.mime),
+            attr(&font.href.replace('/', "_")),
+            attr(&font.href)
+        ));
+    }
+    replace_exactly(opf, stylesheet, &items, 1)
 }
 
 fn fix_ids(opf: &str, lang: &str) -> Result<String, Diagnostic> {
@@ -274,7 +323,7 @@ fn fix_ids(opf: &str, lang: &str) -> Result<String, Diagnostic> {
 /// landmark may only point to a spine item (EPUBCheck RSC-011), and a
 /// visible table of contents helps readers whose reading system hides
 /// its own.
-fn add_nav_to_spine(opf: &str, input: &PackageInput<'_>) -> Result<String, Diagnostic> {
+fn add_nav_to_spine(opf: &str, input: &Finishing<'_>) -> Result<String, Diagnostic> {
     let has_cover = input
         .documents
         .first()
@@ -295,9 +344,17 @@ fn add_nav_to_spine(opf: &str, input: &PackageInput<'_>) -> Result<String, Diagn
     ))
 }
 
-/// Adds the metadata epub-builder cannot write.
-fn add_metadata(opf: &str, input: &PackageInput<'_>) -> Result<String, Diagnostic> {
+/// Adds the metadata epub-builder cannot write, and the accessibility
+/// metadata, which depends on the rendered book.
+fn add_metadata(opf: &str, input: &Finishing<'_>) -> Result<String, Diagnostic> {
     let mut added = String::new();
+    for (property, value) in &input.accessibility {
+        added.push_str(&format!(
+            "    <meta property=\"{}\">{}</meta>\n",
+            attr(property),
+            text(value)
+        ));
+    }
     let mut element = |name: &str, attrs: &str, value: &str| {
         added.push_str(&format!("    <{name}{attrs}>{}</{name}>\n", text(value)));
     };
