@@ -19,6 +19,7 @@ pub mod assets;
 pub mod builtin;
 mod deflate;
 pub mod diag;
+mod digits;
 pub mod epub;
 pub mod fonts;
 pub mod layout;

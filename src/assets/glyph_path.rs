@@ -150,18 +150,9 @@ fn push_integer(out: &mut String, value: i64) {
     if value < 0 {
         out.push('-');
     }
-    let mut digits = [0u8; 20];
-    let mut rest = value.unsigned_abs();
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+    let mut buffer = [0; 20];
+    let digits = crate::digits::digits(value.unsigned_abs(), &mut buffer);
+    out.extend(digits.iter().map(|&d| char::from(d)));
 }
 
 /// A length in tenths written in user units, as short as it goes (for

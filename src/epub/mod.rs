@@ -225,25 +225,23 @@ pub fn write_epub_packaged(
     options: &EpubOptions,
     package: impl FnOnce() -> Package,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
-    let naming = Naming::of(doc, assets, options).map_err(|err| vec![err])?;
+    let mut naming = Naming::of(doc, assets, options).map_err(|err| vec![err])?;
     let spine = naming.spine(doc);
+    let mut warnings = std::mem::take(&mut naming.warnings);
     let Naming {
-        modified,
         lang,
         strings,
         title,
-        subtitle,
         images,
         outline,
-        mut warnings,
-        date,
-    } = naming;
+        ..
+    } = &naming;
     let page_lang = PageLang {
         lang: lang.clone(),
-        rtl: metadata::is_rtl(&lang),
+        rtl: metadata::is_rtl(lang),
     };
-    let plan = plan_pages(doc, &outline, &images, &options.page_starts);
-    let written = write_documents(doc, &outline, &images, &strings, &page_lang, &title, &plan)
+    let plan = plan_pages(doc, outline, images, &options.page_starts);
+    let written = write_documents(doc, outline, images, strings, &page_lang, title, &plan)
         .map_err(|err| vec![err])?;
     warnings.extend(written.warnings);
     let documents = written.documents;
@@ -263,11 +261,11 @@ pub fn write_epub_packaged(
         pages: written.pages,
         source: options.page_source.clone(),
     };
-    let landmarks = landmarks(&documents, &outline, &strings);
+    let landmarks = landmarks(&documents, outline, strings);
     let uid = metadata::book_uuid(doc).urn().to_string();
     let nav = nav::write_nav(
         &page_lang,
-        &strings,
+        strings,
         &outline.toc,
         &landmarks,
         &plan.front,
@@ -275,9 +273,9 @@ pub fn write_epub_packaged(
     );
     let ncx = nav::write_ncx(
         &nav::NcxInput {
-            lang: &lang,
+            lang,
             uid: &uid,
-            title: &title,
+            title,
             toc: &outline.toc,
             pages: &page_list,
             pages_label: strings.pages,
@@ -296,12 +294,12 @@ pub fn write_epub_packaged(
     let stylesheet = style::stylesheet(&planned);
     let cut = font_subset::cut_fonts(fonts, plans);
     let finishing = Finishing {
-        lang: &lang,
-        modified,
-        subtitle,
+        lang,
+        modified: naming.modified,
+        subtitle: naming.subtitle.clone(),
         publisher: non_empty_str(doc.meta.publisher.as_deref()),
         place: non_empty_str(doc.meta.place.as_deref()),
-        date,
+        date: naming.date.clone(),
         generator: &options.generator,
         accessibility: metadata::accessibility_metadata(
             has_images,
@@ -312,7 +310,7 @@ pub fn write_epub_packaged(
         page_source: page_list.source.clone().filter(|_| !page_list.is_empty()),
         stylesheet,
         fonts: &cut,
-        images: &images,
+        images,
         documents,
     };
     let Package(zip) = package();

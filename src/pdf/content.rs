@@ -62,18 +62,9 @@ impl Content {
 
     /// Writes digits without making a string: a page has thousands of
     /// numbers.
-    fn integer(&mut self, mut value: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (value % 10) as u8;
-            value /= 10;
-            if value == 0 {
-                break;
-            }
-        }
-        self.bytes.extend_from_slice(&digits[at..]);
+    fn integer(&mut self, value: u64) {
+        self.bytes
+            .extend_from_slice(crate::digits::digits(value, &mut [0; 20]));
     }
 
     /// Six matrix entries and an operator (`cm`, `Tm`): the scale and

@@ -8,6 +8,7 @@
 //! one buffer and gives the same bytes (checked against lopdf's in the
 //! tests), so the file is what lopdf would write, only sooner.
 
+use crate::digits::push_integer as integer;
 use lopdf::{Dictionary, Object, StringFormat};
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -234,24 +235,6 @@ fn write_string(out: &mut Vec<u8>, text: &[u8], format: StringFormat) {
             out.push(b'>');
         }
     }
-}
-
-fn integer(out: &mut Vec<u8>, value: i64) {
-    if value < 0 {
-        out.push(b'-');
-    }
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = value.unsigned_abs();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// `value` with leading zeros to `width` digits.
