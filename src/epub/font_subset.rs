@@ -12,7 +12,7 @@
 //! ligatures (`GPOS`, `GSUB`) are gone. A face that cannot be cut, or
 //! whose cut fails the check below, goes in whole.
 
-use super::sfnt;
+use super::{kerning, sfnt};
 use crate::fonts::{Face, FaceRole, FontSet};
 use rustybuzz::ttf_parser;
 use std::collections::{BTreeMap, BTreeSet};
@@ -181,6 +181,14 @@ fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
         .filter_map(|&(c, g)| Some((c, remapper.get(g)?)))
         .collect();
     tables.insert(*b"cmap", sfnt::cmap(&map));
+    // The subset has no layout tables: its kerning gets a GPOS of its own.
+    let kerned: Vec<(u16, u16, i16)> = kerning::pairs(&original, &glyphs)
+        .into_iter()
+        .filter_map(|(left, right, value)| Some((remapper.get(left)?, remapper.get(right)?, value)))
+        .collect();
+    if !kerned.is_empty() {
+        tables.insert(*b"GPOS", kerning::gpos_table(&kerned));
+    }
     if let Some(os2) = original
         .raw_face()
         .table(ttf_parser::Tag::from_bytes(b"OS/2"))
@@ -229,6 +237,40 @@ mod tests {
         }
         assert_eq!(embedded[0].href, "fonts/regular.otf");
         assert_eq!(embedded[0].mime, "font/otf");
+    }
+
+    #[test]
+    fn subsets_kern_as_the_whole_face_does() {
+        let fonts = FontSet::built_in();
+        let used: BTreeSet<char> = "Toppmötet AVATAR".chars().collect();
+        let all = [(FaceRole::Regular, used)].into();
+        let embedded = embed_fonts(&fonts, &all);
+        let advances = |data: &[u8], text: &str| -> Vec<i32> {
+            let face = rustybuzz::Face::from_slice(data, 0).unwrap();
+            let mut buffer = rustybuzz::UnicodeBuffer::new();
+            buffer.push_str(text);
+            let shaped = rustybuzz::shape(&face, &[], buffer);
+            shaped
+                .glyph_positions()
+                .iter()
+                .map(|p| p.x_advance)
+                .collect()
+        };
+        let whole = &fonts.face(FaceRole::Regular).data;
+        for text in ["Toppmötet", "AVATAR", "To"] {
+            assert_eq!(
+                advances(&embedded[0].data, text),
+                advances(whole, text),
+                "{text}"
+            );
+        }
+        let kerned = advances(whole, "To")[0];
+        let face = ttf_parser::Face::parse(whole, 0).unwrap();
+        let t = face.glyph_index('T').unwrap();
+        assert!(
+            kerned < i32::from(face.glyph_hor_advance(t).unwrap()),
+            "To is kerned"
+        );
     }
 
     #[test]

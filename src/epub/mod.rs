@@ -23,6 +23,7 @@
 
 mod font_subset;
 mod images;
+mod kerning;
 mod metadata;
 mod nav;
 mod outline;

@@ -1,0 +1,352 @@
+//! Kerning for the EPUB's font subsets, as a GPOS table of their own.
+//!
+//! `subsetter` keeps outlines, metrics and names but no layout tables, so
+//! a subset would be set without kerning: "To", "AV" and "Te" gape. The
+//! pair adjustments of the face's GPOS `kern` lookups are read for every
+//! pair of glyphs the subset keeps and written as a small GPOS table: one
+//! `kern` feature for every script, one pair-adjustment lookup (OpenType
+//! 1.9, "GPOS — Glyph Positioning Table", lookup type 2 format 1, and
+//! "OpenType Layout Common Table Formats"). The older `kern` table would
+//! be shorter, but browsers' font sanitiser drops it from CFF fonts.
+
+use rustybuzz::ttf_parser::{self, GlyphId, Tag, gpos::PairAdjustment, gpos::PositioningSubtable};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The largest a pair-adjustment subtable grows before the next one
+/// starts: its offsets are 16 bits.
+const MAX_SUBTABLE_BYTES: usize = 60_000;
+
+/// The horizontal advance adjustments, in font units, of each pair of
+/// `glyphs` that the face's GPOS `kern` lookups adjust, by original glyph
+/// ids, in pair order.
+pub(super) fn pairs(face: &ttf_parser::Face, glyphs: &BTreeSet<u16>) -> Vec<(u16, u16, i16)> {
+    let Some(gpos) = face.tables().gpos else {
+        return Vec::new();
+    };
+    let mut lookups: Vec<u16> = gpos
+        .features
+        .into_iter()
+        .filter(|feature| feature.tag == Tag::from_bytes(b"kern"))
+        .flat_map(|feature| feature.lookup_indices)
+        .collect();
+    lookups.sort_unstable();
+    lookups.dedup();
+    let subtables: Vec<Vec<PairAdjustment>> = lookups
+        .iter()
+        .filter_map(|&index| gpos.lookups.get(index))
+        .map(|lookup| {
+            (0..lookup.subtables.len())
+                .filter_map(|i| match lookup.subtables.get::<PositioningSubtable>(i) {
+                    Some(PositioningSubtable::Pair(pair)) => Some(pair),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let list: Vec<GlyphId> = glyphs.iter().map(|&g| GlyphId(g)).collect();
+    // The second glyphs' classes in each class-based subtable, once.
+    let second_classes: Vec<Vec<Option<Vec<u16>>>> = subtables
+        .iter()
+        .map(|lookup| {
+            lookup
+                .iter()
+                .map(|pair| match pair {
+                    PairAdjustment::Format2 { classes, .. } => {
+                        Some(list.iter().map(|&g| classes.1.get(g)).collect())
+                    }
+                    PairAdjustment::Format1 { .. } => None,
+                })
+                .collect()
+        })
+        .collect();
+    let mut pairs = Vec::new();
+    for &first in &list {
+        // Per lookup, the subtables that cover the first glyph, ready for
+        // the second: a pair set, or the first glyph's class.
+        let covering: Vec<Vec<Covering>> = subtables
+            .iter()
+            .zip(&second_classes)
+            .map(|(lookup, classes)| {
+                lookup
+                    .iter()
+                    .zip(classes)
+                    .filter_map(|(pair, seconds)| {
+                        let index = pair.coverage().get(first)?;
+                        match (pair, seconds) {
+                            (PairAdjustment::Format1 { sets, .. }, _) => {
+                                Some(Covering::Pairs(sets.get(index)?))
+                            }
+                            (
+                                PairAdjustment::Format2 {
+                                    classes, matrix, ..
+                                },
+                                Some(seconds),
+                            ) => Some(Covering::Classes(classes.0.get(first), seconds, *matrix)),
+                            (PairAdjustment::Format2 { .. }, None) => None,
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        if covering.iter().all(Vec::is_empty) {
+            // Most glyphs start no kerned pair.
+            continue;
+        }
+        for (index, &second) in list.iter().enumerate() {
+            // Lookups add up; within one, the first subtable that applies
+            // to the pair decides (OpenType, "Lookup table").
+            let total: i32 = covering
+                .iter()
+                .filter_map(|lookup| {
+                    lookup.iter().find_map(|covering| match covering {
+                        Covering::Pairs(set) => set.get(second).map(|(record, _)| record.x_advance),
+                        Covering::Classes(class, seconds, matrix) => matrix
+                            .get((*class, seconds[index]))
+                            .map(|(record, _)| record.x_advance),
+                    })
+                })
+                .map(i32::from)
+                .sum();
+            if total != 0 {
+                let clamped = total.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
+                pairs.push((first.0, second.0, clamped));
+            }
+        }
+    }
+    pairs
+}
+
+/// A pair subtable that covers a first glyph: its pairs with it, or its
+/// class with the second glyphs' classes and the class matrix (format 1
+/// lists pairs, format 2 classes of them).
+enum Covering<'a, 'c> {
+    Pairs(ttf_parser::gpos::PairSet<'a>),
+    Classes(u16, &'c [u16], ttf_parser::gpos::ClassMatrix<'a>),
+}
+
+/// A big-endian table being written, with 16-bit offsets patched in
+/// once what they point to is placed.
+#[derive(Default)]
+struct Writer {
+    bytes: Vec<u8>,
+}
+
+impl Writer {
+    fn u16(&mut self, value: u16) {
+        self.bytes.extend_from_slice(&value.to_be_bytes());
+    }
+
+    fn tag(&mut self, tag: &[u8; 4]) {
+        self.bytes.extend_from_slice(tag);
+    }
+
+    /// Reserves an offset field; returns where it is.
+    fn offset_slot(&mut self) -> usize {
+        self.u16(0);
+        self.bytes.len() - 2
+    }
+
+    /// Points the offset field at `slot` to here, counted from `base`.
+    fn point(&mut self, slot: usize, base: usize) {
+        let offset = u16::try_from(self.bytes.len() - base).expect("subtables are kept small");
+        self.bytes[slot..slot + 2].copy_from_slice(&offset.to_be_bytes());
+    }
+
+    /// Reserves a 32-bit offset field; returns where it is.
+    fn offset32_slot(&mut self) -> usize {
+        self.bytes.extend_from_slice(&[0; 4]);
+        self.bytes.len() - 4
+    }
+
+    /// Points the 32-bit offset field at `slot` to here, from `base`.
+    fn point32(&mut self, slot: usize, base: usize) {
+        let offset = u32::try_from(self.bytes.len() - base).expect("a font is under 4 GB");
+        self.bytes[slot..slot + 4].copy_from_slice(&offset.to_be_bytes());
+    }
+}
+
+/// A first glyph and its seconds with their adjustments.
+type PairSetOf = (u16, Vec<(u16, i16)>);
+
+/// A GPOS table with one `kern` feature, for the default script and
+/// Latin, whose lookup adjusts the advance of each pair's first glyph:
+/// `pairs` by subset glyph ids, in pair order.
+pub(super) fn gpos_table(pairs: &[(u16, u16, i16)]) -> Vec<u8> {
+    let mut by_first: BTreeMap<u16, Vec<(u16, i16)>> = BTreeMap::new();
+    for &(first, second, value) in pairs {
+        by_first.entry(first).or_default().push((second, value));
+    }
+    // Each subtable: a coverage of its first glyphs and a pair set each.
+    let mut subtables: Vec<Vec<PairSetOf>> = vec![Vec::new()];
+    let mut size = 0;
+    for (first, seconds) in by_first {
+        let grows = 2 + 2 + 2 + seconds.len() * 4;
+        if size + grows > MAX_SUBTABLE_BYTES && !subtables.last().is_some_and(Vec::is_empty) {
+            subtables.push(Vec::new());
+            size = 0;
+        }
+        size += grows;
+        subtables
+            .last_mut()
+            .expect("one is there")
+            .push((first, seconds));
+    }
+
+    let mut w = Writer::default();
+    w.u16(1); // major version
+    w.u16(0); // minor version
+    let script_list = w.offset_slot();
+    let feature_list = w.offset_slot();
+    let lookup_list = w.offset_slot();
+
+    // ScriptList: DFLT and latn (in tag order), each with a default
+    // language system that uses feature 0.
+    w.point(script_list, 0);
+    let base = w.bytes.len();
+    w.u16(2);
+    let mut script_slots = Vec::new();
+    for tag in [b"DFLT", b"latn"] {
+        w.tag(tag);
+        script_slots.push(w.offset_slot());
+    }
+    for slot in script_slots {
+        w.point(slot, base);
+        let script = w.bytes.len();
+        let lang_sys = w.offset_slot();
+        w.u16(0); // no other language systems
+        w.point(lang_sys, script);
+        w.u16(0); // lookupOrderOffset: reserved
+        w.u16(0xFFFF); // no required feature
+        w.u16(1);
+        w.u16(0); // feature 0
+    }
+
+    // FeatureList: `kern`, with lookup 0.
+    w.point(feature_list, 0);
+    let base = w.bytes.len();
+    w.u16(1);
+    w.tag(b"kern");
+    let feature = w.offset_slot();
+    w.point(feature, base);
+    w.u16(0); // no feature parameters
+    w.u16(1);
+    w.u16(0); // lookup 0
+
+    // LookupList: one pair-adjustment lookup, through extension
+    // subtables (lookup type 9), whose 32-bit offsets reach past the
+    // 64 KB that 16-bit ones would when there are many pairs.
+    w.point(lookup_list, 0);
+    let base = w.bytes.len();
+    w.u16(1);
+    let lookup_slot = w.offset_slot();
+    w.point(lookup_slot, base);
+    let lookup = w.bytes.len();
+    w.u16(9); // extension
+    w.u16(0); // no flags
+    w.u16(subtables.len() as u16);
+    let extension_slots: Vec<usize> = subtables.iter().map(|_| w.offset_slot()).collect();
+    let mut subtable_slots = Vec::with_capacity(subtables.len());
+    for slot in extension_slots {
+        w.point(slot, lookup);
+        let extension = w.bytes.len();
+        w.u16(1); // format
+        w.u16(2); // of a pair adjustment
+        subtable_slots.push((w.offset32_slot(), extension));
+    }
+    for ((slot, extension), subtable) in subtable_slots.into_iter().zip(&subtables) {
+        w.point32(slot, extension);
+        let start = w.bytes.len();
+        w.u16(1); // format 1: pairs listed
+        let coverage = w.offset_slot();
+        w.u16(0x0004); // the first glyph's X advance
+        w.u16(0); // nothing for the second
+        w.u16(subtable.len() as u16);
+        let set_slots: Vec<usize> = subtable.iter().map(|_| w.offset_slot()).collect();
+        w.point(coverage, start);
+        w.u16(1); // coverage format 1: a glyph list
+        w.u16(subtable.len() as u16);
+        for (first, _) in subtable {
+            w.u16(*first);
+        }
+        for (slot, (_, seconds)) in set_slots.into_iter().zip(subtable) {
+            w.point(slot, start);
+            w.u16(seconds.len() as u16);
+            for &(second, value) in seconds {
+                w.u16(second);
+                w.u16(value as u16);
+            }
+        }
+    }
+    w.bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::{FaceRole, FontSet};
+
+    /// The advance of the first glyph of `text` set in `data`.
+    fn first_advance(data: &[u8], text: &str) -> i32 {
+        let face = rustybuzz::Face::from_slice(data, 0).unwrap();
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        rustybuzz::shape(&face, &[], buffer).glyph_positions()[0].x_advance
+    }
+
+    #[test]
+    fn the_face_kerns_pairs_as_shaping_does() {
+        let fonts = FontSet::built_in();
+        let data = &fonts.face(FaceRole::Regular).data;
+        let face = ttf_parser::Face::parse(data, 0).unwrap();
+        let glyph = |c| face.glyph_index(c).unwrap().0;
+        let glyphs: BTreeSet<u16> = "ToAVWa.".chars().map(glyph).collect();
+        let pairs = pairs(&face, &glyphs);
+        let find = |a, b| {
+            pairs
+                .iter()
+                .find(|&&(l, r, _)| (l, r) == (glyph(a), glyph(b)))
+                .map(|p| p.2)
+        };
+        let nominal = i32::from(face.glyph_hor_advance(GlyphId(glyph('T'))).unwrap());
+        let kern = find('T', 'o').expect("T and o are kerned");
+        assert!(kern < 0);
+        assert_eq!(first_advance(data, "To") - nominal, i32::from(kern));
+        assert!(find('A', 'V').is_some_and(|v| v < 0));
+    }
+
+    #[test]
+    fn a_font_with_the_table_is_kerned_by_a_shaper() {
+        // The original face's kerning of "To" comes back from a GPOS made
+        // of its pairs alone, on a font that has only that table.
+        let fonts = FontSet::built_in();
+        let data = &fonts.face(FaceRole::Regular).data;
+        let face = ttf_parser::Face::parse(data, 0).unwrap();
+        let glyphs: BTreeSet<u16> = "To"
+            .chars()
+            .map(|c| face.glyph_index(c).unwrap().0)
+            .collect();
+        let pairs = pairs(&face, &glyphs);
+        let (_, mut tables) = super::super::sfnt::read_tables(data).unwrap();
+        for tag in [b"GPOS", b"GSUB", b"GDEF"] {
+            tables.remove(tag);
+        }
+        let plain = super::super::sfnt::write_font(*b"OTTO", tables.clone());
+        tables.insert(*b"GPOS", gpos_table(&pairs));
+        let kerned = super::super::sfnt::write_font(*b"OTTO", tables);
+        assert_eq!(first_advance(&kerned, "To"), first_advance(data, "To"));
+        assert!(first_advance(&plain, "To") > first_advance(&kerned, "To"));
+    }
+
+    #[test]
+    fn large_sets_of_pairs_are_split_into_subtables() {
+        let pairs: Vec<(u16, u16, i16)> = (0..200)
+            .flat_map(|a| (0..200).map(move |b| (a, b, -10)))
+            .collect();
+        let table = gpos_table(&pairs);
+        // The lookup's subtable count, after the header, script, feature
+        // and lookup lists (see `gpos_table`).
+        let lookup_subtables = u16::from_be_bytes([table[70], table[71]]);
+        assert!(table.len() > 2 * MAX_SUBTABLE_BYTES);
+        assert!(lookup_subtables >= 3, "{lookup_subtables} subtables");
+    }
+}
