@@ -12,7 +12,7 @@
 //! ligatures (`GPOS`, `GSUB`) are gone. A face that cannot be cut, or
 //! whose cut fails the check below, goes in whole.
 
-use super::{kerning, sfnt};
+use super::{kerning, ligatures, sfnt};
 use crate::fonts::{Face, FaceRole, FontSet};
 use rustybuzz::ttf_parser;
 use std::collections::{BTreeMap, BTreeSet};
@@ -170,7 +170,10 @@ fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
     // do not depend on the order of the characters.
     let mut remapper = subsetter::GlyphRemapper::new();
     remapper.remap(0);
-    let glyphs: BTreeSet<u16> = mapped.iter().map(|&(_, g)| g).collect();
+    let mut glyphs: BTreeSet<u16> = mapped.iter().map(|&(_, g)| g).collect();
+    // The ligatures of the kept letters keep their glyphs too.
+    let ligatures = ligatures::ligatures(&original, &glyphs);
+    glyphs.extend(ligatures.iter().map(|ligature| ligature.glyph));
     for &glyph in &glyphs {
         remapper.remap(glyph);
     }
@@ -181,13 +184,30 @@ fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
         .filter_map(|&(c, g)| Some((c, remapper.get(g)?)))
         .collect();
     tables.insert(*b"cmap", sfnt::cmap(&map));
-    // The subset has no layout tables: its kerning gets a GPOS of its own.
+    // The subset has no layout tables: its kerning gets a GPOS of its own
+    // and its ligatures a GSUB.
     let kerned: Vec<(u16, u16, i16)> = kerning::pairs(&original, &glyphs)
         .into_iter()
         .filter_map(|(left, right, value)| Some((remapper.get(left)?, remapper.get(right)?, value)))
         .collect();
     if !kerned.is_empty() {
         tables.insert(*b"GPOS", kerning::gpos_table(&kerned));
+    }
+    let ligatures: Vec<ligatures::Ligature> = ligatures
+        .iter()
+        .filter_map(|ligature| {
+            Some(ligatures::Ligature {
+                components: ligature
+                    .components
+                    .iter()
+                    .map(|&g| remapper.get(g))
+                    .collect::<Option<_>>()?,
+                glyph: remapper.get(ligature.glyph)?,
+            })
+        })
+        .collect();
+    if !ligatures.is_empty() {
+        tables.insert(*b"GSUB", ligatures::gsub_table(&ligatures));
     }
     if let Some(os2) = original
         .raw_face()
@@ -240,9 +260,9 @@ mod tests {
     }
 
     #[test]
-    fn subsets_kern_as_the_whole_face_does() {
+    fn subsets_kern_and_ligate_as_the_whole_face_does() {
         let fonts = FontSet::built_in();
-        let used: BTreeSet<char> = "Toppmötet AVATAR".chars().collect();
+        let used: BTreeSet<char> = "Toppmötet AVATAR officiellt flygplats".chars().collect();
         let all = [(FaceRole::Regular, used)].into();
         let embedded = embed_fonts(&fonts, &all);
         let advances = |data: &[u8], text: &str| -> Vec<i32> {
@@ -257,7 +277,11 @@ mod tests {
                 .collect()
         };
         let whole = &fonts.face(FaceRole::Regular).data;
-        for text in ["Toppmötet", "AVATAR", "To"] {
+        // A ligature is one glyph: the same advances mean the same
+        // ligatures and the same kerning. (Only pair kerning is carried:
+        // the face's contextual kerning, such as f before ä, is not.)
+        assert_eq!(advances(whole, "officiellt").len(), "officiellt".len() - 2);
+        for text in ["Toppmötet", "AVATAR", "To", "officiellt", "flygplats"] {
             assert_eq!(
                 advances(&embedded[0].data, text),
                 advances(whole, text),

@@ -5,16 +5,15 @@
 //! pair adjustments of the face's GPOS `kern` lookups are read for every
 //! pair of glyphs the subset keeps and written as a small GPOS table: one
 //! `kern` feature for every script, one pair-adjustment lookup (OpenType
-//! 1.9, "GPOS — Glyph Positioning Table", lookup type 2 format 1, and
-//! "OpenType Layout Common Table Formats"). The older `kern` table would
-//! be shorter, but browsers' font sanitiser drops it from CFF fonts.
+//! 1.9, "GPOS — Glyph Positioning Table", lookup type 2 format 1; the
+//! frame in `otl`). The older `kern` table would be shorter, but
+//! browsers' font sanitiser drops it from CFF fonts. Pair kerning is
+//! carried; contextual kerning (chained lookups, such as Linux
+//! Libertine's wider f before ä) is not.
 
+use super::otl::{self, Writer};
 use rustybuzz::ttf_parser::{self, GlyphId, Tag, gpos::PairAdjustment, gpos::PositioningSubtable};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The largest a pair-adjustment subtable grows before the next one
-/// starts: its offsets are 16 bits.
-const MAX_SUBTABLE_BYTES: usize = 60_000;
 
 /// The horizontal advance adjustments, in font units, of each pair of
 /// `glyphs` that the face's GPOS `kern` lookups adjust, by original glyph
@@ -124,160 +123,56 @@ enum Covering<'a, 'c> {
     Classes(u16, &'c [u16], ttf_parser::gpos::ClassMatrix<'a>),
 }
 
-/// A big-endian table being written, with 16-bit offsets patched in
-/// once what they point to is placed.
-#[derive(Default)]
-struct Writer {
-    bytes: Vec<u8>,
-}
-
-impl Writer {
-    fn u16(&mut self, value: u16) {
-        self.bytes.extend_from_slice(&value.to_be_bytes());
-    }
-
-    fn tag(&mut self, tag: &[u8; 4]) {
-        self.bytes.extend_from_slice(tag);
-    }
-
-    /// Reserves an offset field; returns where it is.
-    fn offset_slot(&mut self) -> usize {
-        self.u16(0);
-        self.bytes.len() - 2
-    }
-
-    /// Points the offset field at `slot` to here, counted from `base`.
-    fn point(&mut self, slot: usize, base: usize) {
-        let offset = u16::try_from(self.bytes.len() - base).expect("subtables are kept small");
-        self.bytes[slot..slot + 2].copy_from_slice(&offset.to_be_bytes());
-    }
-
-    /// Reserves a 32-bit offset field; returns where it is.
-    fn offset32_slot(&mut self) -> usize {
-        self.bytes.extend_from_slice(&[0; 4]);
-        self.bytes.len() - 4
-    }
-
-    /// Points the 32-bit offset field at `slot` to here, from `base`.
-    fn point32(&mut self, slot: usize, base: usize) {
-        let offset = u32::try_from(self.bytes.len() - base).expect("a font is under 4 GB");
-        self.bytes[slot..slot + 4].copy_from_slice(&offset.to_be_bytes());
-    }
-}
-
 /// A first glyph and its seconds with their adjustments.
 type PairSetOf = (u16, Vec<(u16, i16)>);
 
-/// A GPOS table with one `kern` feature, for the default script and
-/// Latin, whose lookup adjusts the advance of each pair's first glyph:
-/// `pairs` by subset glyph ids, in pair order.
+/// A GPOS table with one `kern` feature whose lookup adjusts the advance
+/// of each pair's first glyph: `pairs` by subset glyph ids, in pair order
+/// (lookup type 2, pair adjustment format 1).
 pub(super) fn gpos_table(pairs: &[(u16, u16, i16)]) -> Vec<u8> {
     let mut by_first: BTreeMap<u16, Vec<(u16, i16)>> = BTreeMap::new();
     for &(first, second, value) in pairs {
         by_first.entry(first).or_default().push((second, value));
     }
     // Each subtable: a coverage of its first glyphs and a pair set each.
-    let mut subtables: Vec<Vec<PairSetOf>> = vec![Vec::new()];
+    let mut groups: Vec<Vec<PairSetOf>> = vec![Vec::new()];
     let mut size = 0;
     for (first, seconds) in by_first {
         let grows = 2 + 2 + 2 + seconds.len() * 4;
-        if size + grows > MAX_SUBTABLE_BYTES && !subtables.last().is_some_and(Vec::is_empty) {
-            subtables.push(Vec::new());
+        if size + grows > otl::MAX_SUBTABLE_BYTES && !groups.last().is_some_and(Vec::is_empty) {
+            groups.push(Vec::new());
             size = 0;
         }
         size += grows;
-        subtables
+        groups
             .last_mut()
             .expect("one is there")
             .push((first, seconds));
     }
-
-    let mut w = Writer::default();
-    w.u16(1); // major version
-    w.u16(0); // minor version
-    let script_list = w.offset_slot();
-    let feature_list = w.offset_slot();
-    let lookup_list = w.offset_slot();
-
-    // ScriptList: DFLT and latn (in tag order), each with a default
-    // language system that uses feature 0.
-    w.point(script_list, 0);
-    let base = w.bytes.len();
-    w.u16(2);
-    let mut script_slots = Vec::new();
-    for tag in [b"DFLT", b"latn"] {
-        w.tag(tag);
-        script_slots.push(w.offset_slot());
-    }
-    for slot in script_slots {
-        w.point(slot, base);
-        let script = w.bytes.len();
-        let lang_sys = w.offset_slot();
-        w.u16(0); // no other language systems
-        w.point(lang_sys, script);
-        w.u16(0); // lookupOrderOffset: reserved
-        w.u16(0xFFFF); // no required feature
-        w.u16(1);
-        w.u16(0); // feature 0
-    }
-
-    // FeatureList: `kern`, with lookup 0.
-    w.point(feature_list, 0);
-    let base = w.bytes.len();
-    w.u16(1);
-    w.tag(b"kern");
-    let feature = w.offset_slot();
-    w.point(feature, base);
-    w.u16(0); // no feature parameters
-    w.u16(1);
-    w.u16(0); // lookup 0
-
-    // LookupList: one pair-adjustment lookup, through extension
-    // subtables (lookup type 9), whose 32-bit offsets reach past the
-    // 64 KB that 16-bit ones would when there are many pairs.
-    w.point(lookup_list, 0);
-    let base = w.bytes.len();
-    w.u16(1);
-    let lookup_slot = w.offset_slot();
-    w.point(lookup_slot, base);
-    let lookup = w.bytes.len();
-    w.u16(9); // extension
-    w.u16(0); // no flags
-    w.u16(subtables.len() as u16);
-    let extension_slots: Vec<usize> = subtables.iter().map(|_| w.offset_slot()).collect();
-    let mut subtable_slots = Vec::with_capacity(subtables.len());
-    for slot in extension_slots {
-        w.point(slot, lookup);
-        let extension = w.bytes.len();
-        w.u16(1); // format
-        w.u16(2); // of a pair adjustment
-        subtable_slots.push((w.offset32_slot(), extension));
-    }
-    for ((slot, extension), subtable) in subtable_slots.into_iter().zip(&subtables) {
-        w.point32(slot, extension);
-        let start = w.bytes.len();
-        w.u16(1); // format 1: pairs listed
-        let coverage = w.offset_slot();
-        w.u16(0x0004); // the first glyph's X advance
-        w.u16(0); // nothing for the second
-        w.u16(subtable.len() as u16);
-        let set_slots: Vec<usize> = subtable.iter().map(|_| w.offset_slot()).collect();
-        w.point(coverage, start);
-        w.u16(1); // coverage format 1: a glyph list
-        w.u16(subtable.len() as u16);
-        for (first, _) in subtable {
-            w.u16(*first);
-        }
-        for (slot, (_, seconds)) in set_slots.into_iter().zip(subtable) {
-            w.point(slot, start);
-            w.u16(seconds.len() as u16);
-            for &(second, value) in seconds {
-                w.u16(second);
-                w.u16(value as u16);
+    let subtables: Vec<Vec<u8>> = groups
+        .iter()
+        .map(|group| {
+            let mut w = Writer::default();
+            w.u16(1); // format 1: pairs listed
+            let coverage = w.offset_slot();
+            w.u16(0x0004); // the first glyph's X advance
+            w.u16(0); // nothing for the second
+            w.u16(group.len() as u16);
+            let set_slots: Vec<usize> = group.iter().map(|_| w.offset_slot()).collect();
+            w.point(coverage, 0);
+            w.coverage(group.iter().map(|(first, _)| *first));
+            for (slot, (_, seconds)) in set_slots.into_iter().zip(group) {
+                w.point(slot, 0);
+                w.u16(seconds.len() as u16);
+                for &(second, value) in seconds {
+                    w.u16(second);
+                    w.u16(value as u16);
+                }
             }
-        }
-    }
-    w.bytes
+            w.bytes
+        })
+        .collect();
+    otl::table(b"kern", otl::Lookup::Positioning(2), &subtables)
 }
 
 #[cfg(test)]
@@ -346,7 +241,7 @@ mod tests {
         // The lookup's subtable count, after the header, script, feature
         // and lookup lists (see `gpos_table`).
         let lookup_subtables = u16::from_be_bytes([table[70], table[71]]);
-        assert!(table.len() > 2 * MAX_SUBTABLE_BYTES);
+        assert!(table.len() > 2 * otl::MAX_SUBTABLE_BYTES);
         assert!(lookup_subtables >= 3, "{lookup_subtables} subtables");
     }
 }

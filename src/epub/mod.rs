@@ -24,8 +24,10 @@
 mod font_subset;
 mod images;
 mod kerning;
+mod ligatures;
 mod metadata;
 mod nav;
+mod otl;
 mod outline;
 mod package;
 mod page_list;
