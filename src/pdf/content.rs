@@ -159,6 +159,12 @@ impl Content {
         self.numbers(&[level], if stroke { "G" } else { "g" });
     }
 
+    /// The initial text state (ISO 32000-1, 9.3, table 104) bar the font:
+    /// no character or word spacing, no scaling, no rise, filled glyphs.
+    pub fn plain_text_state(&mut self) {
+        self.raw("0 Tc 0 Tw 100 Tz 0 Ts 0 Tr\n");
+    }
+
     /// `102 Tz`
     pub fn horizontal_scaling(&mut self, percent: f32) {
         self.numbers(&[percent], "Tz");

@@ -196,6 +196,9 @@ fn svg_form(
 fn draw_lifted(out: &mut Content, lifted: &Lifted, size: (f32, f32), subsets: &[Subset]) {
     let (sx, sy) = (size.0 / lifted.viewport.0, size.1 / lifted.viewport.1);
     out.save();
+    // A form runs with the text state of the page that draws it (ISO
+    // 32000-1, 8.10.1 and 9.3): the state glyphs are set in is said here.
+    out.plain_text_state();
     out.concat([sx, 0.0, 0.0, -sy, 0.0, size.1]);
     for text in &lifted.texts {
         let (Some(fill), Some(subset)) = (text.fill, subsets.iter().find(|s| s.role == text.face))
