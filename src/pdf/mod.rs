@@ -12,7 +12,7 @@
 //!    or, for a booklet, [`impose`] puts the pages two-up on sheets.
 //! 5. [`archival`] adds the XMP metadata (PDF/A-2a and PDF/UA-1
 //!    identifiers) and the sRGB output intent.
-//! 6. [`serialize`] writes the file.
+//! 6. `serialize` writes the file.
 //!
 //! The only module that imports `printpdf`, `lopdf`, `subsetter` and
 //! `svg2pdf`.
