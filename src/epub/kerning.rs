@@ -13,7 +13,7 @@
 
 use super::otl::{self, Writer};
 use rustybuzz::ttf_parser::{self, GlyphId, Tag, gpos::PairAdjustment, gpos::PositioningSubtable};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The horizontal advance adjustments, in font units, of each pair of
 /// `glyphs` that the face's GPOS `kern` lookups adjust, by original glyph
@@ -58,30 +58,59 @@ pub(super) fn pairs(face: &ttf_parser::Face, glyphs: &BTreeSet<u16>) -> Vec<(u16
                 .collect()
         })
         .collect();
+    // A class-based subtable gives the same row of adjustments to every
+    // first glyph of a class: each row is read once, and each class pair
+    // in it once.
+    let mut rows: HashMap<(usize, usize, u16), Vec<Option<i16>>> = HashMap::new();
     let mut pairs = Vec::new();
     for &first in &list {
+        for (l, (lookup, classes)) in subtables.iter().zip(&second_classes).enumerate() {
+            for (t, (pair, seconds)) in lookup.iter().zip(classes).enumerate() {
+                if let (
+                    PairAdjustment::Format2 {
+                        coverage,
+                        classes,
+                        matrix,
+                    },
+                    Some(seconds),
+                ) = (pair, seconds)
+                    && coverage.contains(first)
+                {
+                    let class = classes.0.get(first);
+                    rows.entry((l, t, class)).or_insert_with(|| {
+                        let mut by_class: HashMap<u16, Option<i16>> = HashMap::new();
+                        seconds
+                            .iter()
+                            .map(|&second| {
+                                *by_class.entry(second).or_insert_with(|| {
+                                    matrix
+                                        .get((class, second))
+                                        .map(|(record, _)| record.x_advance)
+                                })
+                            })
+                            .collect()
+                    });
+                }
+            }
+        }
         // Per lookup, the subtables that cover the first glyph, ready for
-        // the second: a pair set, or the first glyph's class.
+        // the second: a pair set, or a row of adjustments.
         let covering: Vec<Vec<Covering>> = subtables
             .iter()
-            .zip(&second_classes)
-            .map(|(lookup, classes)| {
+            .enumerate()
+            .map(|(l, lookup)| {
                 lookup
                     .iter()
-                    .zip(classes)
-                    .filter_map(|(pair, seconds)| {
+                    .enumerate()
+                    .filter_map(|(t, pair)| {
                         let index = pair.coverage().get(first)?;
-                        match (pair, seconds) {
-                            (PairAdjustment::Format1 { sets, .. }, _) => {
+                        match pair {
+                            PairAdjustment::Format1 { sets, .. } => {
                                 Some(Covering::Pairs(sets.get(index)?))
                             }
-                            (
-                                PairAdjustment::Format2 {
-                                    classes, matrix, ..
-                                },
-                                Some(seconds),
-                            ) => Some(Covering::Classes(classes.0.get(first), seconds, *matrix)),
-                            (PairAdjustment::Format2 { .. }, None) => None,
+                            PairAdjustment::Format2 { classes, .. } => rows
+                                .get(&(l, t, classes.0.get(first)))
+                                .map(|row| Covering::Row(row)),
                         }
                     })
                     .collect()
@@ -99,9 +128,7 @@ pub(super) fn pairs(face: &ttf_parser::Face, glyphs: &BTreeSet<u16>) -> Vec<(u16
                 .filter_map(|lookup| {
                     lookup.iter().find_map(|covering| match covering {
                         Covering::Pairs(set) => set.get(second).map(|(record, _)| record.x_advance),
-                        Covering::Classes(class, seconds, matrix) => matrix
-                            .get((*class, seconds[index]))
-                            .map(|(record, _)| record.x_advance),
+                        Covering::Row(row) => row[index],
                     })
                 })
                 .map(i32::from)
@@ -115,12 +142,11 @@ pub(super) fn pairs(face: &ttf_parser::Face, glyphs: &BTreeSet<u16>) -> Vec<(u16
     pairs
 }
 
-/// A pair subtable that covers a first glyph: its pairs with it, or its
-/// class with the second glyphs' classes and the class matrix (format 1
-/// lists pairs, format 2 classes of them).
-enum Covering<'a, 'c> {
+/// A pair subtable that covers a first glyph: its pairs with it (format
+/// 1), or its class's adjustments before each second glyph (format 2).
+enum Covering<'a, 'r> {
     Pairs(ttf_parser::gpos::PairSet<'a>),
-    Classes(u16, &'c [u16], ttf_parser::gpos::ClassMatrix<'a>),
+    Row(&'r [Option<i16>]),
 }
 
 /// A first glyph and its seconds with their adjustments.
