@@ -12,7 +12,7 @@
 //! Libertine's wider f before ä) is not.
 
 use super::otl::{self, Writer};
-use rustybuzz::ttf_parser::{self, GlyphId, Tag, gpos::PairAdjustment, gpos::PositioningSubtable};
+use rustybuzz::ttf_parser::{self, GlyphId, gpos::PairAdjustment, gpos::PositioningSubtable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The horizontal advance adjustments, in font units, of each pair of
@@ -22,17 +22,8 @@ pub(super) fn pairs(face: &ttf_parser::Face, glyphs: &BTreeSet<u16>) -> Vec<(u16
     let Some(gpos) = face.tables().gpos else {
         return Vec::new();
     };
-    let mut lookups: Vec<u16> = gpos
-        .features
+    let subtables: Vec<Vec<PairAdjustment>> = otl::feature_lookups(&gpos, b"kern")
         .into_iter()
-        .filter(|feature| feature.tag == Tag::from_bytes(b"kern"))
-        .flat_map(|feature| feature.lookup_indices)
-        .collect();
-    lookups.sort_unstable();
-    lookups.dedup();
-    let subtables: Vec<Vec<PairAdjustment>> = lookups
-        .iter()
-        .filter_map(|&index| gpos.lookups.get(index))
         .map(|lookup| {
             (0..lookup.subtables.len())
                 .filter_map(|i| match lookup.subtables.get::<PositioningSubtable>(i) {

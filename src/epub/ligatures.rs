@@ -8,7 +8,7 @@
 //! (OpenType 1.9, "GSUB — Glyph Substitution Table", lookup type 4).
 
 use super::otl::{self, Writer};
-use rustybuzz::ttf_parser::{self, GlyphId, Tag, gsub::SubstitutionSubtable};
+use rustybuzz::ttf_parser::{self, GlyphId, gsub::SubstitutionSubtable};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One ligature: the glyphs it replaces and the glyph it becomes.
@@ -27,16 +27,8 @@ pub(super) fn ligatures(face: &ttf_parser::Face, glyphs: &BTreeSet<u16>) -> Vec<
     let Some(gsub) = face.tables().gsub else {
         return Vec::new();
     };
-    let mut lookups: Vec<u16> = gsub
-        .features
-        .into_iter()
-        .filter(|feature| feature.tag == Tag::from_bytes(b"liga"))
-        .flat_map(|feature| feature.lookup_indices)
-        .collect();
-    lookups.sort_unstable();
-    lookups.dedup();
     let mut found = Vec::new();
-    for lookup in lookups.iter().filter_map(|&index| gsub.lookups.get(index)) {
+    for lookup in otl::feature_lookups(&gsub, b"liga") {
         for i in 0..lookup.subtables.len() {
             let Some(SubstitutionSubtable::Ligature(subtable)) = lookup.subtables.get(i) else {
                 continue;

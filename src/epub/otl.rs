@@ -6,9 +6,31 @@
 //! lookup type 9, GSUB type 7), whose 32-bit offsets reach past the 64 KB
 //! that 16-bit ones would when a subset has many pairs or ligatures.
 
+use rustybuzz::ttf_parser;
+
 /// The largest a subtable grows before the next one starts: its own
 /// offsets are 16 bits.
 pub(super) const MAX_SUBTABLE_BYTES: usize = 60_000;
+
+/// The lookups of a face's GPOS or GSUB that its features tagged
+/// `feature` use, for any script, each once, in lookup order.
+pub(super) fn feature_lookups<'a>(
+    table: &ttf_parser::opentype_layout::LayoutTable<'a>,
+    feature: &[u8; 4],
+) -> Vec<ttf_parser::opentype_layout::Lookup<'a>> {
+    let mut indices: Vec<u16> = table
+        .features
+        .into_iter()
+        .filter(|found| found.tag == ttf_parser::Tag::from_bytes(feature))
+        .flat_map(|found| found.lookup_indices)
+        .collect();
+    indices.sort_unstable();
+    indices.dedup();
+    indices
+        .into_iter()
+        .filter_map(|index| table.lookups.get(index))
+        .collect()
+}
 
 /// What the lookup does: its type in GPOS or in GSUB.
 #[derive(Debug, Clone, Copy)]

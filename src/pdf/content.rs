@@ -71,8 +71,15 @@ impl Content {
     /// rotation entries to 1/10 000, as a rounding there moves far points
     /// by more than a hundredth; the translation to 1/100.
     fn matrix(&mut self, m: [f32; 6], operator: &str) {
-        for (i, &value) in m.iter().enumerate() {
-            self.decimal(value, if i < 4 { 4 } else { 2 });
+        let places = |i: usize| if i < 4 { 4 } else { 2 };
+        self.operation(m.iter().enumerate().map(|(i, &v)| (v, places(i))), operator);
+    }
+
+    /// Operands, each rounded to its number of decimal places, then the
+    /// operator, on a line of their own.
+    fn operation(&mut self, operands: impl IntoIterator<Item = (f32, u32)>, operator: &str) {
+        for (value, places) in operands {
+            self.decimal(value, places);
             self.bytes.push(b' ');
         }
         self.raw(operator);
@@ -100,21 +107,12 @@ impl Content {
     }
 
     /// `r g b rg`: a fill colour in 8-bit sRGB components.
-    pub fn fill_rgb(&mut self, [r, g, b]: [u8; 3]) {
-        for component in [r, g, b] {
-            self.decimal(f32::from(component) / 255.0, 4);
-            self.bytes.push(b' ');
-        }
-        self.raw("rg\n");
+    pub fn fill_rgb(&mut self, rgb: [u8; 3]) {
+        self.operation(rgb.map(|c| (f32::from(c) / 255.0, 4)), "rg");
     }
 
     fn numbers(&mut self, values: &[f32], operator: &str) {
-        for &value in values {
-            self.number(value);
-            self.bytes.push(b' ');
-        }
-        self.raw(operator);
-        self.bytes.push(b'\n');
+        self.operation(values.iter().map(|&v| (v, 2)), operator);
     }
 
     /// `BT`

@@ -10,9 +10,9 @@ use crate::fonts::{FaceRole, FontSet};
 use crate::layout::Pages;
 use printpdf::{FontId, ParsedFont};
 
-/// A face's subset as planned: its glyphs' new ids, known before the
-/// font program is cut ([`Subset::cut`]), so that the pages can be
-/// written while it is.
+/// A face's subset as planned: its glyphs' new ids and advances, which
+/// the pages are written with; the font program is cut afterwards
+/// ([`Subset::cut`]).
 pub struct Subset {
     /// Which role it plays.
     pub role: FaceRole,
@@ -34,9 +34,18 @@ impl Subset {
         self.glyphs.get(usize::from(old)).map_or(0, |g| g.0)
     }
 
-    /// The font's own advance for an original glyph, at 1 pt.
-    pub fn nominal_advance(&self, old: u16) -> f32 {
-        self.glyphs.get(usize::from(old)).map_or(0.0, |g| g.1)
+    /// The TJ number after an original glyph set at `size` that moves
+    /// the pen on by `advance` instead of the font's own advance: in
+    /// thousandths of an em, positive moving left (ISO 32000-1, 9.4.3);
+    /// zero below a twentieth of a thousandth.
+    pub fn adjustment(&self, old: u16, advance: f32, size: f32) -> f32 {
+        let nominal = self.glyphs.get(usize::from(old)).map_or(0.0, |g| g.1) * size;
+        let adjustment = (nominal - advance) / size * 1000.0;
+        if adjustment.abs() < 0.05 {
+            0.0
+        } else {
+            adjustment
+        }
     }
 
     /// How many glyphs the subset has (new ids are below this).
@@ -49,8 +58,7 @@ impl Subset {
     }
 
     /// Cuts the font program down to the planned glyphs, parsed for
-    /// printpdf. Most of a short document's PDF time goes here; it runs
-    /// beside the writing of the pages.
+    /// printpdf.
     pub fn cut(&self, fonts: &FontSet) -> Result<ParsedFont, String> {
         let face = fonts.face(self.role);
         let data = subsetter::subset(&face.data, 0, &self.remapper)

@@ -164,14 +164,7 @@ fn svg_form(
         Err(_) => Object::Dictionary(Dictionary::new()),
     };
     if let Some(lifted) = lifted.filter(|l| !l.texts.is_empty()) {
-        // The fonts as the pages name them (every page has them all).
-        let fonts = doc
-            .get_pages()
-            .values()
-            .next()
-            .and_then(|&page| super::resources_of(doc, page))
-            .and_then(|resources| resources.get(b"Font").ok().cloned())
-            .ok_or("the pages have no fonts for an SVG's text")?;
+        let fonts = super::page_fonts(doc).ok_or("the pages have no fonts for an SVG's text")?;
         if let Object::Dictionary(dict) = &mut resources {
             dict.set("Font", fonts);
         }
@@ -223,20 +216,11 @@ fn draw_lifted(out: &mut Content, lifted: &Lifted, size: (f32, f32), subsets: &[
             out.text_matrix([1.0, 0.0, 0.0, -1.0, glyphs[start].x, y]);
             out.show_glyphs((start..end).map(|i| {
                 let glyph = &glyphs[i];
-                // The viewer moves the pen by the font's own advance; the
-                // TJ number (thousandths of an em, positive moving left)
-                // makes up the difference to where the next glyph stands.
+                // The TJ number moves the pen to where the next glyph
+                // stands.
                 let adjustment = match glyphs.get(i + 1).filter(|_| i + 1 < end) {
-                    Some(next) => {
-                        let nominal = subset.nominal_advance(glyph.id) * text.size;
-                        (nominal - (next.x - glyph.x)) / text.size * 1000.0
-                    }
+                    Some(next) => subset.adjustment(glyph.id, next.x - glyph.x, text.size),
                     None => 0.0,
-                };
-                let adjustment = if adjustment.abs() < 0.05 {
-                    0.0
-                } else {
-                    adjustment
                 };
                 (subset.new_id(glyph.id), adjustment)
             }));

@@ -113,12 +113,11 @@ pub fn write_pdf(
     for text in &lifted {
         if let Some(index) = subsets.iter().position(|s| s.role == text.face) {
             for glyph in &text.glyphs {
-                let code = subsets[index].new_id(glyph.id);
-                if let Some(slot @ None) = glyph_texts[index].get_mut(usize::from(code))
-                    && !glyph.text.is_empty()
-                {
-                    *slot = Some(glyph.text.clone());
-                }
+                note_text(
+                    &mut glyph_texts[index],
+                    subsets[index].new_id(glyph.id),
+                    &glyph.text,
+                );
             }
         }
     }
@@ -197,18 +196,12 @@ pub fn write_pdf(
                     content.text_position(run.x, height - run.y + rise);
                     content.show_glyphs(run.glyphs.iter().map(|glyph| {
                         let code = subset.new_id(glyph.id);
-                        if let Some(slot @ None) = texts.get_mut(usize::from(code))
-                            && !glyph.text.is_empty()
-                        {
-                            *slot = Some(glyph.text.clone());
-                        }
+                        note_text(texts, code, &glyph.text);
                         // The viewer moves the pen by the font's own
-                        // advance, scaled by Tz; TJ numbers (thousandths
-                        // of an em, positive moving left) make up the
-                        // difference to the shaped and justified advance.
-                        let nominal = subset.nominal_advance(glyph.id) * run.size;
-                        let offset = (nominal - glyph.advance / run.hscale) / run.size * 1000.0;
-                        (code, if offset.abs() < 0.05 { 0.0 } else { offset })
+                        // advance, scaled by Tz: the TJ number makes up
+                        // the difference to the shaped and justified one.
+                        let advance = glyph.advance / run.hscale;
+                        (code, subset.adjustment(glyph.id, advance, run.size))
                     }));
                     if expanded {
                         content.horizontal_scaling(100.0);
@@ -400,6 +393,23 @@ fn finish_document(
     archival::add_metadata(lo, claims)
 }
 
+/// Notes the text a subset glyph stands for, the first time it is drawn
+/// with one (the second glyph of a cluster has none).
+fn note_text(texts: &mut [Option<std::sync::Arc<str>>], code: u16, text: &std::sync::Arc<str>) {
+    if let Some(slot @ None) = texts.get_mut(usize::from(code))
+        && !text.is_empty()
+    {
+        *slot = Some(text.clone());
+    }
+}
+
+/// The font resources of the document's first page, which name every
+/// subset (it showed every glyph, see `font_usage`).
+fn page_fonts(doc: &lopdf::Document) -> Option<lopdf::Object> {
+    let &first = doc.get_pages().values().next()?;
+    resources_of(doc, first)?.get(b"Font").ok().cloned()
+}
+
 /// One text operation per font showing every glyph it uses once, each
 /// with the text it stands for: what printpdf reads to make the fonts'
 /// `/W` widths and ToUnicode maps.
@@ -439,11 +449,7 @@ fn font_usage(subsets: &[fonts::Subset], texts: &[Vec<Option<std::sync::Arc<str>
 /// page order.
 fn replace_contents(doc: &mut lopdf::Document) -> Result<Vec<lopdf::ObjectId>, String> {
     let page_ids: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
-    // The fonts as the first page knows them (it showed every glyph).
-    let fonts = page_ids
-        .first()
-        .and_then(|&id| resources_of(doc, id))
-        .and_then(|resources| resources.get(b"Font").ok().cloned());
+    let fonts = page_fonts(doc);
     let mut streams = Vec::with_capacity(page_ids.len());
     for &id in &page_ids {
         let old = doc
