@@ -63,7 +63,7 @@ pub(super) type FontPlan = (EmbeddedFont, BTreeSet<char>);
 /// none is left out. Faces that the style sheet would declare identically
 /// (same family, weight and style) go in once, as the first role's face,
 /// to be cut to all their characters. The fonts' data is empty until
-/// [`cut_fonts`]: the style sheet and the package need only the rest.
+/// [`cut_fonts`]: the style sheet needs only the rest.
 pub(super) fn plan_fonts(
     fonts: &FontSet,
     used: &BTreeMap<FaceRole, BTreeSet<char>>,
@@ -152,13 +152,16 @@ pub(super) fn css_family(face: &Face) -> String {
     }
 }
 
-/// Cuts `face` down to the glyphs of `chars`, or `None` if that fails or
-/// the result does not map every character the original mapped.
+/// Cuts `face` down to the glyphs of `chars` and of the standard
+/// ligatures made of them, or `None` if that fails or the result does not
+/// map every character the original mapped.
 ///
 /// `subsetter` cuts the outlines and metrics (it makes the PDF's subsets
 /// too, and its CFF subsets are half the size allsorts made); it writes
 /// no character map, as a PDF needs none, so a `cmap` for the new glyph
-/// ids and the original `OS/2` are added here.
+/// ids and the original `OS/2` are added here; and no layout tables, so
+/// the face's kerning and ligatures among the kept glyphs get a GPOS and
+/// a GSUB of their own (`kerning`, `ligatures`).
 fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
     let original = ttf_parser::Face::parse(&face.data, 0).ok()?;
     let mapped: Vec<(char, u16)> = chars

@@ -72,18 +72,14 @@ type XrefEntry = Option<(usize, u16)>;
 fn write_xref(out: &mut Vec<u8>, offsets: &[(u32, usize, u16)], size: u32) {
     // Entry 0, then each run of numbers that have objects.
     let mut sections: Vec<(u32, Vec<XrefEntry>)> = vec![(0, vec![None])];
-    let mut next = 1;
     for &(id, offset, generation) in offsets.iter().filter(|(id, ..)| *id < size) {
-        let (start, entries) = sections.last_mut().expect("entry 0 is there");
-        if id != next || *start + entries.len() as u32 != id {
+        let (start, entries) = sections.last().expect("entry 0 is there");
+        if start + entries.len() as u32 != id {
+            // A gap in the numbering starts a new section.
             sections.push((id, Vec::new()));
         }
-        sections
-            .last_mut()
-            .expect("just pushed")
-            .1
-            .push(Some((offset, generation)));
-        next = id + 1;
+        let (_, entries) = sections.last_mut().expect("one is there");
+        entries.push(Some((offset, generation)));
     }
     for (start, entries) in sections {
         integer(out, i64::from(start));
