@@ -1088,10 +1088,6 @@ impl Builder<'_, '_, '_> {
     }
 }
 
-/// Draws the word space a line was broken at, with no width, so that text
-/// taken from the structure (or the content stream in order) never joins
-/// the last word of a line to the first of the next. A line broken after
-/// an inserted hyphen ends with U+00AD, which says the word goes on.
 /// Where the body may be laid out in two halves at once: at the top-level
 /// heading nearest the middle of the text, when the document is long
 /// enough for a second thread to pay, not so long that memory matters
