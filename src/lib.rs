@@ -124,12 +124,17 @@ fn lay_out_and_write(
         page_source: None,
     };
     let package_options = &package_options;
+    let naming = options
+        .epub
+        .then(|| epub::Naming::of(doc, assets, package_options))
+        .transpose()
+        .map_err(|err| vec![err])?;
+    let naming = naming.as_ref();
     std::thread::scope(|scope| {
         // epub-builder's package needs only the document: it is made
         // beside layout.
-        let packaging = options
-            .epub
-            .then(|| scope.spawn(move || epub::package(doc, assets, package_options)));
+        let packaging =
+            naming.map(|naming| scope.spawn(move || epub::package(doc, naming, package_options)));
         let laid_out = layout::layout_document(doc, assets, fonts, &options.layout);
         warnings.extend(laid_out.warnings);
         let pages = laid_out.output;
@@ -150,20 +155,22 @@ fn lay_out_and_write(
             ..package_options.clone()
         };
         let make_pdf = |pages| pdf::write_pdf(pages, &doc.meta, assets, fonts, &pdf_options);
-        let make_epub = move || {
-            let package = || match packaging {
-                Some(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => epub::package(doc, assets, package_options),
-            };
-            epub::write_epub_packaged(doc, assets, fonts, &epub_options, package)
-        };
+        // Only when the EPUB is asked for: with its naming and package.
+        let make_epub = naming.zip(packaging).map(|(naming, packaging)| {
+            move || {
+                let package = || {
+                    packaging
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                };
+                epub::write_epub_packaged(doc, naming, fonts, &epub_options, package)
+            }
+        });
         // The two back ends share nothing mutable: with both asked for, each
         // gets a core. Each output depends only on its input, so the bytes
         // are the same whichever finishes first.
-        let (pdf, epub) = match (options.pdf, options.epub) {
-            (true, true) => {
+        let (pdf, epub) = match (options.pdf, make_epub) {
+            (true, Some(make_epub)) => {
                 let epub = scope.spawn(make_epub);
                 let pdf = make_pdf(pages);
                 let epub = epub.join().unwrap_or_else(|_| {
@@ -177,13 +184,13 @@ fn lay_out_and_write(
                 });
                 (Some(pdf), Some(epub))
             }
-            (true, false) => (Some(make_pdf(pages)), None),
-            (false, true) => {
+            (true, None) => (Some(make_pdf(pages)), None),
+            (false, Some(make_epub)) => {
                 // The EPUB needs only where the pages start.
                 drop(pages);
                 (None, Some(make_epub()))
             }
-            (false, false) => (None, None),
+            (false, None) => (None, None),
         };
         let mut errors = Vec::new();
         match pdf {

@@ -83,16 +83,18 @@ impl Default for EpubOptions {
     }
 }
 
-/// epub-builder's package for a document, made from the document alone
-/// (see `package`), so that it can be made beside layout and handed to
-/// [`write_epub_packaged`].
+/// epub-builder's package for a document, made from its [`Naming`]
+/// alone (see [`package`]), so that it can be made beside layout and
+/// handed to [`write_epub_packaged`].
 pub struct Package(Result<Vec<u8>, Diagnostic>);
 
-/// What the book's metadata and files are called, from the document
-/// alone: shared by [`package`] and [`write_epub_packaged`], so that
-/// epub-builder's manifest names exactly the files written.
-struct Naming<'a> {
+/// What the book's metadata and files are called, worked out from the
+/// document alone, once: [`package`] and [`write_epub_packaged`] both
+/// read it, so epub-builder's manifest names exactly the files written.
+pub struct Naming<'a> {
     modified: Timestamp,
+    /// The identifier: a hash of the whole text.
+    uuid: uuid::Uuid,
     lang: String,
     strings: Strings,
     title: String,
@@ -105,7 +107,9 @@ struct Naming<'a> {
 }
 
 impl<'a> Naming<'a> {
-    fn of(
+    /// Works out the names of `doc`'s book. The error is a bug: an
+    /// `options.modified` not of the form `YYYY-MM-DDThh:mm:ssZ`.
+    pub fn of(
         doc: &'a Document,
         assets: &'a Assets,
         options: &EpubOptions,
@@ -135,6 +139,7 @@ impl<'a> Naming<'a> {
         let outline = outline::build_outline(doc, &strings);
         Ok(Naming {
             modified,
+            uuid: metadata::book_uuid(doc),
             lang,
             strings,
             title,
@@ -176,23 +181,21 @@ impl<'a> Naming<'a> {
 
 /// Makes epub-builder's package for `doc` (its zip, with empty stand-ins
 /// for our files): everything it needs is known before layout.
-pub fn package(doc: &Document, assets: &Assets, options: &EpubOptions) -> Package {
-    Package(Naming::of(doc, assets, options).and_then(|naming| {
-        package::build_package(&PackageInput {
-            title: naming.title.clone(),
-            has_subtitle: naming.subtitle.is_some(),
-            lang: naming.lang.clone(),
-            rtl: metadata::is_rtl(&naming.lang),
-            authors: non_empty(&doc.meta.authors),
-            description: non_empty_str(doc.meta.description.as_deref()),
-            keywords: non_empty(&doc.meta.keywords),
-            uuid: metadata::book_uuid(doc),
-            modified: naming.modified,
-            generator: &options.generator,
-            toc_name: naming.strings.contents,
-            images: &naming.images,
-            spine: naming.spine(doc),
-        })
+pub fn package(doc: &Document, naming: &Naming<'_>, options: &EpubOptions) -> Package {
+    Package(package::build_package(&PackageInput {
+        title: naming.title.clone(),
+        has_subtitle: naming.subtitle.is_some(),
+        lang: naming.lang.clone(),
+        rtl: metadata::is_rtl(&naming.lang),
+        authors: non_empty(&doc.meta.authors),
+        description: non_empty_str(doc.meta.description.as_deref()),
+        keywords: non_empty(&doc.meta.keywords),
+        uuid: naming.uuid,
+        modified: naming.modified,
+        generator: &options.generator,
+        toc_name: naming.strings.contents,
+        images: &naming.images,
+        spine: naming.spine(doc),
     }))
 }
 
@@ -208,9 +211,10 @@ pub fn write_epub(
     fonts: &FontSet,
     options: &EpubOptions,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
+    let naming = Naming::of(doc, assets, options).map_err(|err| vec![err])?;
     std::thread::scope(|scope| {
-        let packaging = scope.spawn(|| package(doc, assets, options));
-        write_epub_packaged(doc, assets, fonts, options, || {
+        let packaging = scope.spawn(|| package(doc, &naming, options));
+        write_epub_packaged(doc, &naming, fonts, options, || {
             packaging
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -218,19 +222,19 @@ pub fn write_epub(
     })
 }
 
-/// [`write_epub`] with epub-builder's package made elsewhere: `package`
-/// gives it (made by [`package`] for the same document, assets and
-/// options) when it is needed, after the book is rendered.
+/// [`write_epub`] with the naming worked out and epub-builder's package
+/// made elsewhere: `package` gives it (made by [`package`] for the same
+/// document, naming and options) when it is needed, after the book is
+/// rendered.
 pub fn write_epub_packaged(
     doc: &Document,
-    assets: &Assets,
+    naming: &Naming<'_>,
     fonts: &FontSet,
     options: &EpubOptions,
     package: impl FnOnce() -> Package,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
-    let mut naming = Naming::of(doc, assets, options).map_err(|err| vec![err])?;
     let spine = naming.spine(doc);
-    let mut warnings = std::mem::take(&mut naming.warnings);
+    let mut warnings = naming.warnings.clone();
     let Naming {
         lang,
         strings,
@@ -238,7 +242,7 @@ pub fn write_epub_packaged(
         images,
         outline,
         ..
-    } = &naming;
+    } = naming;
     let page_lang = PageLang {
         lang: lang.clone(),
         rtl: metadata::is_rtl(lang),
@@ -265,7 +269,7 @@ pub fn write_epub_packaged(
         source: options.page_source.clone(),
     };
     let landmarks = landmarks(&documents, outline, strings);
-    let uid = metadata::book_uuid(doc).urn().to_string();
+    let uid = naming.uuid.urn().to_string();
     let nav = nav::write_nav(
         &page_lang,
         strings,
