@@ -105,6 +105,57 @@ fn outline_equals_the_headings() {
 }
 
 #[test]
+fn nested_outline_entries_link_to_parent_siblings_and_children() {
+    let text = "# A\n\na\n\n## A1\n\nb\n\n## A2\n\nc\n\n### A2a\n\nd\n\n# B\n\ne\n";
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = common::export_text(text, dir.path())
+        .expect("exports")
+        .output
+        .pdf
+        .unwrap();
+    let doc = Document::load_mem(&pdf).unwrap();
+    let reference = |dict: &lopdf::Dictionary, key: &[u8]| {
+        dict.get(key).ok().map(|o| o.as_reference().unwrap())
+    };
+    let title = |id| decode_text_string(doc.get_dictionary(id).unwrap().get(b"Title").unwrap());
+    // Each entry: its title, and the titles its links lead to.
+    let describe = |id| {
+        let entry = doc.get_dictionary(id).unwrap();
+        let link = |key: &[u8]| reference(entry, key).map(title).unwrap_or_default();
+        let count = entry.get(b"Count").map_or(0, |c| c.as_i64().unwrap());
+        [
+            title(id),
+            link(b"Prev"),
+            link(b"Next"),
+            link(b"First"),
+            link(b"Last"),
+            count.to_string(),
+        ]
+    };
+    let root = reference(doc.catalog().unwrap(), b"Outlines").unwrap();
+    let root_dict = doc.get_dictionary(root).unwrap();
+    // Every entry is open: a Count is all the descendants, at every level.
+    assert_eq!(root_dict.get(b"Count").unwrap().as_i64().unwrap(), 5);
+    let a = reference(root_dict, b"First").unwrap();
+    let b = reference(root_dict, b"Last").unwrap();
+    assert_eq!(describe(a), ["A", "", "B", "A1", "A2", "3"]);
+    assert_eq!(describe(b), ["B", "A", "", "", "", "0"]);
+    let a_dict = doc.get_dictionary(a).unwrap();
+    let a1 = reference(a_dict, b"First").unwrap();
+    let a2 = reference(a_dict, b"Last").unwrap();
+    assert_eq!(describe(a1), ["A1", "", "A2", "", "", "0"]);
+    assert_eq!(describe(a2), ["A2", "A1", "", "A2a", "A2a", "1"]);
+    let a2a = reference(doc.get_dictionary(a2).unwrap(), b"First").unwrap();
+    assert_eq!(describe(a2a), ["A2a", "", "", "", "", "0"]);
+    for (child, parent) in [(a1, a), (a2, a), (a2a, a2), (a, root), (b, root)] {
+        assert_eq!(
+            reference(doc.get_dictionary(child).unwrap(), b"Parent"),
+            Some(parent)
+        );
+    }
+}
+
+#[test]
 fn catalog_and_info_carry_the_front_matter() {
     let doc = Document::load_mem(&summit_pdf()).unwrap();
     let catalog = doc.catalog().unwrap();

@@ -115,12 +115,33 @@ fn build_outline(doc: &mut Document, pages: &Pages, page_ids: &[ObjectId]) -> Op
         parents.push(stack.last().copied());
         stack.push(i);
     }
-    let children = |parent: Option<usize>| -> Vec<usize> {
-        (0..ids.len()).filter(|&i| parents[i] == parent).collect()
-    };
+    // Each entry's children and the top level, in order: one pass, so
+    // that thousands of headings cost no more each than a few.
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
+    let mut top: Vec<usize> = Vec::new();
+    for (i, parent) in parents.iter().enumerate() {
+        match parent {
+            Some(parent) => kids[*parent].push(i),
+            None => top.push(i),
+        }
+    }
+    let mut prev: Vec<Option<usize>> = vec![None; ids.len()];
+    let mut next: Vec<Option<usize>> = vec![None; ids.len()];
+    for siblings in kids.iter().chain([&top]) {
+        for pair in siblings.windows(2) {
+            next[pair[0]] = Some(pair[1]);
+            prev[pair[1]] = Some(pair[0]);
+        }
+    }
+    // Every entry is open, so its Count is all its descendants, at every
+    // level (ISO 32000-1, table 153). Children come after their parents.
+    let mut descendants = vec![0i64; ids.len()];
+    for (i, parent) in parents.iter().enumerate().rev() {
+        if let Some(parent) = parent {
+            descendants[*parent] += 1 + descendants[i];
+        }
+    }
     for (i, entry) in pages.outline.iter().enumerate() {
-        let siblings = children(parents[i]);
-        let position = siblings.iter().position(|&s| s == i).unwrap_or(0);
         let mut dict = Dictionary::from_iter(vec![
             ("Title", text_string(&entry.title)),
             (
@@ -138,21 +159,20 @@ fn build_outline(doc: &mut Document, pages: &Pages, page_ids: &[ObjectId]) -> Op
                 ]),
             ),
         ]);
-        if position > 0 {
-            dict.set("Prev", Object::Reference(ids[siblings[position - 1]]));
+        if let Some(prev) = prev[i] {
+            dict.set("Prev", Object::Reference(ids[prev]));
         }
-        if let Some(&next) = siblings.get(position + 1) {
+        if let Some(next) = next[i] {
             dict.set("Next", Object::Reference(ids[next]));
         }
-        let kids = children(Some(i));
+        let kids = &kids[i];
         if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
             dict.set("First", Object::Reference(ids[first]));
             dict.set("Last", Object::Reference(ids[last]));
-            dict.set("Count", Object::Integer(kids.len() as i64));
+            dict.set("Count", Object::Integer(descendants[i]));
         }
         doc.objects.insert(ids[i], Object::Dictionary(dict));
     }
-    let top = children(None);
     let root_dict = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"Outlines".to_vec())),
         ("First", Object::Reference(ids[top[0]])),
@@ -160,7 +180,7 @@ fn build_outline(doc: &mut Document, pages: &Pages, page_ids: &[ObjectId]) -> Op
             "Last",
             Object::Reference(ids[*top.last().expect("not empty")]),
         ),
-        ("Count", Object::Integer(top.len() as i64)),
+        ("Count", Object::Integer(ids.len() as i64)),
     ]);
     doc.objects.insert(root, Object::Dictionary(root_dict));
     Some(root)
