@@ -17,7 +17,7 @@ pub struct Deflater(flate2::Compress);
 
 impl Deflater {
     /// A compressor at the level that suits the format's data. PDF
-    /// streams (glyph codes in hex, coordinates) keep the default level:
+    /// streams (glyph codes, coordinates) keep the default level:
     /// level 2 made the 100× summit's PDF 9 % larger. The EPUB's XHTML,
     /// CSS and fonts lose little at level 2 (1× 50.5 → 52.0 KB, 100× +1.3 %)
     /// for 4 M fewer instructions of the summit's 56 M.
