@@ -151,33 +151,58 @@ impl<'a> Naming<'a> {
         })
     }
 
-    /// The content documents, as `write_documents` writes them.
-    fn spine(&self, doc: &Document) -> Vec<SpineEntry> {
-        let mut spine = Vec::new();
-        if doc.cover.is_some() && self.images.cover().is_some() {
-            spine.push(SpineEntry {
-                file: "cover.xhtml".into(),
+    /// The spine's content documents in reading order: the one rule
+    /// for which there are, read by the package and by `write_documents`.
+    fn parts(&self, doc: &Document) -> Vec<Part> {
+        let cover = (doc.cover.is_some() && self.images.cover().is_some()).then_some(Part::Cover);
+        let chapters = (0..self.outline.chapters.len()).map(Part::Chapter);
+        let notes = (!doc.footnotes.is_empty()).then_some(Part::Notes);
+        cover.into_iter().chain(chapters).chain(notes).collect()
+    }
+
+    /// A part's file, title and guide entry.
+    fn entry(&self, part: Part) -> SpineEntry {
+        match part {
+            Part::Cover => SpineEntry {
+                file: COVER_FILE.into(),
                 title: self.strings.cover.into(),
                 guide: Some(GuideType::Cover),
-            });
-        }
-        for (index, chapter) in self.outline.chapters.iter().enumerate() {
-            spine.push(SpineEntry {
-                file: chapter.file.clone(),
-                title: chapter.title.clone(),
+            },
+            Part::Chapter(index) => SpineEntry {
+                file: self.outline.chapters[index].file.clone(),
+                title: self.outline.chapters[index].title.clone(),
                 guide: (index == 0).then_some(GuideType::Text),
-            });
-        }
-        if !doc.footnotes.is_empty() {
-            spine.push(SpineEntry {
+            },
+            Part::Notes => SpineEntry {
                 file: NOTES_FILE.into(),
                 title: self.strings.notes.into(),
                 guide: Some(GuideType::Notes),
-            });
+            },
         }
-        spine
+    }
+
+    /// The content documents, as the package lists them.
+    fn spine(&self, doc: &Document) -> Vec<SpineEntry> {
+        self.parts(doc)
+            .into_iter()
+            .map(|part| self.entry(part))
+            .collect()
     }
 }
+
+/// A content document of the spine (see [`Naming::parts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The cover page, when the cover image was loaded.
+    Cover,
+    /// The chapter of this index in the outline.
+    Chapter(usize),
+    /// The endnotes, when there are footnotes.
+    Notes,
+}
+
+/// The cover page's file.
+const COVER_FILE: &str = "cover.xhtml";
 
 /// Makes epub-builder's package for `doc` (its zip, with empty stand-ins
 /// for our files): everything it needs is known before layout.
@@ -233,7 +258,6 @@ pub fn write_epub_packaged(
     options: &EpubOptions,
     package: impl FnOnce() -> Package,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
-    let spine = naming.spine(doc);
     let mut warnings = naming.warnings.clone();
     let Naming {
         lang,
@@ -247,23 +271,10 @@ pub fn write_epub_packaged(
         lang: lang.clone(),
         rtl: metadata::is_rtl(lang),
     };
-    let plan = plan_pages(doc, outline, images, &options.page_starts);
-    let written = write_documents(doc, outline, images, strings, &page_lang, title, &plan)
-        .map_err(|err| vec![err])?;
+    let plan = plan_pages(doc, naming, &options.page_starts);
+    let written = write_documents(doc, naming, &page_lang, &plan).map_err(|err| vec![err])?;
     warnings.extend(written.warnings);
     let documents = written.documents;
-    let written_spine = documents.iter().map(|doc| SpineEntry {
-        file: doc.file.clone(),
-        title: doc.title.clone(),
-        guide: doc.guide,
-    });
-    if !written_spine.eq(spine) {
-        // epub-builder's manifest would list other files than those
-        // written.
-        return Err(vec![internal_error(
-            "the content documents differ from the package's spine",
-        )]);
-    }
     let page_list = PageList {
         pages: written.pages,
         source: options.page_source.clone(),
@@ -329,19 +340,18 @@ pub fn write_epub_packaged(
 /// Places the print edition's pages in the book (see [`page_list`]).
 fn plan_pages(
     doc: &Document,
-    outline: &Outline<'_>,
-    images: &Images<'_>,
+    naming: &Naming<'_>,
     starts: &[(usize, crate::layout::PageAnchor)],
 ) -> PagePlan {
     // The same order the renderer writes blocks in: chapters, then notes.
     let mut order = Vec::new();
-    for chapter in &outline.chapters {
+    for chapter in &naming.outline.chapters {
         page_list::collect_block_starts(chapter.blocks, &mut order);
     }
     for note in &doc.footnotes {
         page_list::collect_block_starts(&note.blocks, &mut order);
     }
-    let has_cover = doc.cover.is_some() && images.cover().is_some();
+    let has_cover = naming.parts(doc).first() == Some(&Part::Cover);
     page_list::plan_pages(starts, &order, has_cover)
 }
 
@@ -354,65 +364,64 @@ struct Written {
     warnings: Vec<Diagnostic>,
 }
 
-/// Writes the spine's XHTML files: cover page (if the cover image was
-/// loaded), chapters, endnotes (if any), with the page-break markers of
-/// `plan` (those of `plan.front` go into the nav, written later).
+/// Writes the spine's XHTML files, the parts `naming` lists (cover
+/// page, chapters, endnotes), with the page-break markers of `plan`
+/// (those of `plan.front` go into the nav, written later).
 fn write_documents(
     doc: &Document,
-    outline: &Outline<'_>,
-    images: &Images<'_>,
-    strings: &Strings,
+    naming: &Naming<'_>,
     page_lang: &PageLang,
-    title: &str,
     plan: &PagePlan,
 ) -> Result<Written, Diagnostic> {
+    let Naming {
+        strings,
+        images,
+        outline,
+        title,
+        ..
+    } = naming;
     let mut renderer = Renderer::new(strings, &outline.anchors, images, &doc.footnotes);
     renderer.set_page_markers(plan.blocks.clone());
     let mut placed = BTreeMap::new();
     let mut documents = Vec::new();
-    if let (Some(cover), Some(image)) = (&doc.cover, images.cover()) {
-        let marker = plan.cover.map(|page| {
-            let id = format!("page-{page}");
-            let html = page_list::marker_html(page, &id);
-            placed.insert(page, ("cover.xhtml".to_string(), id));
-            html
-        });
-        documents.push(ContentDoc {
-            file: "cover.xhtml".into(),
-            xhtml: pages::cover_page(
-                page_lang,
-                strings.cover,
-                image,
-                &cover.alt,
-                title,
-                marker.as_deref(),
-            ),
-            title: strings.cover.into(),
-            guide: Some(GuideType::Cover),
-        });
-    }
-    for (index, chapter) in outline.chapters.iter().enumerate() {
-        renderer.begin_file(&chapter.file, [chapter.blocks]);
-        let mut body = String::new();
-        renderer.write_chapter(chapter.blocks, outline.top_level, &mut body);
-        documents.push(ContentDoc {
-            file: chapter.file.clone(),
-            xhtml: pages::xhtml_page(page_lang, &chapter.title, "bodymatter", &body),
-            title: chapter.title.clone(),
-            guide: (index == 0).then_some(GuideType::Text),
-        });
-    }
-    if !doc.footnotes.is_empty() {
-        let note_blocks = doc.footnotes.iter().map(|note| note.blocks.as_slice());
-        renderer.begin_file(NOTES_FILE, note_blocks);
-        let mut body = String::new();
-        renderer.write_notes(&doc.footnotes, outline.top_level, &mut body);
-        documents.push(ContentDoc {
-            file: NOTES_FILE.into(),
-            xhtml: pages::xhtml_page(page_lang, strings.notes, "backmatter", &body),
-            title: strings.notes.into(),
-            guide: Some(GuideType::Notes),
-        });
+    for part in naming.parts(doc) {
+        let xhtml = match part {
+            Part::Cover => {
+                let (Some(cover), Some(image)) = (&doc.cover, images.cover()) else {
+                    return Err(internal_error("a cover page without a cover image"));
+                };
+                let marker = plan.cover.map(|page| {
+                    let id = format!("page-{page}");
+                    let html = page_list::marker_html(page, &id);
+                    placed.insert(page, (COVER_FILE.to_string(), id));
+                    html
+                });
+                pages::cover_page(
+                    page_lang,
+                    strings.cover,
+                    image,
+                    &cover.alt,
+                    title,
+                    marker.as_deref(),
+                )
+            }
+            Part::Chapter(index) => {
+                let chapter = &outline.chapters[index];
+                renderer.begin_file(&chapter.file, [chapter.blocks]);
+                let mut body = String::new();
+                renderer.write_chapter(chapter.blocks, outline.top_level, &mut body);
+                pages::xhtml_page(page_lang, &chapter.title, "bodymatter", &body)
+            }
+            Part::Notes => {
+                let note_blocks = doc.footnotes.iter().map(|note| note.blocks.as_slice());
+                renderer.begin_file(NOTES_FILE, note_blocks);
+                let mut body = String::new();
+                renderer.write_notes(&doc.footnotes, outline.top_level, &mut body);
+                pages::xhtml_page(page_lang, strings.notes, "backmatter", &body)
+            }
+        };
+        let SpineEntry { file, guide, .. } = naming.entry(part);
+        documents.push(ContentDoc { file, xhtml, guide });
     }
     let unwritten = renderer.unwritten_pages();
     if !unwritten.is_empty() {

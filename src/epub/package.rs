@@ -66,14 +66,12 @@ pub(super) struct ContentDoc {
     pub file: String,
     /// The XHTML.
     pub xhtml: String,
-    /// Its title (used by the guide).
-    pub title: String,
     /// Its guide entry, if any.
     pub guide: Option<GuideType>,
 }
 
 /// A content document as the manifest, spine and guide list it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(super) struct SpineEntry {
     /// File name inside the package folder.
     pub file: String,
