@@ -166,20 +166,17 @@ pub fn break_lines_with_stats(
                     .clone()
                     .map(|w| (w, 0, words[w].glyphs.len()))
                     .collect(),
-                ratio: 0.0,
                 hyphen: false,
                 stretch_spaces: false,
                 ragged: true,
             })
             .collect()
     };
-    let count = lines.len();
     let set: Vec<Line> = lines
         .into_iter()
         .enumerate()
         .map(|(i, spec)| {
             let indent = if i == 0 { options.first_indent } else { 0.0 };
-            let _ = count;
             set_line(
                 &spec,
                 &words,
@@ -239,7 +236,6 @@ fn split_for_fallback(pieces: &[Piece], shaper: &Shaper) -> Vec<Piece> {
 #[derive(Debug, Clone)]
 struct LineSpec {
     fragments: Vec<(usize, usize, usize)>,
-    ratio: f32,
     hyphen: bool,
     /// Spaces may stretch or shrink (lines of justified paragraphs).
     stretch_spaces: bool,
@@ -276,8 +272,15 @@ fn total_fit(
     stats: &mut BreakStats,
 ) -> Vec<LineSpec> {
     // Elements and, for each, the fragment of a word it stands for.
-    let mut elements = Vec::new();
-    let mut owners: Vec<Option<(usize, usize, usize)>> = Vec::new();
+    // Up to three elements a word (box, penalty, glue), and four more for
+    // each place it may be hyphenated at.
+    let capacity = words
+        .iter()
+        .map(|word| 3 + 4 * word.hyphen_points.len())
+        .sum::<usize>()
+        + 3;
+    let mut elements = Vec::with_capacity(capacity);
+    let mut owners: Vec<Option<(usize, usize, usize)>> = Vec::with_capacity(capacity);
     if options.first_indent > 0.0 {
         elements.push(Element::Box {
             width: options.first_indent,
@@ -286,10 +289,15 @@ fn total_fit(
     }
     for (w, word) in words.iter().enumerate() {
         let mut start = 0;
-        let mut points = word.hyphen_points.clone();
-        points.push(word.glyphs.len());
+        // The word's fragments end at its hyphenation points and at its end.
+        let fragments = word.hyphen_points.len() + 1;
+        let ends = word
+            .hyphen_points
+            .iter()
+            .copied()
+            .chain([word.glyphs.len()]);
         let mut last_fragment = 0.0;
-        for (k, &point) in points.iter().enumerate() {
+        for (k, point) in ends.enumerate() {
             let width: f32 = word.glyphs[start..point]
                 .iter()
                 .map(|(_, g)| g.advance)
@@ -297,7 +305,7 @@ fn total_fit(
             elements.push(Element::Box { width });
             owners.push(Some((w, start, point)));
             last_fragment = width;
-            if k + 1 < points.len() {
+            if k + 1 < fragments {
                 // Each fragment's share of the word's font expansion stays
                 // on the fragment's line: in glue no line may break at
                 // (it follows an infinite penalty). Credited whole to the
@@ -423,7 +431,6 @@ fn total_fit(
             .into_iter()
             .map(|range| LineSpec {
                 fragments: range.map(|w| (w, 0, words[w].glyphs.len())).collect(),
-                ratio: 0.0,
                 hyphen: false,
                 stretch_spaces: false,
                 ragged: true,
@@ -439,15 +446,10 @@ fn total_fit(
         let last = i + 1 == breaks.len();
         lines.push(LineSpec {
             fragments,
-            // The last line and lines ended by a forced break stay ragged.
-            ratio: if last || brk.ratio >= INFINITY {
-                0.0
-            } else {
-                brk.ratio
-            },
             hyphen: brk.hyphenated
                 && matches!(elements[brk.index], Element::Penalty { width, .. } if width > 0.0),
             stretch_spaces: true,
+            // The last line and lines ended by a forced break stay ragged.
             ragged: last || brk.ratio >= INFINITY,
         });
         start = brk.index + 1;
@@ -744,10 +746,6 @@ fn set_line(
             space_ratio = for_spaces / capacity;
         }
     }
-    let spec = &LineSpec {
-        ratio,
-        ..spec.clone()
-    };
     let mut runs: Vec<TextRun> = Vec::new();
     let mut links: Vec<(Rect, LinkTarget, Tag)> = Vec::new();
     let mut strikes: Vec<Item> = Vec::new();
@@ -922,7 +920,7 @@ fn set_line(
             && spec.fragments.last().is_some_and(|&(w, _, to)| {
                 to == words[w].glyphs.len() && (words[w].space > 0.0 || words[w].forced)
             }),
-        ratio: spec.ratio,
+        ratio,
         mean_space,
     }
 }
