@@ -83,9 +83,9 @@ impl Default for EpubOptions {
     }
 }
 
-/// epub-builder's package for a document, made from its [`Naming`]
-/// alone (see [`package`]), so that it can be made beside layout and
-/// handed to [`write_epub_packaged`].
+/// epub-builder's package for a document, made from the document and
+/// its [`Naming`] alone (see [`package`]), so that it can be made beside
+/// layout and handed to [`write_epub_packaged`].
 pub struct Package(Result<Vec<u8>, Diagnostic>);
 
 /// What the book's metadata and files are called, worked out from the
