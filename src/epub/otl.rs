@@ -81,9 +81,22 @@ impl Writer {
         let offset = u32::try_from(self.bytes.len() - base).expect("a font is under 4 GB");
         self.bytes[slot..slot + 4].copy_from_slice(&offset.to_be_bytes());
     }
-}
 
-impl Writer {
+    /// A list of one record (the shape of a FeatureList and a
+    /// LookupList), placed where the offset field at `list`, counted from
+    /// the table's start, points: the count, the record's tag if it has
+    /// one, and an offset to the record's own table, which starts here.
+    fn list_of_one(&mut self, list: usize, tag: Option<&[u8; 4]>) {
+        self.point(list, 0);
+        let base = self.bytes.len();
+        self.u16(1);
+        if let Some(tag) = tag {
+            self.tag(tag);
+        }
+        let record = self.offset_slot();
+        self.point(record, base);
+    }
+
     /// A coverage table of `glyphs`, which are in id order (format 1).
     pub(super) fn coverage(&mut self, glyphs: impl ExactSizeIterator<Item = u16>) {
         self.u16(1);
@@ -132,22 +145,13 @@ pub(super) fn table(feature: &[u8; 4], lookup: Lookup, subtables: &[Vec<u8>]) ->
     }
 
     // FeatureList: the feature, with lookup 0.
-    w.point(feature_list, 0);
-    let base = w.bytes.len();
-    w.u16(1);
-    w.tag(feature);
-    let feature_slot = w.offset_slot();
-    w.point(feature_slot, base);
+    w.list_of_one(feature_list, Some(feature));
     w.u16(0); // no feature parameters
     w.u16(1);
     w.u16(0); // lookup 0
 
     // LookupList: the lookup, through extension subtables.
-    w.point(lookup_list, 0);
-    let base = w.bytes.len();
-    w.u16(1);
-    let lookup_slot = w.offset_slot();
-    w.point(lookup_slot, base);
+    w.list_of_one(lookup_list, None);
     let lookup_start = w.bytes.len();
     w.u16(extension);
     w.u16(0); // no flags
