@@ -234,8 +234,7 @@ impl Content {
 /// would take for a line feed.
 fn literal_byte(out: &mut Vec<u8>, byte: u8) {
     match byte {
-        b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
-        b'\r' => out.extend_from_slice(b"\\r"),
+        b'(' | b')' | b'\\' | b'\r' => super::serialize::escape(out, byte),
         _ => out.push(byte),
     }
 }

@@ -214,8 +214,7 @@ fn write_string(out: &mut Vec<u8>, text: &[u8], format: StringFormat) {
                 for (index, &byte) in text.iter().enumerate() {
                     if marks.peek() == Some(&index) {
                         marks.next();
-                        out.push(b'\\');
-                        out.push(if byte == b'\r' { b'r' } else { byte });
+                        escape(out, byte);
                     } else {
                         out.push(byte);
                     }
@@ -231,6 +230,13 @@ fn write_string(out: &mut Vec<u8>, text: &[u8], format: StringFormat) {
             out.push(b'>');
         }
     }
+}
+
+/// `byte` after a backslash, as a literal string writes it: a carriage
+/// return as `\r`, which read unescaped would become a line feed.
+pub(super) fn escape(out: &mut Vec<u8>, byte: u8) {
+    out.push(b'\\');
+    out.push(if byte == b'\r' { b'r' } else { byte });
 }
 
 /// `value` with leading zeros to `width` digits.
