@@ -63,7 +63,7 @@ pub(super) type FontPlan = (EmbeddedFont, BTreeSet<char>);
 /// none is left out. Faces that the style sheet would declare identically
 /// (same family, weight and style) go in once, as the first role's face,
 /// to be cut to all their characters. The fonts' data is empty until
-/// [`cut_fonts`]: the style sheet needs only the rest.
+/// [`cut_fonts`].
 pub(super) fn plan_fonts(
     fonts: &FontSet,
     used: &BTreeMap<FaceRole, BTreeSet<char>>,

@@ -306,11 +306,9 @@ pub fn write_epub_packaged(
     let used_chars = check_and_collect_chars(&documents, &nav, &ncx, sans_bold_is_heading)
         .map_err(|err| vec![err])?;
     let plans = font_subset::plan_fonts(fonts, &used_chars);
-    let planned: Vec<_> = plans.iter().map(|(font, _)| font.clone()).collect();
+    let cut = font_subset::cut_fonts(fonts, plans);
     let has_images = !images.files().is_empty();
     let described = images.all_described;
-    let stylesheet = style::stylesheet(&planned);
-    let cut = font_subset::cut_fonts(fonts, plans);
     let finishing = Finishing {
         lang,
         modified: naming.modified,
@@ -326,14 +324,14 @@ pub fn write_epub_packaged(
             strings.accessibility_summary(has_images && described),
         ),
         page_source: page_list.source.clone().filter(|_| !page_list.is_empty()),
-        stylesheet,
-        fonts: &cut,
+        stylesheet: style::stylesheet(&cut),
+        fonts: cut,
         images,
         documents,
     };
     let Package(zip) = package();
     let zip = zip.map_err(|err| vec![err])?;
-    let output = finish_container(&zip, &finishing, nav, ncx).map_err(|err| vec![err])?;
+    let output = finish_container(&zip, finishing, nav, ncx).map_err(|err| vec![err])?;
     Ok(Warned { output, warnings })
 }
 
@@ -481,7 +479,7 @@ fn landmarks(
 /// writes the reproducible zip.
 fn finish_container(
     zip: &[u8],
-    input: &Finishing<'_>,
+    input: Finishing<'_>,
     nav: String,
     ncx: String,
 ) -> Result<Vec<u8>, Diagnostic> {
@@ -492,15 +490,17 @@ fn finish_container(
         .find(|(name, _)| name == package::OPF_PATH)
         .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
         .ok_or_else(|| failed(format!("epub-builder wrote no `{}`", package::OPF_PATH)))?;
-    let opf = package::patch_opf(&opf, input)?;
+    let opf = package::patch_opf(&opf, &input)?;
     repack::replace_entry(&mut entries, package::OPF_PATH, opf.into_bytes()).map_err(failed)?;
     repack::replace_entry(&mut entries, package::NAV_PATH, nav.into_bytes()).map_err(failed)?;
     repack::replace_entry(&mut entries, package::NCX_PATH, ncx.into_bytes()).map_err(failed)?;
-    for (name, bytes) in package::own_files(input) {
+    let modified = input.modified;
+    let (own, fonts) = input.into_files();
+    for (name, bytes) in own {
         repack::replace_entry(&mut entries, &name, bytes).map_err(failed)?;
     }
-    entries.extend(package::font_files(input));
-    repack::write_container(entries, package::OPF_PATH, input.modified).map_err(failed)
+    entries.extend(fonts);
+    repack::write_container(entries, package::OPF_PATH, modified).map_err(failed)
 }
 
 /// Parses every XHTML file we wrote (a cheap guard against a bug that

@@ -32,6 +32,7 @@
 use super::font_subset::EmbeddedFont;
 use super::images::Images;
 use super::metadata::Timestamp;
+use super::repack::Entry;
 use super::xml::{attr, clean, text};
 use crate::diag::{Diagnostic, Span};
 use epub_builder::{
@@ -138,44 +139,42 @@ pub(super) struct Finishing<'a> {
     /// `stylesheet.css`.
     pub stylesheet: String,
     /// Font files.
-    pub fonts: &'a [EmbeddedFont],
+    pub fonts: Vec<EmbeddedFont>,
     /// Image files.
     pub images: &'a Images<'a>,
     /// The spine's documents, in reading order.
     pub documents: Vec<ContentDoc>,
 }
 
-/// The stylesheet, content documents and images, as zip paths and bytes,
-/// in place of the empty stand-ins epub-builder was given.
-pub(super) fn own_files(input: &Finishing<'_>) -> Vec<(String, Vec<u8>)> {
-    let stylesheet = (
-        STYLESHEET_PATH.to_string(),
-        input.stylesheet.as_bytes().to_vec(),
-    );
-    let documents = input
-        .documents
-        .iter()
-        .map(|doc| (format!("OEBPS/{}", doc.file), doc.xhtml.as_bytes().to_vec()));
-    let images = input.images.files().iter().map(|image| {
-        (
-            format!("OEBPS/{}", image.href),
-            image.asset.bytes().to_vec(),
-        )
-    });
-    std::iter::once(stylesheet)
-        .chain(documents)
-        .chain(images)
-        .collect()
-}
-
-/// The font files, as zip paths and bytes: epub-builder never saw them
-/// (see [`add_font_items`]).
-pub(super) fn font_files(input: &Finishing<'_>) -> Vec<(String, Vec<u8>)> {
-    input
-        .fonts
-        .iter()
-        .map(|font| (format!("OEBPS/{}", font.href), font.data.clone()))
-        .collect()
+impl Finishing<'_> {
+    /// The files it carries, as zip paths and bytes, moved rather than
+    /// copied: those that take the place of the empty stand-ins
+    /// epub-builder was given (the stylesheet, the content documents, the
+    /// images), and the fonts, which it never saw (see
+    /// [`add_font_items`]).
+    pub(super) fn into_files(self) -> (Vec<Entry>, Vec<Entry>) {
+        let stylesheet = (STYLESHEET_PATH.to_string(), self.stylesheet.into_bytes());
+        let documents = self
+            .documents
+            .into_iter()
+            .map(|doc| (format!("OEBPS/{}", doc.file), doc.xhtml.into_bytes()));
+        let images = self.images.files().iter().map(|image| {
+            (
+                format!("OEBPS/{}", image.href),
+                image.asset.bytes().to_vec(),
+            )
+        });
+        let own = std::iter::once(stylesheet)
+            .chain(documents)
+            .chain(images)
+            .collect();
+        let fonts = self
+            .fonts
+            .into_iter()
+            .map(|font| (format!("OEBPS/{}", font.href), font.data))
+            .collect();
+        (own, fonts)
+    }
 }
 
 /// Builds the package with epub-builder and returns its zip.
@@ -219,7 +218,7 @@ fn generate(input: &PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
     // manifest and the spine: it would deflate their bytes into a zip
     // that the final pass reads back and deflates again. It gets empty
     // stand-ins and the final pass puts the real bytes in (see
-    // `own_files`). Which fonts are embedded depends on the rendered
+    // `Finishing::into_files`). Which fonts are embedded depends on the rendered
     // text: their manifest items are added by `patch_opf`.
     builder.stylesheet(&[][..])?;
     for (index, image) in input.images.files().iter().enumerate() {
@@ -275,7 +274,7 @@ pub(super) fn is_calendar_date(t: Timestamp) -> bool {
 pub(super) fn patch_opf(opf: &str, input: &Finishing<'_>) -> Result<String, Diagnostic> {
     let opf = fix_ids(opf, input.lang)?;
     let opf = add_nav_to_spine(&opf, input)?;
-    let opf = add_font_items(&opf, input.fonts)?;
+    let opf = add_font_items(&opf, &input.fonts)?;
     add_metadata(&opf, input)
 }
 

@@ -2,8 +2,9 @@
 //! EPUB container.
 //!
 //! epub-builder's zip stamps every entry with the clock's time. Its
-//! entries are read back, some are replaced (the patched package document, our nav and NCX, the
-//! fonts and images it was given as empty stand-ins), and everything is
+//! entries are read back, some are replaced (the patched package
+//! document, our nav and NCX, the stylesheet, documents and images it was
+//! given as empty stand-ins), the fonts are added, and everything is
 //! written as one zip: `mimetype` first and stored (OCF 3.3 §4.2.4:
 //! readers sniff the first bytes of the file), every other entry
 //! deflated (stored when deflating would not shrink it: a PNG, a JPEG),
