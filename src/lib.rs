@@ -130,7 +130,7 @@ fn lay_out_and_write(
         .transpose()
         .map_err(|err| vec![err])?;
     let naming = naming.as_ref();
-    std::thread::scope(|scope| {
+    let (pdf, epub) = std::thread::scope(|scope| {
         // epub-builder's package needs only the document: it is made
         // beside layout.
         let packaging =
@@ -169,7 +169,7 @@ fn lay_out_and_write(
         // The two back ends share nothing mutable: with both asked for, each
         // gets a core. Each output depends only on its input, so the bytes
         // are the same whichever finishes first.
-        let (pdf, epub) = match (options.pdf, make_epub) {
+        match (options.pdf, make_epub) {
             (true, Some(make_epub)) => {
                 let epub = scope.spawn(make_epub);
                 let pdf = make_pdf(pages);
@@ -191,28 +191,28 @@ fn lay_out_and_write(
                 (None, Some(make_epub()))
             }
             (false, None) => (None, None),
-        };
-        let mut errors = Vec::new();
-        match pdf {
-            Some(Ok(bytes)) => outputs.pdf = Some(bytes),
-            Some(Err(mut e)) => errors.append(&mut e),
-            None => {}
         }
-        match epub {
-            Some(Ok(written)) => {
-                warnings.extend(written.warnings);
-                outputs.epub = Some(written.output);
-            }
-            Some(Err(mut e)) => errors.append(&mut e),
-            None => {}
+    });
+    let mut errors = Vec::new();
+    match pdf {
+        Some(Ok(bytes)) => outputs.pdf = Some(bytes),
+        Some(Err(mut e)) => errors.append(&mut e),
+        None => {}
+    }
+    match epub {
+        Some(Ok(written)) => {
+            warnings.extend(written.warnings);
+            outputs.epub = Some(written.output);
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Warned {
-            output: outputs,
-            warnings: merge_warnings(warnings),
-        })
+        Some(Err(mut e)) => errors.append(&mut e),
+        None => {}
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Warned {
+        output: outputs,
+        warnings: merge_warnings(warnings),
     })
 }
 
