@@ -5,7 +5,8 @@
 //!   skrivregler, Språkrådet 2017, 6.3: the same mark opens and closes),
 //!   “ ” and ‘ ’ in English; other languages keep straight quotes;
 //! - `--` and a spaced ` - ` become an en dash, `---` an em dash, a hyphen
-//!   between two numbers (`14-16`) an en dash, `...` an ellipsis;
+//!   in a range of numbers (`14-16`, not in identifiers such as dates,
+//!   telephone numbers or `Figure 4-1`) an en dash, `...` an ellipsis;
 //! - digit groups (`16 000 000`) are joined by a narrow no-break space
 //!   (U+202F), and a number stays on the line of its unit (`25 %`,
 //!   `10 kg`) and of a preceding abbreviation (`kl. 10`, `s. 12`) through a
@@ -83,25 +84,28 @@ pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String 
     let quotes = quotes(lang);
     let mut out = String::with_capacity(text.len());
     let mut before = *previous;
+    // The last mark set opened a quotation: a quote right after it opens
+    // too (`"'Shelob' is my name."`: double, then single, both opening).
+    let mut after_opening = false;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
-        let opening = || before.is_none_or(|b| b.is_whitespace() || "([{–—/".contains(b));
+        let opening =
+            || after_opening || before.is_none_or(|b| b.is_whitespace() || "([{–—/".contains(b));
+        let mut opened = false;
         let pushed = match c {
             '"' if quotes.is_some() => {
                 let (open, close, _, _) = quotes.expect("checked");
-                if opening() { open } else { close }
+                opened = opening();
+                if opened { open } else { close }
             }
             '\'' if quotes.is_some() => {
                 let (_, _, open, close) = quotes.expect("checked");
                 // An apostrophe inside or after a word closes; one that
                 // starts a word before a digit is an elision ('90).
-                if opening() && !next.is_some_and(|n| n.is_ascii_digit()) {
-                    open
-                } else {
-                    close
-                }
+                opened = opening() && !next.is_some_and(|n| n.is_ascii_digit());
+                if opened { open } else { close }
             }
             '-' if next == Some('-') => {
                 if chars.get(i + 2) == Some(&'-') {
@@ -126,6 +130,7 @@ pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String 
         };
         out.push(pushed);
         before = Some(pushed);
+        after_opening = opened;
         i += 1;
     }
     *previous = before;
@@ -136,8 +141,14 @@ fn near_digit(before: Option<char>, next: Option<char>) -> bool {
     before.is_some_and(|c| c.is_ascii_digit()) || next.is_some_and(|c| c.is_ascii_digit())
 }
 
-/// `14-16`: digits on both sides, and not part of a longer chain such as
-/// a date (`2010-09-20`) or a telephone number.
+/// `14-16`: a range of numbers, which a printer sets with an en dash. A
+/// hyphen between digits is left alone where it is part of an
+/// identifier rather than a range:
+/// - a longer chain of numbers: a date (`2010-09-20`), a version
+///   (`1-2.3`), a telephone number (`08-123 45 67`: digit groups follow);
+/// - a number with a leading zero (`08-123`, `1-05`): a code, not a count;
+/// - a pair that does not ascend (`4-1`): ranges run from low to high;
+/// - a number after a label (`Figure 4-5`, `Tabell 2-3`, `nr 3-4`).
 fn is_number_range(chars: &[char], i: usize) -> bool {
     let digits_before = chars[..i]
         .iter()
@@ -151,12 +162,56 @@ fn is_number_range(chars: &[char], i: usize) -> bool {
     if digits_before == 0 || digits_after == 0 {
         return false;
     }
-    let before_run = chars[..i - digits_before].last();
-    let after_run = chars.get(i + 1 + digits_after);
-    !matches!(before_run, Some('-' | '.' | ':' | '/'))
-        && !matches!(after_run, Some('-' | '.' | ':' | '/'))
-        && !before_run.is_some_and(|c| c.is_alphanumeric())
-        && !after_run.is_some_and(|c| c.is_alphanumeric())
+    let left = &chars[i - digits_before..i];
+    let right = &chars[i + 1..i + 1 + digits_after];
+    let start = i - digits_before;
+    let before_run = start.checked_sub(1).map(|k| chars[k]);
+    let after_run = chars.get(i + 1 + digits_after).copied();
+    let digit_at = |k: Option<usize>| {
+        k.and_then(|k| chars.get(k))
+            .is_some_and(char::is_ascii_digit)
+    };
+    let chained_before =
+        matches!(before_run, Some('-' | '.' | ':' | '/' | ',')) && digit_at(start.checked_sub(2));
+    let chained_after = matches!(after_run, Some('-' | '.' | ':' | '/' | ',' | ' '))
+        && digit_at(Some(i + 2 + digits_after));
+    let joined = before_run.is_some_and(|c| c.is_alphanumeric() || c == '-')
+        || after_run.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    let value = |digits: &[char]| -> Option<u64> {
+        if digits.len() > 1 && digits[0] == '0' || digits.len() > 9 {
+            return None;
+        }
+        digits.iter().collect::<String>().parse().ok()
+    };
+    let ascending = matches!((value(left), value(right)), (Some(a), Some(b)) if a < b);
+    ascending && !chained_before && !chained_after && !joined && !after_label(chars, start)
+}
+
+/// Words after which a number names a thing (a figure, a table, a
+/// section) rather than counts: `Figure 4-5` is figure 5 of chapter 4.
+const LABELS: &[&str] = &[
+    "figure", "fig.", "fig", "figur", "bild", "table", "tab.", "tabell", "listing", "example",
+    "exempel", "section", "avsnitt", "chapter", "kapitel", "kap.", "appendix", "bilaga", "no.",
+    "nr", "nr.", "nummer", "number", "version", "ver.", "art.", "artikel", "article", "id",
+];
+
+/// The word before the number at `start` (one space between) is a label.
+fn after_label(chars: &[char], start: usize) -> bool {
+    let Some(end) = start
+        .checked_sub(1)
+        .filter(|&k| chars[k] == ' ' || chars[k] == '\u{a0}')
+    else {
+        return false;
+    };
+    let word: String = chars[..end]
+        .iter()
+        .rev()
+        .take_while(|c| !c.is_whitespace())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    LABELS.contains(&word.to_lowercase().as_str())
 }
 
 /// A space inside a number: one to three digits before (which start the
@@ -267,6 +322,33 @@ mod tests {
         assert_eq!(sv("25 % av 300 kr"), "25\u{a0}% av 300\u{a0}kr");
         assert_eq!(sv("kl. 10 på s. 12"), "kl.\u{a0}10 på s.\u{a0}12");
         assert_eq!(sv("år 2000 2015"), "år 2000 2015");
+    }
+
+    #[test]
+    fn a_quote_inside_an_opening_quote_opens() {
+        let en = transform("\"'Shelob' is my name.\"", "en", &mut None);
+        assert_eq!(en, "“‘Shelob’ is my name.”");
+        assert_eq!(sv("\"'Shelob' heter jag.\""), "”’Shelob’ heter jag.”");
+    }
+
+    #[test]
+    fn ranges_get_en_dashes_identifiers_keep_hyphens() {
+        // Ranges ascend, also before punctuation.
+        assert_eq!(sv("sidorna 14-16."), "sidorna 14–16.");
+        assert_eq!(sv("åren 1990-1995, och"), "åren 1990–1995, och");
+        // The same identifier is treated alike whatever follows it.
+        let en = |t| transform(t, "en", &mut None);
+        assert_eq!(
+            en("Figure 4-1 and Figure 4-2."),
+            "Figure 4-1 and Figure 4-2."
+        );
+        assert_eq!(en("see Figure 4-5, Table 2-3"), "see Figure 4-5, Table 2-3");
+        // Telephone numbers, codes with leading zeros, versions, dates.
+        assert_eq!(sv("Ring 08-123 45 67."), "Ring 08-123 45 67.");
+        assert_eq!(sv("tel. 031-7 00 10 00"), "tel. 031-7 00 10 00");
+        assert_eq!(sv("version 1-2.3"), "version 1-2.3");
+        assert_eq!(sv("den 2010-09-20."), "den 2010-09-20.");
+        assert_eq!(sv("ISBN 91-7054-123"), "ISBN 91-7054-123");
     }
 
     #[test]
