@@ -78,7 +78,9 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
             .blocks
             .iter()
             .find_map(|block| match block {
-                crate::model::Block::Heading { content, .. } => Some(content.clone()),
+                crate::model::Block::Heading { content, .. } => {
+                    Some(title_text(content)).filter(|t| !t.is_empty())
+                }
                 _ => None,
             })
             .unwrap_or_else(|| {
@@ -98,6 +100,61 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
         output: doc,
         warnings,
     })
+}
+
+/// A heading as a title: its words without the pictures in it (a
+/// README's first heading often carries badges, whose alt texts are no
+/// part of its name), without raw HTML, and with no space at its ends.
+fn title_text(content: &[crate::model::Inline]) -> Vec<crate::model::Inline> {
+    use crate::model::Inline;
+    fn strip(content: &[Inline]) -> Vec<Inline> {
+        content
+            .iter()
+            .filter_map(|inline| match inline {
+                Inline::Image(_) | Inline::Html(..) | Inline::FootnoteRef { .. } => None,
+                Inline::Emph(children, span) => Some(Inline::Emph(strip(children), *span)),
+                Inline::Strong(children, span) => Some(Inline::Strong(strip(children), *span)),
+                Inline::Strike(children, span) => Some(Inline::Strike(strip(children), *span)),
+                Inline::Link { content, .. } => {
+                    let content = strip(content);
+                    (!crate::model::plain_text(&content).trim().is_empty()).then(|| {
+                        let mut link = inline.clone();
+                        if let Inline::Link { content: c, .. } = &mut link {
+                            *c = content;
+                        }
+                        link
+                    })
+                }
+                other => Some(other.clone()),
+            })
+            .collect()
+    }
+    let mut title = strip(content);
+    // Trim the ends: a badge between words leaves doubled spaces inside,
+    // which layout treats as one; at the ends it would show.
+    while matches!(title.first(), Some(Inline::Text(t, _)) if t.trim().is_empty())
+        || matches!(
+            title.first(),
+            Some(Inline::SoftBreak(_) | Inline::HardBreak(_))
+        )
+    {
+        title.remove(0);
+    }
+    while matches!(title.last(), Some(Inline::Text(t, _)) if t.trim().is_empty())
+        || matches!(
+            title.last(),
+            Some(Inline::SoftBreak(_) | Inline::HardBreak(_))
+        )
+    {
+        title.pop();
+    }
+    if let Some(Inline::Text(t, _)) = title.first_mut() {
+        *t = t.trim_start().to_string();
+    }
+    if let Some(Inline::Text(t, _)) = title.last_mut() {
+        *t = t.trim_end().to_string();
+    }
+    title
 }
 
 /// Parses inline Markdown (a title, a front-matter value) into inlines.
@@ -163,6 +220,18 @@ mod tests {
         let err = decode_source(b"rad ett\nr\xE4d tv\xE5\n".to_vec()).unwrap_err();
         assert!(err.message.contains("line 2, byte 2"), "{}", err.message);
         assert!(err.message.contains("0xE4"), "{}", err.message);
+    }
+
+    #[test]
+    fn badges_in_the_first_heading_are_not_the_title() {
+        let doc = parse_ok(
+            "# ![build](https://ci.example/badge.svg) mdg-export ![crates](https://x.example/c.svg)\n\nText.\n",
+        )
+        .output;
+        assert_eq!(plain_text(&doc.meta.title), "mdg-export");
+        // A heading of badges alone names nothing: the next one does.
+        let doc = parse_ok("# ![a](a.svg) ![b](b.svg)\n\n## Usage\n").output;
+        assert_eq!(plain_text(&doc.meta.title), "Usage");
     }
 
     #[test]
