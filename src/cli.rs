@@ -86,6 +86,10 @@ pub struct Common {
     /// Print no warnings.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print every warning in full (by default a warning repeated at many
+    /// places is printed once, with a count and its first locations).
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Treat warnings as errors: write nothing and exit with 1.
     #[arg(long)]
     pub deny_warnings: bool,

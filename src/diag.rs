@@ -44,7 +44,7 @@ impl Span {
 }
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// The export goes on; the output may lack something.
     Warning,
@@ -157,9 +157,81 @@ pub fn source_line(text: &str, line: usize) -> &str {
         .trim_end_matches('\r')
 }
 
+/// Diagnostics that say the same thing at different places: the first,
+/// and the others in source order.
+#[derive(Debug)]
+pub struct Repeated<'a> {
+    /// The first of them, shown in full.
+    pub first: &'a Diagnostic,
+    /// The rest, shown as a count and their first locations.
+    pub others: Vec<&'a Diagnostic>,
+}
+
+/// Groups diagnostics that differ only in what they quote (the text
+/// between backticks: a path, a key, a URL), keeping the order in which
+/// each kind first appears. A README with 600 badge images gets one
+/// "remote image" warning and a count, not 600 screens of them.
+pub fn group_repeated(diagnostics: &[Diagnostic]) -> Vec<Repeated<'_>> {
+    let mut groups: Vec<Repeated<'_>> = Vec::new();
+    let mut index: std::collections::HashMap<(Severity, String, &[String]), usize> =
+        std::collections::HashMap::new();
+    for diagnostic in diagnostics {
+        let key = (
+            diagnostic.severity,
+            message_shape(&diagnostic.message),
+            &diagnostic.hints[..],
+        );
+        match index.get(&key) {
+            Some(&i) => groups[i].others.push(diagnostic),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(Repeated {
+                    first: diagnostic,
+                    others: Vec::new(),
+                });
+            }
+        }
+    }
+    groups
+}
+
+/// A message with what it quotes left out: `unknown key `foo`` and
+/// `unknown key `bar`` have one shape.
+fn message_shape(message: &str) -> String {
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { "…" } else { part })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_warnings_group_by_what_they_say() {
+        let at = |n| Span::new(n..n + 1);
+        let warnings = vec![
+            Diagnostic::warning(at(1), "remote image `https://a/1.svg` is not fetched")
+                .with_hint("h"),
+            Diagnostic::warning(at(2), "unknown front-matter key `x`"),
+            Diagnostic::warning(at(3), "remote image `https://a/2.svg` is not fetched")
+                .with_hint("h"),
+            Diagnostic::warning(at(4), "unknown front-matter key `y`"),
+            Diagnostic::warning(at(5), "remote image `https://a/3.svg` is not fetched")
+                .with_hint("h"),
+            Diagnostic::warning(at(6), "a different warning"),
+        ];
+        let groups = group_repeated(&warnings);
+        let summary: Vec<(usize, usize)> = groups
+            .iter()
+            .map(|g| (g.first.span.start, g.others.len()))
+            .collect();
+        assert_eq!(summary, [(1, 2), (2, 1), (6, 0)]);
+        assert_eq!(groups[0].others[1].span.start, 5);
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

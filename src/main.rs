@@ -105,9 +105,7 @@ fn run(cli: Cli) -> Result<(), u8> {
     let warned = match result {
         Ok(warned) => warned,
         Err(errors) => {
-            for error in &errors {
-                report(error, &input);
-            }
+            report_all(&errors, &input, common.verbose);
             eprintln!(
                 "error: {} not exported because of {} error{}",
                 input.display,
@@ -118,9 +116,7 @@ fn run(cli: Cli) -> Result<(), u8> {
         }
     };
     if !common.quiet || common.deny_warnings {
-        for warning in &warned.warnings {
-            report(warning, &input);
-        }
+        report_all(&warned.warnings, &input, common.verbose);
     }
     if common.deny_warnings && !warned.warnings.is_empty() {
         eprintln!("error: nothing written: warnings are errors (--deny-warnings)");
@@ -213,6 +209,51 @@ fn io_reason(err: &std::io::Error) -> String {
 
 /// Prints a diagnostic as `error: message`, `--> file:line:col`, the
 /// source line with a marker, and the hints.
+/// Prints diagnostics; one said at many places is printed in full once,
+/// then as a count with its first few locations (all of them with
+/// `--verbose`).
+fn report_all(diagnostics: &[Diagnostic], input: &Input, verbose: bool) {
+    /// A group this small is printed whole: a count would save nothing.
+    const SHOWN_WHOLE: usize = 2;
+    /// Locations named in a group's summary line.
+    const LOCATIONS: usize = 3;
+    for group in mdg_export::diag::group_repeated(diagnostics) {
+        report(group.first, input);
+        if verbose || group.others.len() <= SHOWN_WHOLE {
+            for other in &group.others {
+                report(other, input);
+            }
+            continue;
+        }
+        let places: Vec<String> = group
+            .others
+            .iter()
+            .take(LOCATIONS)
+            .map(|d| {
+                let at = line_col(&input.text, d.span.start);
+                format!("{}:{}:{}", input.display, at.line, at.column)
+            })
+            .collect();
+        let more = group.others.len() - places.len();
+        let label = if group.first.is_error() {
+            "error"
+        } else {
+            "warning"
+        };
+        eprintln!(
+            "{label}: the same {} more time{}: {}{} (--verbose shows each)",
+            group.others.len(),
+            if group.others.len() == 1 { "" } else { "s" },
+            places.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            },
+        );
+    }
+}
+
 fn report(diagnostic: &Diagnostic, input: &Input) {
     let label = match diagnostic.severity {
         Severity::Error => "error",
