@@ -101,6 +101,7 @@ fn paragraphs(times: usize) -> Vec<Vec<Piece>> {
                     gray: 0.0,
                     link: None,
                     strike: false,
+                    image: None,
                     tag: Default::default(),
                 },
             }]),
@@ -139,6 +140,7 @@ fn break_paragraphs(bencher: divan::Bencher, times: usize) {
         first_indent: 12.0,
         justify: true,
         hyphenate: Some(Hyphenation::Swedish),
+        verbatim: false,
     };
     let mut shaper = Shaper::new(&fonts);
     bencher.bench_local(|| {

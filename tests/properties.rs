@@ -56,6 +56,7 @@ fn style(face: FaceRole, size: f32) -> Style {
         gray: 0.0,
         link: None,
         strike: false,
+        image: None,
         tag: Default::default(),
     }
 }
@@ -113,6 +114,7 @@ proptest! {
             first_indent: indent,
             justify,
             hyphenate: hyphenate.then_some(Hyphenation::Swedish),
+            verbatim: false,
         };
         let lines = break_lines(&pieces, &mut shaper, &options);
         for (i, line) in lines.iter().enumerate() {

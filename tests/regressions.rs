@@ -111,6 +111,7 @@ fn issue_5_proptest_hyphenated_word_lends_no_shrink_to_the_next_line() {
             gray: 0.0,
             link: None,
             strike: false,
+            image: None,
             tag: Default::default(),
         },
     }];
@@ -119,6 +120,7 @@ fn issue_5_proptest_hyphenated_word_lends_no_shrink_to_the_next_line() {
         first_indent: 0.0,
         justify: true,
         hyphenate: Some(Hyphenation::Swedish),
+        verbatim: false,
     };
     let lines = break_lines(&pieces, &mut shaper, &options);
     assert!(lines.iter().any(|l| l.hyphenated));

@@ -303,6 +303,13 @@ impl Asset {
             self.height_px as f32 * per_px,
         )
     }
+
+    /// The size in points a browser gives it: a pixel is a CSS pixel (96
+    /// an inch). Icons and badges are drawn for screens at this size, and
+    /// an e-reader shows them so.
+    pub fn css_size_pt(&self) -> (f32, f32) {
+        (self.width_px as f32 * 0.75, self.height_px as f32 * 0.75)
+    }
 }
 
 /// An SVG drawing for the PDF, parsed by usvg on first use.

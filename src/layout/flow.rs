@@ -4,7 +4,9 @@
 use super::shape::Shaper;
 use super::structure::{Role, Structure, Tag};
 use super::style::Theme;
-use super::text::{Hyphenation, LineOptions, Piece, Style, break_lines, break_lines_with_stats};
+use super::text::{
+    Hyphenation, InlineImage, LineOptions, Piece, Style, break_lines, break_lines_with_stats,
+};
 use super::{Item, LinkTarget, Rect};
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span};
@@ -237,6 +239,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             gray: 0.0,
             link: None,
             strike: false,
+            image: None,
             tag: Tag::Node(context.node),
         }
     }
@@ -387,7 +390,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 } else {
                     context.leading * 0.5
                 };
-                self.paragraph(&pieces, context, indent, space, true);
+                self.paragraph(&pieces, context, indent, space, Setting::Justified);
                 self.indent_next = true;
                 // Images in the text follow the paragraph as figures.
                 for image in images {
@@ -453,9 +456,10 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 };
                 let style = self.style(inner, false, false);
                 let mut first = true;
+                let block_start = self.elements.len();
                 for line in text.split('\n') {
                     let pieces = vec![Piece {
-                        text: line.replace('\t', "    "),
+                        text: expand_tabs(line).into_owned(),
                         style: style.clone(),
                     }];
                     let space = if first { context.leading * 0.5 } else { 0.0 };
@@ -464,7 +468,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                         self.push_blank(inner.leading, space, inner);
                     } else {
                         let first_line = self.elements.len();
-                        self.paragraph(&pieces, inner, 0.0, space, false);
+                        self.paragraph(&pieces, inner, 0.0, space, Setting::Verbatim);
                         // A wrapped line continues after a hooked arrow
                         // in the margin, drawn (not text: it is no part of
                         // the code and must not be copied with it).
@@ -491,6 +495,14 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                                 .push(stroke((right - head, y + head), (right, y)));
                         }
                     }
+                }
+                // A code block breaks across pages like a paragraph: at
+                // least two lines on each side.
+                let lines = &mut self.elements[block_start..];
+                if lines.len() > 1 {
+                    let n = lines.len();
+                    lines[0].keep_with_next = true;
+                    lines[n - 2].keep_with_next = true;
                 }
                 if let Some(last) = self.elements.last_mut() {
                     last.height += context.leading * 0.5;
@@ -547,7 +559,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
         self.pieces(content, &base, &mut pieces, &mut images);
         let space_before = self.theme.leading * if level == 1 { 2.0 } else { 1.0 };
         let first = self.elements.len();
-        self.paragraph(&pieces, inner, 0.0, space_before, false);
+        self.paragraph(&pieces, inner, 0.0, space_before, Setting::Ragged);
         if let Some(last) = self.elements.last_mut() {
             last.height += self.theme.leading * 0.5;
         }
@@ -570,13 +582,15 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
         context: Context,
         indent: f32,
         space_before: f32,
-        justify: bool,
+        setting: Setting,
     ) {
+        let justify = setting == Setting::Justified;
         let options = LineOptions {
             width: context.width,
             first_indent: indent,
             justify,
             hyphenate: if justify { self.hyphenation } else { None },
+            verbatim: setting == Setting::Verbatim,
         };
         let (lines, stats) = break_lines_with_stats(pieces, self.shaper, &options);
         if justify {
@@ -729,7 +743,13 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 text: format!("[{}]", image.alt),
                 style,
             }];
-            self.paragraph(&pieces, context, 0.0, context.leading * 0.5, false);
+            self.paragraph(
+                &pieces,
+                context,
+                0.0,
+                context.leading * 0.5,
+                Setting::Ragged,
+            );
             return;
         };
         let (natural_w, natural_h) = asset.natural_size_pt();
@@ -771,7 +791,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 text: image.title.clone(),
                 style,
             }];
-            self.paragraph(&pieces, caption, 0.0, 0.0, false);
+            self.paragraph(&pieces, caption, 0.0, 0.0, Setting::Ragged);
         }
         self.indent_next = false;
     }
@@ -902,6 +922,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                         first_indent: 0.0,
                         justify: false,
                         hyphenate: None,
+                        verbatim: false,
                     },
                 );
                 let mut y = padding * 0.5;
@@ -1036,8 +1057,43 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                     self.pieces(content, &inner, out, images);
                 }
                 Inline::Image(image) => {
-                    if self.assets.get(&image.url).is_some() {
-                        images.push(image);
+                    if let Some(asset) = self.assets.get(&image.url) {
+                        // A small picture (a badge, an icon) stays in its
+                        // sentence; a larger one follows the paragraph as
+                        // a figure.
+                        let (w, h) = asset.css_size_pt();
+                        let height = h.min(INLINE_IMAGE_HEIGHT * style.size);
+                        let width = w * height / h.max(0.01);
+                        if h > INLINE_IMAGE_MAX * style.size
+                            || width > self.theme.measure * 0.5
+                            || height <= 0.0
+                        {
+                            images.push(image);
+                            continue;
+                        }
+                        // An image without alternative text is decoration
+                        // (PDF/UA-1, 7.3).
+                        let tag = match style.tag {
+                            Tag::Node(parent) if !image.alt.trim().is_empty() => {
+                                let node = self.structure.add(parent, Role::Figure);
+                                self.structure.nodes[node].alt = Some(image.alt.clone());
+                                Tag::Node(node)
+                            }
+                            _ => Tag::Artifact,
+                        };
+                        out.push(Piece {
+                            text: "\u{fffc}".into(),
+                            style: Style {
+                                image: Some(std::sync::Arc::new(InlineImage {
+                                    url: image.url.clone(),
+                                    alt: image.alt.clone(),
+                                    width,
+                                    height,
+                                })),
+                                tag,
+                                ..style.clone()
+                            },
+                        });
                     } else {
                         out.push(Piece {
                             text: format!("[{}]", image.alt),
@@ -1106,6 +1162,45 @@ impl Builder<'_, '_, '_> {
 /// block refers to. A heading with no text makes no line of its own and
 /// would lengthen the previous block's last line instead, so it is never
 /// the cut.
+/// Inline pictures up to this many ems high stay in the line (a 20 px
+/// badge beside 10 pt text is 1.5 em); taller ones become figures.
+const INLINE_IMAGE_MAX: f32 = 3.0;
+
+/// The height, in ems, an inline picture is set at, at most.
+const INLINE_IMAGE_HEIGHT: f32 = 1.6;
+
+/// How a paragraph's lines are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setting {
+    /// Running text: total fit, justified, hyphenated.
+    Justified,
+    /// Headings, captions, list labels: first fit, flush left.
+    Ragged,
+    /// Code: first fit, every space kept.
+    Verbatim,
+}
+
+/// Expands tabs to the next multiple of four columns, as a terminal or an
+/// editor shows them.
+fn expand_tabs(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('\t') {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let to = (column / 4 + 1) * 4;
+            out.extend(std::iter::repeat_n(' ', to - column));
+            column = to;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
+    out.into()
+}
+
 fn parallel_split(doc: &Document) -> Option<usize> {
     /// Below this much Markdown a second thread costs more than it saves.
     const MIN_PARALLEL_BYTES: usize = 64 * 1024;

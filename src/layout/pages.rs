@@ -311,6 +311,7 @@ fn centred(
             first_indent: 0.0,
             justify: false,
             hyphenate: None,
+            verbatim: false,
         },
     );
     let mut y = y;
@@ -385,6 +386,7 @@ fn cover_page(
         gray: 0.0,
         link: None,
         strike: false,
+        image: None,
         tag: Tag::Node(structure.add(section, Role::Paragraph)),
     };
     let title_size = theme.body_size * 2.4;
@@ -512,111 +514,25 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
     } else {
         "Contents"
     };
-    let leading = theme.leading * 1.2;
-    let title_size = theme.heading_sizes[0];
-    let first_page_lines = ((theme.block_height - title_size * 2.5) / leading)
-        .floor()
-        .max(1.0) as usize;
-    let other_lines = (theme.block_height / leading).floor().max(1.0) as usize;
-    let toc_pages = if entries.len() <= first_page_lines {
-        1
-    } else {
-        1 + (entries.len() - first_page_lines).div_ceil(other_lines)
-    };
-
-    let style = |face, size, tag| Style {
-        face,
-        size,
-        rise: 0.0,
-        gray: 0.0,
-        link: None,
-        strike: false,
-        tag,
-    };
-    // Section › H1 and TOC › TOCI › Link, after the cover's section.
-    let structure = &mut pages.structure;
-    let section = structure.add_detached(Role::Section);
-    structure.insert(Structure::ROOT, 1, section);
-    let heading = structure.add(section, Role::Heading(1));
-    let contents = structure.add(section, Role::Contents);
-    let mut new_pages: Vec<Page> = Vec::with_capacity(toc_pages);
-    let mut page = Page::default();
-    let mut y = theme.margin_top;
-    y = place_line(
-        title,
-        style(FaceRole::Heading, title_size, Tag::Node(heading)),
-        theme.margin_left,
-        y + title_size,
-        shaper,
-        &mut page.items,
-    );
-    y += title_size * 1.5 - title_size;
-    for entry in &entries {
-        if y + leading > theme.block_bottom() {
-            new_pages.push(std::mem::take(&mut page));
-            y = theme.margin_top;
+    // The page numbers printed depend on how many pages the contents
+    // take, and that on how the titles wrap: set them until the count
+    // holds (twice in practice).
+    let mut toc_pages = 1;
+    for _ in 0..4 {
+        let count = set_toc(None, &entries, toc_pages, title, theme, shaper).len();
+        if count == toc_pages {
+            break;
         }
-        let baseline = y + leading * 0.78;
-        let indent = if entry.level == 1 { 0.0 } else { theme.indent };
-        let face = if entry.level == 1 {
-            FaceRole::Regular
-        } else {
-            FaceRole::Italic
-        };
-        let item = pages.structure.add(contents, Role::ContentsItem);
-        let link = Tag::Node(pages.structure.add(item, Role::Link));
-        let number = (entry.page + toc_pages + 1).to_string();
-        let shaped = shaper.shape(FaceRole::Regular, &number);
-        let number_width = shaped.width * theme.body_size;
-        let right = theme.margin_left + theme.measure;
-        // The title is cut short rather than run into its page number.
-        let room = theme.measure - indent - number_width - theme.indent;
-        let lines = break_lines(
-            &[Piece {
-                text: entry.title.clone(),
-                style: style(face, theme.body_size, link),
-            }],
-            shaper,
-            &LineOptions {
-                width: room,
-                first_indent: 0.0,
-                justify: false,
-                hyphenate: None,
-            },
-        );
-        if let Some(mut line) = lines.into_iter().next() {
-            // Title and number read as two words.
-            line.ends_at_space = true;
-            end_with_space(&mut line, shaper);
-            for item in line.items {
-                if let Item::Text(mut run) = item {
-                    run.x += theme.margin_left + indent;
-                    run.y += baseline;
-                    page.items.push(Item::Text(run));
-                }
-            }
-        }
-        place_line(
-            &number,
-            style(FaceRole::Regular, theme.body_size, link),
-            right - number_width,
-            baseline,
-            shaper,
-            &mut page.items,
-        );
-        page.items.push(Item::Link {
-            rect: Rect {
-                x: theme.margin_left + indent,
-                y,
-                w: theme.measure - indent,
-                h: leading,
-            },
-            target: super::LinkTarget::Anchor(entry.id.clone()),
-            tag: link,
-        });
-        y += leading;
+        toc_pages = count;
     }
-    new_pages.push(page);
+    let new_pages = set_toc(
+        Some(&mut pages.structure),
+        &entries,
+        toc_pages,
+        title,
+        theme,
+        shaper,
+    );
     let added = new_pages.len();
 
     for entry in &mut pages.outline {
@@ -647,6 +563,136 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
         page.items
             .push(Item::Text(footer_run(&number.to_string(), theme, shaper)));
     }
+}
+
+/// Sets the contents pages for `toc_pages` pages of contents: each
+/// entry's title wraps with a hanging indent, its page number on its last
+/// line, the whole entry one link. Without a structure tree to add to,
+/// a trial run that only tells how many pages the contents take.
+fn set_toc(
+    mut structure: Option<&mut Structure>,
+    entries: &[OutlineEntry],
+    toc_pages: usize,
+    title: &str,
+    theme: &Theme,
+    shaper: &mut Shaper,
+) -> Vec<Page> {
+    let leading = theme.leading * 1.2;
+    let title_size = theme.heading_sizes[0];
+    let style = |face, size, tag| Style {
+        face,
+        size,
+        rise: 0.0,
+        gray: 0.0,
+        link: None,
+        strike: false,
+        image: None,
+        tag,
+    };
+    // Section › H1 and TOC › TOCI › Link, after the cover's section.
+    let mut add = |parent: Option<usize>, role: Role| match structure.as_deref_mut() {
+        Some(structure) => match parent {
+            Some(parent) => Some(structure.add(parent, role)),
+            None => {
+                let section = structure.add_detached(role);
+                structure.insert(Structure::ROOT, 1, section);
+                Some(section)
+            }
+        },
+        None => None,
+    };
+    let tag = |node: Option<usize>| node.map_or(Tag::Artifact, Tag::Node);
+    let section = add(None, Role::Section);
+    let heading = section.and_then(|s| add(Some(s), Role::Heading(1)));
+    let contents = section.and_then(|s| add(Some(s), Role::Contents));
+    let mut new_pages: Vec<Page> = Vec::with_capacity(toc_pages);
+    let mut page = Page::default();
+    let mut y = theme.margin_top;
+    y = place_line(
+        title,
+        style(FaceRole::Heading, title_size, tag(heading)),
+        theme.margin_left,
+        y + title_size,
+        shaper,
+        &mut page.items,
+    );
+    y += title_size * 1.5 - title_size;
+    let hang = theme.indent;
+    for entry in entries {
+        let indent = if entry.level == 1 { 0.0 } else { theme.indent };
+        let face = if entry.level == 1 {
+            FaceRole::Regular
+        } else {
+            FaceRole::Italic
+        };
+        let item = contents.and_then(|c| add(Some(c), Role::ContentsItem));
+        let link = tag(item.and_then(|i| add(Some(i), Role::Link)));
+        let number = (entry.page + toc_pages + 1).to_string();
+        let shaped = shaper.shape(FaceRole::Regular, &number);
+        let number_width = shaped.width * theme.body_size;
+        let right = theme.margin_left + theme.measure;
+        // Lines keep clear of the page number; the second and later hang.
+        let room = theme.measure - indent - hang - number_width - theme.indent;
+        let lines = break_lines(
+            &[Piece {
+                text: entry.title.clone(),
+                style: style(face, theme.body_size, link),
+            }],
+            shaper,
+            &LineOptions {
+                width: room.max(theme.measure * 0.3),
+                first_indent: 0.0,
+                justify: false,
+                hyphenate: None,
+                verbatim: false,
+            },
+        );
+        let count = lines.len().max(1);
+        // An entry is never split across pages.
+        if y + leading * count as f32 > theme.block_bottom() {
+            new_pages.push(std::mem::take(&mut page));
+            y = theme.margin_top;
+        }
+        let top = y;
+        for (i, mut line) in lines.into_iter().enumerate() {
+            let baseline = y + leading * 0.78;
+            // Lines, and title and number, read as words.
+            line.ends_at_space = true;
+            end_with_space(&mut line, shaper);
+            let x = theme.margin_left + indent + if i == 0 { 0.0 } else { hang };
+            for item in line.items {
+                if let Item::Text(mut run) = item {
+                    run.x += x;
+                    run.y += baseline;
+                    page.items.push(Item::Text(run));
+                }
+            }
+            if i + 1 < count {
+                y += leading;
+            }
+        }
+        place_line(
+            &number,
+            style(FaceRole::Regular, theme.body_size, link),
+            right - number_width,
+            y + leading * 0.78,
+            shaper,
+            &mut page.items,
+        );
+        y += leading;
+        page.items.push(Item::Link {
+            rect: Rect {
+                x: theme.margin_left + indent,
+                y: top,
+                w: theme.measure - indent,
+                h: y - top,
+            },
+            target: super::LinkTarget::Anchor(entry.id.clone()),
+            tag: link,
+        });
+    }
+    new_pages.push(page);
+    new_pages
 }
 
 /// Sets one run of text with its pen at (x, baseline); returns the baseline.

@@ -69,6 +69,10 @@ pub struct Metrics {
     pub space: f32,
 }
 
+/// Code points below this (Latin, Latin-1, Latin Extended-A and -B,
+/// IPA) have their coverage kept in a bit set per face.
+const BASIC: usize = 0x2c0;
+
 /// Shapes text in the faces of a [`FontSet`], with a cache.
 pub struct Shaper<'f> {
     /// Faces are parsed on first use: a document may never use some.
@@ -103,6 +107,9 @@ struct FaceSlot<'f> {
 
 /// Per-face figures looked up for every word and line.
 struct FaceInfo {
+    /// Which of the first [`BASIC`] code points the face has a glyph for:
+    /// every character of running text is looked up, and most are here.
+    basic: [u64; BASIC / 64],
     metrics: Metrics,
     hyphen: (u16, &'static str, f32),
     space: Option<(u16, Arc<str>)>,
@@ -144,7 +151,27 @@ impl<'f> Shaper<'f> {
 
     /// Whether the face for `role` has a glyph for `c`.
     pub fn covers(&self, role: FaceRole, c: char) -> bool {
+        let code = c as usize;
+        if code < BASIC {
+            return self.info(role).basic[code / 64] & (1 << (code % 64)) != 0;
+        }
         self.face(role).glyph_index(c).is_some()
+    }
+
+    /// The faces a character missing from `role`'s face is looked for in,
+    /// in order: the set's other faces that come closest in design (a
+    /// code face lacks Cyrillic that the text face has), then the
+    /// `--fallback-font`, if there is one.
+    pub fn substitutes(&self, role: FaceRole) -> impl Iterator<Item = FaceRole> + '_ {
+        use FaceRole::*;
+        let near: &[FaceRole] = match role {
+            Regular | Fallback => &[],
+            Italic | Bold | Heading | Sans | Mono => &[Regular],
+            BoldItalic => &[Bold, Italic, Regular],
+        };
+        near.iter()
+            .copied()
+            .chain(self.has_face(Fallback).then_some(Fallback))
     }
 
     fn slot(&self, role: FaceRole) -> &FaceSlot<'f> {
@@ -180,7 +207,15 @@ impl<'f> Shaper<'f> {
                 Some(glyph) => (glyph, "\u{ad}"),
                 None => (face.glyph_index('-').unwrap_or_default(), "-"),
             };
+            let mut basic = [0u64; BASIC / 64];
+            for code in 0..BASIC {
+                let covered = char::from_u32(code as u32)
+                    .and_then(|c| face.glyph_index(c))
+                    .is_some();
+                basic[code / 64] |= u64::from(covered) << (code % 64);
+            }
             FaceInfo {
+                basic,
                 metrics,
                 hyphen: (glyph.0, text, advance(glyph)),
                 space: space_glyph.map(|g| (g.0, Arc::from(" "))),

@@ -31,6 +31,22 @@ pub struct Style {
     pub strike: bool,
     /// The structure node the text belongs to.
     pub tag: Tag,
+    /// The piece is a picture set in the line like a letter (its text is
+    /// one U+FFFC, the object replacement character).
+    pub image: Option<std::sync::Arc<InlineImage>>,
+}
+
+/// A small picture in a line of text: a badge, an icon, a symbol.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InlineImage {
+    /// The asset's URL.
+    pub url: String,
+    /// Its alternative text.
+    pub alt: String,
+    /// Size as set, in points.
+    pub width: f32,
+    /// Height as set, in points; its foot sits a little below the baseline.
+    pub height: f32,
 }
 
 /// A piece of text in one style. `"\n"` alone is a forced line break.
@@ -53,6 +69,9 @@ pub struct LineOptions {
     pub justify: bool,
     /// Hyphenate running text in this language (`None`: never).
     pub hyphenate: Option<Hyphenation>,
+    /// Set the text as written (code): every space is kept and drawn,
+    /// indentation included, and nothing is stretched.
+    pub verbatim: bool,
 }
 
 /// Languages with hyphenation patterns compiled in.
@@ -121,6 +140,10 @@ struct Word {
     /// Width of the following space (0 if none), and the style it has.
     space: f32,
     space_style: usize,
+    /// How many space characters that width stands for: one in running
+    /// text (a run of spaces is one word space), each of them in
+    /// verbatim text.
+    space_count: u16,
     /// A forced break follows.
     forced: bool,
     /// Glyph indices where a hyphen may be inserted.
@@ -144,11 +167,15 @@ pub fn break_lines_with_stats(
     options: &LineOptions,
 ) -> (Vec<Line>, BreakStats) {
     let with_fallback;
-    let pieces = if shaper.has_face(FaceRole::Fallback) {
+    let pieces = if pieces.iter().all(|p| {
+        p.text
+            .chars()
+            .all(|c| c.is_whitespace() || shaper.covers(p.style.face, c))
+    }) {
+        pieces
+    } else {
         with_fallback = split_for_fallback(pieces, shaper);
         &with_fallback[..]
-    } else {
-        pieces
     };
     let styles: Vec<Style> = pieces.iter().map(|p| p.style.clone()).collect();
     let words = make_words(pieces, shaper, options);
@@ -192,8 +219,10 @@ pub fn break_lines_with_stats(
     (set, stats)
 }
 
-/// Moves the characters a piece's face lacks, and the fallback face has,
-/// into pieces of their own set in the fallback face.
+/// Moves the characters a piece's face lacks into pieces of their own,
+/// set in the first of its substitutes that has them (see
+/// [`Shaper::substitutes`]); a character no face has stays in the
+/// piece's face, and is reported missing when it is shaped.
 fn split_for_fallback(pieces: &[Piece], shaper: &Shaper) -> Vec<Piece> {
     let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
     for piece in pieces {
@@ -201,13 +230,13 @@ fn split_for_fallback(pieces: &[Piece], shaper: &Shaper) -> Vec<Piece> {
         let mut start = 0;
         let mut current = face;
         for (offset, c) in piece.text.char_indices() {
-            let wanted = if !c.is_whitespace()
-                && !shaper.covers(face, c)
-                && shaper.covers(FaceRole::Fallback, c)
-            {
-                FaceRole::Fallback
-            } else {
+            let wanted = if c.is_whitespace() || shaper.covers(face, c) {
                 face
+            } else {
+                shaper
+                    .substitutes(face)
+                    .find(|&role| shaper.covers(role, c))
+                    .unwrap_or(face)
             };
             if wanted != current && offset > start {
                 out.push(Piece {
@@ -242,6 +271,10 @@ struct LineSpec {
     /// Spaces may shrink but not stretch (a justified paragraph's last line).
     ragged: bool,
 }
+
+/// How far an inline picture's foot sits below the baseline, in ems: as
+/// far as the letters' descenders, so it centres on the text.
+const INLINE_IMAGE_DROP: f32 = 0.2;
 
 /// Interword glue after Knuth's plain TeX: stretch ½, shrink ⅓ of a space.
 fn space_glue(space: f32) -> Element {
@@ -444,13 +477,16 @@ fn total_fit(
         let fragments: Vec<(usize, usize, usize)> =
             owners[start..brk.index].iter().flatten().copied().collect();
         let last = i + 1 == breaks.len();
+        let forced = fragments
+            .last()
+            .is_some_and(|&(w, _, to)| words[w].forced && to == words[w].glyphs.len());
         lines.push(LineSpec {
             fragments,
             hyphen: brk.hyphenated
                 && matches!(elements[brk.index], Element::Penalty { width, .. } if width > 0.0),
             stretch_spaces: true,
             // The last line and lines ended by a forced break stay ragged.
-            ragged: last || brk.ratio >= INFINITY,
+            ragged: last || forced || brk.ratio >= INFINITY,
         });
         start = brk.index + 1;
     }
@@ -517,7 +553,11 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
     let mut previous = 0;
     for (end, opportunity) in linebreaks(&full) {
         let segment = &full[previous..end];
-        let content = segment.trim_end_matches([' ', '\n', '\t', '\r']);
+        let mut content = segment.trim_end_matches([' ', '\n', '\t', '\r']);
+        if options.verbatim && content.is_empty() && words.is_empty() {
+            // A code line's indentation is text: its spaces are a word.
+            content = segment.trim_end_matches(['\n', '\r']);
+        }
         let content_end = previous + content.len();
         let forced = opportunity == BreakOpportunity::Mandatory && end < full.len();
         let mut word = Word {
@@ -525,6 +565,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             width: 0.0,
             space: 0.0,
             space_style: style_at(previous.min(full.len().saturating_sub(1))),
+            space_count: 0,
             forced,
             hyphen_points: Vec::new(),
             ends_with_dash: content.ends_with(['-', '‐', '–', '—']),
@@ -542,6 +583,22 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
                 .min(content_end);
             let text = &full[offset..piece_end];
             let style = &pieces[index].style;
+            if let Some(image) = &style.image {
+                // One box as wide as the picture, with no text of its own.
+                word.glyphs.push((
+                    index,
+                    PlacedGlyph {
+                        id: 0,
+                        advance: image.width,
+                        rise: 0.0,
+                        text: "".into(),
+                    },
+                ));
+                word.width += image.width;
+                hyphenatable = false;
+                offset = piece_end;
+                continue;
+            }
             hyphenatable &= style.link.is_none()
                 && matches!(
                     style.face,
@@ -567,11 +624,18 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             word.hyphen_points = hyphen_points(content, &word.glyphs, lang, shaper);
         }
         let spaces = &full[content_end..end];
-        if spaces.chars().any(|c| c == ' ' || c == '\t') {
+        let count = spaces.chars().filter(|&c| c == ' ' || c == '\t').count();
+        if count > 0 {
             let index = style_at(content_end);
             word.space_style = index;
             let style = &pieces[index].style;
-            word.space = shaper.metrics(style.face).space * style.size;
+            word.space_count = if options.verbatim {
+                u16::try_from(count).unwrap_or(u16::MAX)
+            } else {
+                1
+            };
+            word.space =
+                shaper.metrics(style.face).space * style.size * f32::from(word.space_count);
         }
         previous = end;
         if word.glyphs.is_empty() {
@@ -581,6 +645,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
                 last.forced |= word.forced;
                 if last.space == 0.0 {
                     last.space = word.space;
+                    last.space_count = word.space_count;
                 }
             }
             continue;
@@ -653,6 +718,7 @@ fn split_wide_word(word: Word, max_width: f32) -> Vec<Word> {
         width: 0.0,
         space: 0.0,
         space_style,
+        space_count: 0,
         forced: false,
         hyphen_points: Vec::new(),
         ends_with_dash: false,
@@ -670,6 +736,7 @@ fn split_wide_word(word: Word, max_width: f32) -> Vec<Word> {
         current.glyphs.push((style, glyph));
     }
     current.space = word.space;
+    current.space_count = word.space_count;
     current.forced = word.forced;
     out.push(current);
     out
@@ -747,6 +814,7 @@ fn set_line(
         }
     }
     let mut runs: Vec<TextRun> = Vec::new();
+    let mut pictures: Vec<Item> = Vec::new();
     let mut links: Vec<(Rect, LinkTarget, Tag)> = Vec::new();
     let mut strikes: Vec<Item> = Vec::new();
     let mut x = indent;
@@ -816,6 +884,21 @@ fn set_line(
             }
             x += glyph.advance;
             natural += glyph.advance;
+            if let Some(image) = &style.image {
+                size = size.max(image.height);
+                pictures.push(Item::Image {
+                    url: image.url.clone(),
+                    rect: Rect {
+                        x: x - glyph.advance,
+                        y: INLINE_IMAGE_DROP * style.size - image.height,
+                        w: glyph.advance,
+                        h: image.height,
+                    },
+                    alt: image.alt.clone(),
+                    tag: style.tag,
+                });
+                continue;
+            }
             push_glyph(&mut runs, style, x - glyph.advance, glyph);
         }
         // The space after a whole word, unless it ends the line.
@@ -836,19 +919,24 @@ fn set_line(
             } else {
                 word.space + space_ratio * shrink
             };
-            // The space is drawn as a glyph so text extraction sees words.
+            // The space is drawn as a glyph so text extraction sees words
+            // (verbatim text: every space it stands for).
             if let Some((id, text)) = shaper.space_glyph(style.face) {
-                push_glyph(
-                    &mut runs,
-                    style,
-                    x,
-                    PlacedGlyph {
-                        id,
-                        advance,
-                        rise: 0.0,
-                        text,
-                    },
-                );
+                let count = word.space_count.max(1);
+                let each = advance / f32::from(count);
+                for k in 0..count {
+                    push_glyph(
+                        &mut runs,
+                        style,
+                        x + each * f32::from(k),
+                        PlacedGlyph {
+                            id,
+                            advance: each,
+                            rise: 0.0,
+                            text: text.clone(),
+                        },
+                    );
+                }
             }
             let next_link = spec
                 .fragments
@@ -904,6 +992,7 @@ fn set_line(
     let mean_space = (spec.stretch_spaces && !spec.ragged && !spaces.is_empty())
         .then(|| spaces.iter().sum::<f32>() / spaces.len() as f32);
     let mut items: Vec<Item> = runs.into_iter().map(Item::Text).collect();
+    items.extend(pictures);
     items.extend(strikes);
     items.extend(
         links
@@ -975,6 +1064,7 @@ mod tests {
                 link: None,
                 strike: false,
                 tag: Tag::Artifact,
+                image: None,
             },
         }]
     }
@@ -1000,6 +1090,7 @@ mod tests {
             first_indent: 0.0,
             justify: true,
             hyphenate: None,
+            verbatim: false,
         };
         let lines = break_lines(&plain(text), &mut shaper, &options);
         assert!(lines.len() > 2);
@@ -1024,6 +1115,7 @@ mod tests {
             first_indent: 0.0,
             justify: true,
             hyphenate: None,
+            verbatim: false,
         };
         let lines = break_lines(&plain(text), &mut shaper, &options);
         assert!(lines.len() > 1);
@@ -1043,6 +1135,7 @@ mod tests {
             first_indent: 0.0,
             justify: true,
             hyphenate: None,
+            verbatim: false,
         };
         let lines = break_lines(&plain("ett\ntvå"), &mut shaper, &options);
         assert_eq!(lines.len(), 2);
@@ -1058,6 +1151,7 @@ mod tests {
             first_indent: 15.0,
             justify: true,
             hyphenate: None,
+            verbatim: false,
         };
         let lines = break_lines(&plain(&"mmmmm".repeat(40)), &mut shaper, &options);
         assert!(lines.len() > 2);

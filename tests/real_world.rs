@@ -1,0 +1,339 @@
+//! Issue 13: what documents people really write (READMEs, book chapters,
+//! guides) showed of the tool. One test per defect found, named after it;
+//! each failed before its fix.
+
+mod common;
+
+use common::{export_text, layout_text, pdf_text, run_mdg, stderr_of};
+use mdg_export::fonts::FaceRole;
+use mdg_export::layout::{Item, Pages, TextRun};
+
+/// The lines a page shows, top to bottom: baseline, face, left edge,
+/// right edge and text of the runs that share a baseline (the page number
+/// in the footer left out).
+fn page_lines(pages: &Pages, page: usize) -> Vec<(f32, FaceRole, f32, f32, String)> {
+    let mut runs: Vec<&TextRun> = pages.pages[page]
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .filter(|run| run.y < pages.height - 40.0)
+        .collect();
+    runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut lines: Vec<(f32, FaceRole, f32, f32, String)> = Vec::new();
+    for run in runs {
+        let text: String = run.glyphs.iter().map(|g| &*g.text).collect();
+        let right = run.x + run.glyphs.iter().map(|g| g.advance).sum::<f32>();
+        match lines.last_mut() {
+            Some(line) if (line.0 - run.y).abs() < 0.5 => {
+                line.3 = line.3.max(right);
+                line.4.push_str(&text);
+            }
+            _ => lines.push((run.y, run.face, run.x, right, text)),
+        }
+    }
+    lines
+}
+
+/// Code is set as written: indentation and runs of spaces survive into
+/// the PDF's text (the EPUB always kept them).
+#[test]
+fn issue_13_code_keeps_its_spaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# Kod\n\n```rust\nfn main() {\n    let x    = 1;\n\tlet y = 2;\n}\n```\n";
+    let outputs = export_text(text, dir.path()).expect("exports").output;
+    let extracted = pdf_text(outputs.pdf.as_deref().unwrap());
+    assert!(extracted.contains("    let x    = 1;"), "{extracted}");
+    // A tab goes to the next multiple of four columns.
+    assert!(extracted.contains("    let y = 2;"), "{extracted}");
+}
+
+/// A long line of code wraps (with the drawn continuation mark), is never
+/// justified, and loses no character.
+#[test]
+fn issue_13_long_code_lines_wrap_without_stretching() {
+    let long = format!("let v = [{}];", "1, ".repeat(60));
+    let (pages, _) = layout_text(&format!("# K\n\n```\n{long}\n```\n"));
+    let lines: Vec<_> = (0..pages.pages.len())
+        .flat_map(|p| page_lines(&pages, p))
+        .filter(|l| l.1 == FaceRole::Mono)
+        .collect();
+    assert!(lines.len() > 1, "the line wraps");
+    let joined: String = lines.iter().map(|l| l.4.as_str()).collect();
+    assert_eq!(joined.replace(' ', ""), long.replace(' ', ""));
+    // Monospaced and unstretched: every glyph, spaces too, is as wide as
+    // every other.
+    for page in &pages.pages {
+        for item in &page.items {
+            if let Item::Text(run) = item
+                && run.face == FaceRole::Mono
+            {
+                // (A line broken at a space ends in one of no width, for
+                // text extraction.)
+                let first = run.glyphs[0].advance;
+                assert!(
+                    run.glyphs
+                        .iter()
+                        .all(|g| (g.advance - first).abs() < 0.01 || g.advance == 0.0),
+                    "{run:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A line that ends in a hard break ends where its words end, like a
+/// paragraph's last line; it is not stretched to the margin.
+#[test]
+fn issue_13_hard_break_lines_are_not_justified() {
+    let text = "# R\n\nRad ett  \nrad två som är lång nog att fylla mer än en hel rad av texten, \
+                så att stycket får flera rader och radbrytaren arbetar på riktigt här\n";
+    let (pages, _) = layout_text(text);
+    let lines = page_lines(&pages, 1);
+    let first = lines
+        .iter()
+        .find(|l| l.4.starts_with("Rad ett"))
+        .expect("the first line");
+    let full = lines
+        .iter()
+        .find(|l| l.4.starts_with("rad två"))
+        .expect("a full line");
+    assert!(
+        first.3 < full.3 - 100.0,
+        "the broken line ends early: {first:?} vs {full:?}"
+    );
+    // Its one space is a plain word space, not a stretched one.
+    assert!(!first.4.contains("  "));
+}
+
+/// The contents page wraps a long heading under a hanging indent, with
+/// its page number on the last line; nothing is cut.
+#[test]
+fn issue_13_contents_wrap_long_headings() {
+    let long = "Ett mycket långt kapitelnamn som inte får plats på en enda rad i \
+                innehållsförteckningen utan måste brytas över flera rader";
+    let mut text = String::new();
+    for i in 1..=7 {
+        if i == 3 {
+            text.push_str(&format!("# {long}\n\nText.\n\n"));
+        } else {
+            text.push_str(&format!("# Kapitel {i}\n\nText.\n\n"));
+        }
+    }
+    let (pages, _) = layout_text(&text);
+    // The cover, then the contents.
+    let lines = page_lines(&pages, 1);
+    let words: String = lines.iter().map(|l| l.4.as_str()).collect();
+    let flat = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(long), "{flat}");
+    let entry: Vec<_> = lines
+        .iter()
+        .filter(|l| {
+            long.contains(l.4.split_whitespace().next().unwrap_or("¤"))
+                && !l.4.starts_with("Kapitel")
+        })
+        .collect();
+    assert!(entry.len() >= 2, "the entry wraps: {lines:#?}");
+    // Continuation lines hang inside the first; the number is on the last.
+    assert!(entry[1].2 > entry[0].2 + 5.0, "{entry:#?}");
+    let last = entry.last().unwrap();
+    assert!(
+        last.4.trim_end().ends_with(|c: char| c.is_ascii_digit()),
+        "{last:?}"
+    );
+    assert!(
+        !entry[0]
+            .4
+            .trim_end()
+            .ends_with(|c: char| c.is_ascii_digit())
+    );
+}
+
+/// No page ends with a heading and a single line of the code under it,
+/// and a code block split over two pages leaves two lines or more on each.
+#[test]
+fn issue_13_code_blocks_break_like_paragraphs() {
+    let code: String = (1..=30).map(|i| format!("line_{i}();\n")).collect();
+    for filler in 0..40 {
+        let mut text = String::from("# T\n\n");
+        for i in 0..filler {
+            text.push_str(&format!("Stycke {i} med lite text.\n\n"));
+        }
+        text.push_str(&format!("## Kod\n\n```\n{code}```\n\nSlut.\n"));
+        let (pages, _) = layout_text(&text);
+        for page in 1..pages.pages.len() {
+            let lines = page_lines(&pages, page);
+            let code_lines = |from: usize| {
+                lines[from..]
+                    .iter()
+                    .take_while(|l| l.1 == FaceRole::Mono)
+                    .count()
+            };
+            if let Some(h) = lines.iter().position(|l| l.4.starts_with("Kod")) {
+                let after = code_lines(h + 1);
+                assert!(
+                    after >= 2,
+                    "filler {filler}: the heading has {after} code lines under it on page {page}"
+                );
+            }
+            // Lines of code at the top of a page continue a block: two at
+            // least, and the page before kept two at least.
+            let top = code_lines(0);
+            if top > 0 {
+                assert!(top >= 2, "filler {filler}: {top} code line(s) on top");
+                let before = page_lines(&pages, page - 1);
+                let tail = before
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.1 == FaceRole::Mono)
+                    .count();
+                assert!(
+                    tail >= 2,
+                    "filler {filler}: {tail} code line(s) at the foot"
+                );
+            }
+        }
+    }
+}
+
+/// A README's badge pictures in its first heading are not its title.
+#[test]
+fn issue_13_badges_do_not_name_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        "# ![CI](https://ci.example/badge.svg) Verktyget ![v](https://x.example/v.svg)\n\nText.\n";
+    std::fs::write(dir.path().join("README.md"), text).unwrap();
+    let output = run_mdg(dir.path(), &["pdf", "README.md", "-o", "r.pdf"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let doc = lopdf::Document::load(dir.path().join("r.pdf")).unwrap();
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .unwrap();
+    let title = doc.get_dictionary(info).unwrap().get(b"Title").unwrap();
+    let title = lopdf::decode_text_string(title).unwrap();
+    assert_eq!(title, "Verktyget");
+}
+
+/// Hundreds of remote badges give one warning and a count, not a
+/// screenful each; `--verbose` shows every one.
+#[test]
+fn issue_13_repeated_warnings_are_grouped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("# R\n\n");
+    for i in 0..50 {
+        text.push_str(&format!("![b{i}](https://img.example/{i}.svg)\n"));
+    }
+    std::fs::write(dir.path().join("doc.md"), &text).unwrap();
+    let output = run_mdg(dir.path(), &["pdf", "doc.md", "-o", "d.pdf"]);
+    let err = stderr_of(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("https://img.example/0.svg"), "{err}");
+    assert!(err.contains("the same 49 more times"), "{err}");
+    assert!(err.contains("doc.md:4:1"), "the first locations: {err}");
+    assert!(err.lines().count() < 15, "{err}");
+    let output = run_mdg(dir.path(), &["pdf", "doc.md", "-o", "d.pdf", "--verbose"]);
+    let err = stderr_of(&output);
+    assert!(err.contains("https://img.example/49.svg"), "{err}");
+    assert!(!err.contains("the same"), "{err}");
+}
+
+/// A character the code face lacks is set in the text face that has it
+/// (Libertine has Cyrillic, its mono face has not), so it prints and
+/// copies out as itself, not as a repeated wrong letter.
+#[test]
+fn issue_13_characters_the_code_face_lacks_print_and_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# Kod\n\n```\nпривет мир = 1\n```\n\nИ `ёж` тоже.\n";
+    let warned = export_text(text, dir.path()).expect("exports");
+    assert!(
+        !warned.warnings.iter().any(|w| w.message.contains("glyph")),
+        "{:?}",
+        warned.warnings
+    );
+    let extracted = pdf_text(warned.output.pdf.as_deref().unwrap());
+    assert!(extracted.contains("привет мир = 1"), "{extracted}");
+    assert!(extracted.contains("ёж"), "{extracted}");
+}
+
+/// A PNG `width` × `height` pixels of one gray.
+fn gray_png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut bytes, width, height);
+        encoder.set_color(png::ColorType::Grayscale);
+        let mut writer = encoder.write_header().unwrap();
+        writer
+            .write_image_data(&vec![128; (width * height) as usize])
+            .unwrap();
+    }
+    bytes
+}
+
+/// A small picture in a sentence (an icon, a badge) stays in its line,
+/// between the words around it; a large one still follows the paragraph
+/// as a figure of its own.
+#[test]
+fn issue_13_small_inline_images_stay_in_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("icon.png"), gray_png(16, 16)).unwrap();
+    std::fs::write(dir.path().join("photo.png"), gray_png(400, 300)).unwrap();
+    let text =
+        "# R\n\nKlicka på ![ikonen](icon.png) för att spara.\n\nSe ![foto](photo.png) här.\n";
+    let parsed = mdg_export::parse::parse(
+        text,
+        &mdg_export::parse::ParseOptions { name: "doc".into() },
+    )
+    .unwrap()
+    .output;
+    let source = mdg_export::assets::FolderSource {
+        base: dir.path().to_path_buf(),
+        sandbox: true,
+    };
+    let fonts = mdg_export::fonts::FontSet::built_in();
+    let assets = mdg_export::assets::load_assets(&parsed, &source, &fonts)
+        .unwrap()
+        .output;
+    let pages = mdg_export::layout::layout_document(
+        &parsed,
+        &assets,
+        &fonts,
+        &mdg_export::layout::LayoutOptions::default(),
+    )
+    .output;
+    let page = &pages.pages[1];
+    let image = |url: &str| {
+        page.items
+            .iter()
+            .find_map(|item| match item {
+                Item::Image { url: u, rect, .. } if u == url => Some(*rect),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{url} drawn"))
+    };
+    let lines = page_lines(&pages, 1);
+    let sentence = lines
+        .iter()
+        .find(|l| l.4.starts_with("Klicka"))
+        .expect("the sentence");
+    assert!(
+        sentence.4.contains("för att spara"),
+        "one line: {sentence:?}"
+    );
+    let icon = image("icon.png");
+    // On the sentence's baseline, between "på" and "för".
+    assert!(
+        icon.y < sentence.0 && icon.y + icon.h > sentence.0,
+        "{icon:?} {sentence:?}"
+    );
+    assert!(icon.x > sentence.2 + 20.0 && icon.x + icon.w < sentence.3 - 20.0);
+    let photo = image("photo.png");
+    let after = lines.iter().find(|l| l.4.starts_with("Se")).unwrap();
+    assert!(
+        photo.y > after.0,
+        "the photo is a figure after its paragraph"
+    );
+}
