@@ -581,3 +581,42 @@ fn a_ten_megabyte_input_is_exported() {
     assert!(pages > 1000, "{pages} pages");
     assert_epub_well_formed(outputs.epub.as_deref().unwrap());
 }
+
+/// Runs the binary in `dir` with `args` under an address-space limit of
+/// `megabytes` (`ulimit -v`), as a build server or a web form would.
+fn run_limited(dir: &Path, megabytes: u64, args: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {}; exec \"$0\" {args}",
+            megabytes * 1024
+        ))
+        .arg(env!("CARGO_BIN_EXE_mdg-export"))
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+/// Issue 17: YAML aliases of lists of aliases (the "billion laughs")
+/// expand exponentially in the loader; a few hundred bytes took every
+/// byte of memory. Aliases are refused at their line, before loading.
+#[test]
+fn a_yaml_alias_bomb_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from(
+        "---\ntitle: Bomb\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for i in 1..12 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        yaml.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    yaml.push_str("---\n\n# Text\n");
+    std::fs::write(dir.path().join("doc.md"), &yaml).unwrap();
+    let output = run_limited(dir.path(), 1024, "all doc.md --out-dir out");
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("YAML alias"), "{err}");
+    assert!(err.contains("doc.md:4:"), "the first alias's line: {err}");
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
