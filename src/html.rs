@@ -1,6 +1,6 @@
 //! Raw HTML → tokens, read by html5ever's tokenizer as a browser reads
-//! it, for the EPUB's sanitizer (`epub::sanitize`), which keeps its own
-//! policy.
+//! it. Shared by the parser (images written as `<img>`) and the EPUB's
+//! sanitizer (`epub::sanitize`), which keep their own policies.
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;

@@ -161,3 +161,32 @@ fn a_run_without_any_network_succeeds() {
     assert!(err.contains("remote image"), "{err}");
     assert!(dir.path().join("out/doc.pdf").is_file());
 }
+
+/// An image written as HTML (`<img>`, the usual way to size one in a
+/// README) obeys the same rules, refused at its own line.
+#[test]
+fn images_written_as_html_are_sandboxed_too() {
+    let dir = setup("inne.png");
+    let doc = dir.path().join("doc/doc.md");
+    std::fs::write(
+        &doc,
+        "# Rubrik\n\n<img src=\"../ute.png\" alt=\"Bild\" width=\"40\">\n",
+    )
+    .unwrap();
+    assert_refused(dir.path(), "outside the input's folder");
+    std::fs::write(
+        &doc,
+        "# Rubrik\n\n<p align=\"center\">\n  <img src=\"%2e%2e/ute.png\">\n</p>\n",
+    )
+    .unwrap();
+    let output = run_mdg(
+        dir.path(),
+        &["pdf", "doc/doc.md", "--sandbox", "-o", "x.pdf"],
+    );
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("doc/doc.md:4:1"), "{err}");
+    // Without --sandbox both read the image.
+    let output = run_mdg(dir.path(), &["pdf", "doc/doc.md", "-o", "x.pdf"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+}

@@ -619,6 +619,13 @@ impl<'a> Renderer<'a> {
                     push_attr(out, &image.title);
                     out.push('"');
                 }
+                // The size asked for in HTML; the style sheet keeps it
+                // within the page.
+                for (name, value) in [("width", image.width), ("height", image.height)] {
+                    if let Some(value) = value {
+                        out.push_str(&format!(" {name}=\"{value}\""));
+                    }
+                }
                 out.push_str("/>");
             }
             // Remote or unreadable images were reported when the assets

@@ -732,7 +732,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             self.paragraph(&pieces, context, 0.0, context.leading * 0.5, false);
             return;
         };
-        let (natural_w, natural_h) = asset.natural_size_pt();
+        let (natural_w, natural_h) = image.size_pt(asset.natural_size_pt());
         let max_h = self.theme.block_height * 0.8;
         let scale = (context.width / natural_w).min(max_h / natural_h).min(1.0);
         let (w, h) = (natural_w * scale, natural_h * scale);

@@ -5,6 +5,7 @@
 //! instead of silently dropping content.
 
 use super::MAX_NESTING;
+use super::html_images::{image_block, inline_image};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{Align, Block, Document, Footnote, Image, Inline, ListItem, Meta, plain_text};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -256,10 +257,13 @@ impl Builder<'_> {
                     top.inlines.push(Inline::Html(html.into_string(), span));
                 }
             }
-            Event::InlineHtml(html) => self
-                .top()
-                .inlines
-                .push(Inline::Html(html.into_string(), span)),
+            Event::InlineHtml(html) => {
+                let inline = match inline_image(&html, span) {
+                    Some(image) => Inline::Image(image),
+                    None => Inline::Html(html.into_string(), span),
+                };
+                self.top().inlines.push(inline);
+            }
             Event::FootnoteReference(label) => {
                 let label = label.into_string();
                 let number = match self.footnote_numbers.get(&label) {
@@ -438,10 +442,14 @@ impl Builder<'_> {
                 });
             }
             Kind::HtmlBlock => {
-                self.top().blocks.push(Block::Html {
-                    html: frame.text,
-                    span: whole,
-                });
+                let block = match image_block(&frame.text, whole) {
+                    Some(images) => paragraph_or_figure(images, whole),
+                    None => Block::Html {
+                        html: frame.text,
+                        span: whole,
+                    },
+                };
+                self.top().blocks.push(block);
             }
             Kind::Table { align } => {
                 let columns = align.len();
@@ -491,6 +499,8 @@ impl Builder<'_> {
                     url,
                     alt,
                     title,
+                    width: None,
+                    height: None,
                     span: whole,
                 }));
             }
