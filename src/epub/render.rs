@@ -619,12 +619,13 @@ impl<'a> Renderer<'a> {
                     push_attr(out, &image.title);
                     out.push('"');
                 }
-                // The size asked for in HTML; the style sheet keeps it
-                // within the page.
-                for (name, value) in [("width", image.width), ("height", image.height)] {
-                    if let Some(value) = value {
-                        out.push_str(&format!(" {name}=\"{value}\""));
-                    }
+                // The size asked for in HTML, both sides (one alone would
+                // lose to the style sheet's `height: auto`, which keeps the
+                // image within the page).
+                if image.width.is_some() || image.height.is_some() {
+                    let (w, h) = image.size_pt(file.asset.natural_size_pt());
+                    let px = |pt: f32| (pt / 0.75).round().max(1.0);
+                    out.push_str(&format!(" width=\"{}\" height=\"{}\"", px(w), px(h)));
                 }
                 out.push_str("/>");
             }
