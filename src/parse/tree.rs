@@ -107,6 +107,9 @@ impl Frame {
 }
 
 struct Builder<'w> {
+    /// The Markdown being read, and where its first byte is in the file.
+    body: &'w str,
+    offset: usize,
     stack: Vec<Frame>,
     warnings: &'w mut Vec<Diagnostic>,
     nesting_warned: bool,
@@ -120,6 +123,8 @@ struct Builder<'w> {
 /// Builds the model of `body`, whose first byte is at `offset` in the file.
 pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnostic>) -> Document {
     let mut builder = Builder {
+        body,
+        offset,
         stack: vec![Frame::new(Kind::Root, 0)],
         warnings,
         nesting_warned: false,
@@ -442,7 +447,16 @@ impl Builder<'_> {
                 });
             }
             Kind::HtmlBlock => {
-                let block = match image_block(&frame.text, whole) {
+                // The block's lines as written (in a quote or list, its text
+                // has lost their prefixes), for the images' spans.
+                let source = self
+                    .body
+                    .get(
+                        whole.start.saturating_sub(self.offset)
+                            ..whole.end.saturating_sub(self.offset),
+                    )
+                    .unwrap_or("");
+                let block = match image_block(&frame.text, source, whole) {
                     Some(images) => paragraph_or_figure(images, whole),
                     None => Block::Html {
                         html: frame.text,
