@@ -108,3 +108,11 @@ pub fn tokenize(html: &str) -> Vec<Token> {
     tokenizer.end();
     tokenizer.sink.tokens.take()
 }
+
+/// The value of attribute `key` of a tag's `attrs`.
+pub fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, value)| value.as_str())
+}

@@ -30,7 +30,7 @@
 //! the HTML's span.
 
 use super::xml::{push_attr, push_text, web_address};
-use crate::html::{Token, tokenize};
+use crate::html::{Token, attr, tokenize};
 use std::collections::BTreeSet;
 
 /// Whether the HTML stands between blocks or inside running text.
@@ -386,7 +386,7 @@ impl HtmlWriter {
                 }
             }
             _ if name == "img" => {
-                let alt = attr_value(tag.attrs, "alt").unwrap_or("");
+                let alt = attr(tag.attrs, "alt").unwrap_or("");
                 self.write_text(alt, out, report);
             }
             _ => {}
@@ -650,7 +650,7 @@ impl HtmlWriter {
         if name == "img" {
             // Always an alt attribute: an empty one marks the image as
             // decorative, a missing one fails accessibility checks.
-            put("alt", attr_value(attrs, "alt").unwrap_or("").trim());
+            put("alt", attr(attrs, "alt").unwrap_or("").trim());
         }
         Some(out)
     }
@@ -728,14 +728,6 @@ fn is_free_block(name: &str) -> bool {
         name,
         "blockquote" | "div" | "dl" | "figure" | "hr" | "ol" | "p" | "pre" | "table" | "ul"
     )
-}
-
-/// The raw value of an attribute.
-fn attr_value<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, value)| value.as_str())
 }
 
 fn is_integer(value: &str) -> bool {

@@ -9,7 +9,7 @@
 //! a paragraph of them. Any other HTML stays raw HTML.
 
 use crate::diag::Span;
-use crate::html::{Token, tokenize};
+use crate::html::{Token, attr, tokenize};
 use crate::model::{Image, Inline};
 
 /// The image an inline HTML fragment (pulldown-cmark gives one tag at a
@@ -87,13 +87,6 @@ fn image(attrs: &[(String, String)], span: Span) -> Option<Image> {
         height: attr(attrs, "height").and_then(css_pixels),
         span,
     })
-}
-
-fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, value)| value.as_str())
 }
 
 /// A size attribute in CSS pixels (`40`, `40px`); `None` for what has no
