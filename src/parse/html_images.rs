@@ -15,6 +15,13 @@ use crate::model::{Image, Inline};
 /// The image an inline HTML fragment (pulldown-cmark gives one tag at a
 /// time) is, if it is an `<img>` tag with a source.
 pub(super) fn inline_image(html: &str, span: Span) -> Option<Image> {
+    // Most fragments are other tags: spare them the tokenizer.
+    if !html
+        .get(..4)
+        .is_some_and(|start| start.eq_ignore_ascii_case("<img"))
+    {
+        return None;
+    }
     match tokenize(html).as_slice() {
         [Token::Start { name, attrs, .. }] if name == "img" => image(attrs, span),
         _ => None,
@@ -25,6 +32,13 @@ pub(super) fn inline_image(html: &str, span: Span) -> Option<Image> {
 /// holds anything else (text, other elements). `source` is the block as
 /// written, at `span` in the file.
 pub(super) fn image_block(html: &str, source: &str, span: Span) -> Option<Vec<Inline>> {
+    if !html
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"<img"))
+    {
+        return None;
+    }
     // Open links: their address, content and span.
     let mut links: Vec<(String, Vec<Inline>, Span)> = Vec::new();
     let mut out: Vec<Inline> = Vec::new();
