@@ -22,6 +22,7 @@ pub mod diag;
 mod digits;
 pub mod epub;
 pub mod fonts;
+mod html;
 pub mod layout;
 pub mod model;
 pub mod parse;

@@ -187,8 +187,29 @@ pub struct Image {
     pub alt: String,
     /// The optional title.
     pub title: String,
+    /// The width asked for in CSS pixels (HTML's `width`), if any.
+    pub width: Option<u32>,
+    /// The height asked for in CSS pixels (HTML's `height`), if any.
+    pub height: Option<u32>,
     /// Where it stands.
     pub span: Span,
+}
+
+impl Image {
+    /// The size to show the image at, in pt, from its natural size in pt:
+    /// the size asked for (a CSS pixel is 0.75 pt), one side from the
+    /// other when only one is given, else the natural size.
+    pub fn size_pt(&self, natural: (f32, f32)) -> (f32, f32) {
+        const PT_PER_PX: f32 = 0.75;
+        let (w, h) = natural;
+        let px = |n: u32| n as f32 * PT_PER_PX;
+        match (self.width, self.height) {
+            (Some(width), Some(height)) => (px(width), px(height)),
+            (Some(width), None) if w > 0.0 => (px(width), h * px(width) / w),
+            (None, Some(height)) if h > 0.0 => (w * px(height) / h, px(height)),
+            _ => natural,
+        }
+    }
 }
 
 /// Text-level content.

@@ -6,6 +6,7 @@
 //! from. Parsing Markdown cannot fail; only the front matter can.
 
 mod front_matter;
+mod html_images;
 mod tree;
 pub mod typography;
 

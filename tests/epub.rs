@@ -54,6 +54,8 @@ fn image(url: &str, alt: &str, title: &str) -> Image {
         url: url.into(),
         alt: alt.into(),
         title: title.into(),
+        width: None,
+        height: None,
         span: sp(50, 60),
     }
 }

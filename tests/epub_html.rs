@@ -20,7 +20,7 @@ Text with <script>alert("x")</script> inline script and <b onclick="evil()">bold
 document.write("gone");
 </script>
 
-<img src="x.png" onerror="alert(1)" alt="broken">
+<p>Image: <img src="x.png" onerror="alert(1)" alt="broken"></p>
 
 <a href="javascript:alert(1)">js link</a> and <a href="JaVaScRiPt:alert(2)">mixed case</a>
 and <a href="java&#x09;script:alert(3)">tab</a>.
@@ -254,4 +254,23 @@ fn with_the_pdf_one_warning_says_both() {
         .find(|w| HOSTILE[w.span.start..].starts_with("</b>."))
         .unwrap();
     assert_eq!(bold.message, "raw HTML is left out of the PDF");
+}
+
+/// Issue 13, item 1: text after a tag that began with a letter of several
+/// bytes (`<p>Åsa`) made the hand-written tokenizer cut it in two and
+/// panic. Named entities of every kind become their characters.
+#[test]
+fn issue_13_non_ascii_text_and_entities_in_html_pass_intact() {
+    let markdown = "# Rubrik\n\n<p>Åsa och Örjan&nbsp;&eacute;&hellip;</p>\n\n\
+                    Text med <b>Ärlig</b> &frac34; <i>örn</i>.\n";
+    let (epub, warnings) = export(markdown, false);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let files = xhtml_files(&epub);
+    let chapters: String = files.iter().map(|(_, text)| text.as_str()).collect();
+    for (_, text) in &files {
+        parse(text);
+    }
+    for kept in ["<p>Åsa och Örjan\u{a0}é…</p>", "<b>Ärlig</b> ¾ <i>örn</i>"] {
+        assert!(chapters.contains(kept), "{kept:?} is not in\n{chapters}");
+    }
 }

@@ -161,3 +161,36 @@ fn a_run_without_any_network_succeeds() {
     assert!(err.contains("remote image"), "{err}");
     assert!(dir.path().join("out/doc.pdf").is_file());
 }
+
+/// An image written as HTML (`<img>`, the usual way to size one in a
+/// README) obeys the same rules, refused at its own line.
+#[test]
+fn images_written_as_html_are_sandboxed_too() {
+    let dir = setup("inne.png");
+    let write = |markdown: &str| std::fs::write(dir.path().join("doc/doc.md"), markdown).unwrap();
+    let refused_at = |place: &str| {
+        let output = run_mdg(
+            dir.path(),
+            &["pdf", "doc/doc.md", "--sandbox", "-o", "x.pdf"],
+        );
+        let err = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        assert!(err.contains(place), "{err}");
+        assert!(err.contains("outside the input's folder"), "{err}");
+    };
+    write("# Rubrik\n\n<img src=\"../ute.png\" alt=\"Bild\" width=\"40\">\n");
+    refused_at("doc/doc.md:3:1");
+    write("# Rubrik\n\nText <img src=\"../ute.png\" alt=\"Bild\"> här.\n");
+    refused_at("doc/doc.md:3:6");
+    write("# Rubrik\n\n<p align=\"center\">\n  <img src=\"%2e%2e/ute.png\">\n</p>\n");
+    refused_at("doc/doc.md:4:1");
+    // In a quote, whose `> ` the block's text has lost: still its line.
+    write(
+        "# Rubrik\n\n> <p align=\"center\">\n>   <a href=\"https://x.org\">\n\
+         >     <img src=\"../ute.png\">\n>   </a>\n> </p>\n",
+    );
+    refused_at("doc/doc.md:5:1");
+    // Without --sandbox the image is read.
+    let output = run_mdg(dir.path(), &["pdf", "doc/doc.md", "-o", "x.pdf"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+}

@@ -19,6 +19,7 @@ pub use svg_lift::{Lifted, LiftedGlyph, LiftedText, Matrix};
 use crate::diag::{Diagnostic, StageResult, Warned};
 use crate::fonts::FontSet;
 use crate::model::Document;
+use percent_encoding::percent_decode_str;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -51,8 +52,9 @@ pub struct FolderSource {
 
 impl AssetSource for FolderSource {
     fn read(&self, url: &str) -> Result<Vec<u8>, (String, String)> {
-        let decoded = percent_decode(url);
-        let relative = Path::new(&decoded);
+        // CommonMark keeps `%20`-style escapes in the destination.
+        let decoded = percent_decode_str(url).decode_utf8_lossy();
+        let relative = Path::new(&*decoded);
         if self.sandbox {
             let escapes = relative.components().any(|c| {
                 matches!(
@@ -147,28 +149,6 @@ fn io_reason(err: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => err.to_string(),
     }
-}
-
-/// Decodes `%20`-style escapes in a URL path (CommonMark keeps them).
-pub fn percent_decode(url: &str) -> String {
-    let bytes = url.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        // Digits are read from the bytes: slicing the `str` could cut a
-        // character after a stray `%` in two.
-        let digit = |at: usize| bytes.get(at).and_then(|&b| char::from(b).to_digit(16));
-        if bytes[i] == b'%'
-            && let (Some(high), Some(low)) = (digit(i + 1), digit(i + 2))
-        {
-            out.push((high * 16 + low) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Whether a URL points off this machine (and so is never fetched).
@@ -850,16 +830,6 @@ mod tests {
         assert!(is_remote("https://example.org/a.png"));
         assert!(is_remote("//cdn/a.png"));
         assert!(!is_remote("bilder/a.png"));
-    }
-
-    #[test]
-    fn percent_escapes_are_decoded() {
-        assert_eq!(percent_decode("min%20bild.png"), "min bild.png");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%C3%A5r"), "år");
-        // A `%` before a character of several bytes is kept as it is.
-        assert_eq!(percent_decode("%aå.png"), "%aå.png");
-        assert_eq!(percent_decode("%å"), "%å");
     }
 
     fn decode_svg(svg: &str) -> Asset {

@@ -14,6 +14,7 @@ use super::strings::Strings;
 use super::xml::{attr, encode_url, id_token, push_attr, push_text, web_address};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{Align, Block, Footnote, Image, Inline, ListItem, plain_text};
+use percent_encoding::percent_decode_str;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Writes XHTML for blocks and inlines, file by file, and collects the
@@ -618,6 +619,14 @@ impl<'a> Renderer<'a> {
                     push_attr(out, &image.title);
                     out.push('"');
                 }
+                // The size asked for in HTML, both sides (one alone would
+                // lose to the style sheet's `height: auto`, which keeps the
+                // image within the page).
+                if image.width.is_some() || image.height.is_some() {
+                    let (w, h) = image.size_pt(file.asset.natural_size_pt());
+                    let px = |pt: f32| (pt / 0.75).round().max(1.0);
+                    out.push_str(&format!(" width=\"{}\" height=\"{}\"", px(w), px(h)));
+                }
                 out.push_str("/>");
             }
             // Remote or unreadable images were reported when the assets
@@ -670,9 +679,9 @@ impl<'a> Renderer<'a> {
         if let Some(fragment) = url.strip_prefix('#') {
             // As written, percent-decoded (`#m%C3%A5l`), or decoded and
             // made an id the way headings' ids are (`#in%20quote`).
-            let decoded = crate::assets::percent_decode(fragment);
+            let decoded = percent_decode_str(fragment).decode_utf8_lossy();
             let as_id = id_token(&decoded).into_owned();
-            let found = [fragment, decoded.as_str(), as_id.as_str()]
+            let found = [fragment, &*decoded, as_id.as_str()]
                 .into_iter()
                 .find_map(|id| self.anchors.get_key_value(id));
             return match found {
@@ -750,16 +759,4 @@ fn claim_heading_ids(blocks: &[Block], ids: &mut BTreeSet<String>) {
             ids.insert(id_token(id).into_owned());
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::assets::percent_decode;
-
-    #[test]
-    fn percent_decoding_tolerates_broken_escapes() {
-        assert_eq!(percent_decode("m%C3%A5l"), "mål");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
-    }
 }

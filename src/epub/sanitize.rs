@@ -5,6 +5,11 @@
 //! tag, then Markdown text, then a close tag). Comes out: XHTML that
 //! parses, is valid where it stands, and can do nothing but format text.
 //!
+//! html5ever's tokenizer reads the tags and character references, as a
+//! browser does. Its tree builder is not used: the fragments of one
+//! paragraph come one at a time between Markdown's own elements, so the
+//! nesting is kept here, with the Markdown around it in view.
+//!
 //! - An allow-list of plain formatting, list, table and figure elements
 //!   is kept, lower-cased, with quoted attributes and closed void
 //!   elements. Of their attributes only harmless ones with checked values
@@ -25,7 +30,7 @@
 //! the HTML's span.
 
 use super::xml::{push_attr, push_text, web_address};
-use std::borrow::Cow;
+use crate::html::{Token, attr, tokenize};
 use std::collections::BTreeSet;
 
 /// Whether the HTML stands between blocks or inside running text.
@@ -302,34 +307,32 @@ impl HtmlWriter {
         out: &mut String,
         report: &mut Report,
     ) {
-        for token in Tokens::new(html) {
+        for token in tokenize(html) {
             if let Some((name, _)) = &self.suppress {
-                if matches!(&token, Token::End { name: end, .. } if end == name) {
+                if matches!(&token, Token::End { name: end } if end == name) {
                     self.suppress = None;
                 }
                 continue;
             }
             match token {
-                Token::Text(text) => self.write_text(&decode_entities(text), out, report),
-                Token::Comment => {}
-                Token::Declaration(raw) => {
-                    report.remove(format!("`{}`", shorten(raw)));
+                Token::Text(text) => self.write_text(&text, out, report),
+                Token::Doctype(name) => {
+                    report.remove(format!("`<!DOCTYPE {}>`", shorten(&name)));
                 }
                 Token::Start {
                     name,
                     attrs,
                     self_closing,
-                    raw,
+                    ..
                 } => {
                     let tag = Tag {
                         name: &name,
                         attrs: &attrs,
                         self_closing,
-                        raw,
                     };
                     self.start(&tag, image, out, report);
                 }
-                Token::End { name, raw } => self.end(&name, raw, out, report),
+                Token::End { name } => self.end(&name, out, report),
             }
         }
     }
@@ -358,7 +361,7 @@ impl HtmlWriter {
         }
         if !PHRASING.contains(&name) && !FLOW.contains(&name) {
             report.escape(format!("`<{}>`", shorten(name)));
-            self.write_text(tag.raw, out, report);
+            self.write_text(&tag.as_written(), out, report);
             return;
         }
         let void = VOID.contains(&name);
@@ -383,8 +386,8 @@ impl HtmlWriter {
                 }
             }
             _ if name == "img" => {
-                let alt = attr_value(tag.attrs, "alt").unwrap_or("");
-                self.write_text(&decode_entities(alt), out, report);
+                let alt = attr(tag.attrs, "alt").unwrap_or("");
+                self.write_text(alt, out, report);
             }
             _ => {}
         }
@@ -471,13 +474,13 @@ impl HtmlWriter {
         }
     }
 
-    fn end(&mut self, name: &str, raw: &str, out: &mut String, report: &mut Report) {
+    fn end(&mut self, name: &str, out: &mut String, report: &mut Report) {
         if REMOVED_WITH_CONTENT.contains(&name) || VOID.contains(&name) {
             return;
         }
         if !PHRASING.contains(&name) && !FLOW.contains(&name) {
             report.escape(format!("`</{}>`", shorten(name)));
-            self.write_text(raw, out, report);
+            self.write_text(&format!("</{name}>"), out, report);
             return;
         }
         // Only an element opened at this Markdown depth can be closed
@@ -559,10 +562,9 @@ impl HtmlWriter {
             if !seen.insert(key.as_str()) {
                 continue;
             }
-            let value = decode_entities(value);
             let kept = match (name, key.as_str()) {
                 (_, "title") => {
-                    put("title", &value);
+                    put("title", value);
                     true
                 }
                 (_, "lang") if super::metadata::is_language_tag(value.trim()) => {
@@ -574,12 +576,12 @@ impl HtmlWriter {
                     put("dir", value.trim());
                     true
                 }
-                ("ol", "start") if is_integer(&value) => {
+                ("ol", "start") if is_integer(value) => {
                     put(key, value.trim());
                     true
                 }
                 // Only an item of a numbered list has a number.
-                ("li", "value") if is_integer(&value) && parent == Some("ol") => {
+                ("li", "value") if is_integer(value) && parent == Some("ol") => {
                     put(key, value.trim());
                     true
                 }
@@ -587,11 +589,11 @@ impl HtmlWriter {
                     put("reversed", "reversed");
                     true
                 }
-                ("td" | "th", "colspan") if is_count(&value, 1, 1000) => {
+                ("td" | "th", "colspan") if is_count(value, 1, 1000) => {
                     put(key, value.trim());
                     true
                 }
-                ("td" | "th", "rowspan") if is_count(&value, 0, 65534) => {
+                ("td" | "th", "rowspan") if is_count(value, 0, 65534) => {
                     put(key, value.trim());
                     true
                 }
@@ -615,7 +617,7 @@ impl HtmlWriter {
                         return None;
                     }
                 },
-                ("a", "href") => match web_address(&value) {
+                ("a", "href") => match web_address(value) {
                     Some(href) => {
                         put("href", &href);
                         true
@@ -648,8 +650,7 @@ impl HtmlWriter {
         if name == "img" {
             // Always an alt attribute: an empty one marks the image as
             // decorative, a missing one fails accessibility checks.
-            let alt = attr_value(attrs, "alt").map(decode_entities);
-            put("alt", alt.as_deref().unwrap_or("").trim());
+            put("alt", attr(attrs, "alt").unwrap_or("").trim());
         }
         Some(out)
     }
@@ -660,7 +661,19 @@ struct Tag<'a> {
     name: &'a str,
     attrs: &'a [(String, String)],
     self_closing: bool,
-    raw: &'a str,
+}
+
+impl Tag<'_> {
+    /// The tag as it reads in the source, near enough to be shown as text
+    /// (the tokenizer keeps no source text: quotes and case may differ).
+    fn as_written(&self) -> String {
+        let mut tag = format!("<{}", self.name);
+        for (key, value) in self.attrs {
+            tag.push_str(&format!(" {key}=\"{value}\""));
+        }
+        tag.push_str(if self.self_closing { "/>" } else { ">" });
+        tag
+    }
 }
 
 /// Whether `child` may come next in `parent`, whose children must keep
@@ -717,14 +730,6 @@ fn is_free_block(name: &str) -> bool {
     )
 }
 
-/// The raw value of an attribute.
-fn attr_value<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    attrs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, value)| value.as_str())
-}
-
 fn is_integer(value: &str) -> bool {
     let value = value.trim();
     let digits = value.strip_prefix('-').unwrap_or(value);
@@ -749,305 +754,6 @@ fn shorten(s: &str) -> String {
         short.push('…');
     }
     short
-}
-
-/// Replaces character references (`&amp;`, `&#233;`, `&#xE9;` and the
-/// common named ones) by their characters. XHTML in EPUB has no DTD, so
-/// a named entity other than XML's five would make the file unreadable;
-/// an unknown one is kept as the text it is.
-pub(super) fn decode_entities(s: &str) -> Cow<'_, str> {
-    if !s.contains('&') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let end = rest[1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
-            .map(|i| i + 1);
-        let decoded = match end {
-            Some(end) if rest[end..].starts_with(';') => {
-                character_reference(&rest[1..end]).map(|c| (c, end + 1))
-            }
-            _ => None,
-        };
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
-
-/// The character of a reference's name (`amp`, `#233`, `#xE9`).
-fn character_reference(name: &str) -> Option<char> {
-    if let Some(number) = name.strip_prefix('#') {
-        let code = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => number.parse().ok()?,
-        };
-        // NUL and surrogates become the replacement character, as in HTML.
-        return Some(
-            char::from_u32(code)
-                .filter(|&c| c != '\0')
-                .unwrap_or('\u{FFFD}'),
-        );
-    }
-    let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{A0}',
-        "shy" => '\u{AD}',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        "deg" => '°',
-        "plusmn" => '±',
-        "times" => '×',
-        "divide" => '÷',
-        "middot" => '·',
-        "sect" => '§',
-        "para" => '¶',
-        "euro" => '€',
-        "pound" => '£',
-        "yen" => '¥',
-        "cent" => '¢',
-        "hellip" => '…',
-        "ndash" => '–',
-        "mdash" => '—',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "sbquo" => '‚',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "bdquo" => '„',
-        "laquo" => '«',
-        "raquo" => '»',
-        "lsaquo" => '‹',
-        "rsaquo" => '›',
-        "bull" => '•',
-        "dagger" => '†',
-        "Dagger" => '‡',
-        "prime" => '′',
-        "Prime" => '″',
-        "larr" => '←',
-        "rarr" => '→',
-        "uarr" => '↑',
-        "darr" => '↓',
-        "ensp" => '\u{2002}',
-        "emsp" => '\u{2003}',
-        "thinsp" => '\u{2009}',
-        "zwnj" => '\u{200C}',
-        "zwj" => '\u{200D}',
-        "auml" => 'ä',
-        "Auml" => 'Ä',
-        "aring" => 'å',
-        "Aring" => 'Å',
-        "ouml" => 'ö',
-        "Ouml" => 'Ö',
-        "eacute" => 'é',
-        "Eacute" => 'É',
-        "uuml" => 'ü',
-        "Uuml" => 'Ü',
-        _ => return None,
-    };
-    Some(c)
-}
-
-/// A piece of HTML source.
-#[derive(Debug, Clone, PartialEq)]
-enum Token<'a> {
-    /// Text, with its character references still in it.
-    Text(&'a str),
-    /// `<!-- … -->`: dropped without a word, as a browser shows nothing.
-    Comment,
-    /// `<!DOCTYPE …>`, `<?…?>`: dropped.
-    Declaration(&'a str),
-    /// An open tag; names lower-cased, values still with references.
-    Start {
-        name: String,
-        attrs: Vec<(String, String)>,
-        self_closing: bool,
-        raw: &'a str,
-    },
-    /// A close tag.
-    End { name: String, raw: &'a str },
-}
-
-/// Splits HTML into tokens. Anything that is not a well-formed tag is
-/// text (`a < b` stays `a < b`).
-struct Tokens<'a> {
-    rest: &'a str,
-}
-
-impl<'a> Tokens<'a> {
-    fn new(html: &'a str) -> Self {
-        Tokens { rest: html }
-    }
-
-    fn take(&mut self, len: usize) -> &'a str {
-        let (taken, rest) = self.rest.split_at(len);
-        self.rest = rest;
-        taken
-    }
-}
-
-impl<'a> Iterator for Tokens<'a> {
-    type Item = Token<'a>;
-
-    fn next(&mut self) -> Option<Token<'a>> {
-        if self.rest.is_empty() {
-            return None;
-        }
-        let s = self.rest;
-        if let Some(body) = s.strip_prefix("<!--") {
-            let len = body.find("-->").map_or(s.len(), |end| 4 + end + 3);
-            self.take(len);
-            return Some(Token::Comment);
-        }
-        if let Some(body) = s.strip_prefix("<![CDATA[") {
-            let end = body.find("]]>").unwrap_or(body.len());
-            let text = &body[..end];
-            self.take((9 + end + 3).min(s.len()));
-            return Some(Token::Text(text));
-        }
-        if s.starts_with("<!") || s.starts_with("<?") {
-            let len = s.find('>').map_or(s.len(), |end| end + 1);
-            return Some(Token::Declaration(self.take(len)));
-        }
-        if s.starts_with('<') {
-            match parse_tag(s) {
-                Parsed::Tag(token, len) => {
-                    self.take(len);
-                    return Some(token);
-                }
-                // A tag the input ends inside of (an attribute value
-                // whose quote never closes, no `>`): the rest is text,
-                // as a browser would drop it. Taking it all at once keeps
-                // this linear: trying every later `<` again would not be.
-                Parsed::Unterminated => return Some(Token::Text(self.take(s.len()))),
-                Parsed::NotATag => {}
-            }
-        }
-        // Text up to the next `<` that is not this one.
-        let len = s[1..].find('<').map_or(s.len(), |i| i + 1);
-        Some(Token::Text(self.take(len)))
-    }
-}
-
-/// What [`parse_tag`] found.
-enum Parsed<'a> {
-    /// A tag and its length.
-    Tag(Token<'a>, usize),
-    /// A `<` that starts no tag (`a < b`, `<3`).
-    NotATag,
-    /// A tag that the input ends inside of.
-    Unterminated,
-}
-
-/// Parses the tag at the start of `s`.
-fn parse_tag(s: &str) -> Parsed<'_> {
-    match parse_tag_inner(s) {
-        Ok(Some((token, len))) => Parsed::Tag(token, len),
-        Ok(None) => Parsed::NotATag,
-        Err(()) => Parsed::Unterminated,
-    }
-}
-
-/// The tag at the start of `s` and its length; `Ok(None)` if `s` starts
-/// no tag, `Err` if it ends inside one.
-fn parse_tag_inner(s: &str) -> Result<Option<(Token<'_>, usize)>, ()> {
-    let closing = s.starts_with("</");
-    let start = if closing { 2 } else { 1 };
-    let name_len = s[start..]
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .unwrap_or(s.len() - start);
-    let name = &s[start..start + name_len];
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Ok(None);
-    }
-    let name = name.to_ascii_lowercase();
-    let mut i = start + name_len;
-    let bytes = s.as_bytes();
-    let mut attrs = Vec::new();
-    let mut self_closing = false;
-    loop {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        match bytes.get(i).ok_or(())? {
-            b'>' => {
-                i += 1;
-                break;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'>') => {
-                self_closing = true;
-                i += 2;
-                break;
-            }
-            b'/' => {
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let key_len = s[i..]
-            .find(|c: char| c.is_ascii_whitespace() || matches!(c, '/' | '>' | '='))
-            .unwrap_or(s.len() - i);
-        let key = s[i..i + key_len].to_ascii_lowercase();
-        i += key_len.max(1);
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if bytes.get(i) == Some(&b'=') {
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            match bytes.get(i).ok_or(())? {
-                quote @ (b'"' | b'\'') => {
-                    let end = s[i + 1..].find(char::from(*quote)).ok_or(())?;
-                    value = s[i + 1..i + 1 + end].to_string();
-                    i += end + 2;
-                }
-                _ => {
-                    let len = s[i..]
-                        .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                        .unwrap_or(s.len() - i);
-                    value = s[i..i + len].to_string();
-                    i += len;
-                }
-            }
-        }
-        if !key.is_empty() {
-            attrs.push((key, value));
-        }
-    }
-    let raw = &s[..i];
-    let token = if closing {
-        Token::End { name, raw }
-    } else {
-        Token::Start {
-            name,
-            attrs,
-            self_closing,
-            raw,
-        }
-    };
-    Ok(Some((token, i)))
 }
 
 #[cfg(test)]
@@ -1337,7 +1043,24 @@ mod tests {
             "\u{a0}©éé\u{fffd}&amp;unknown;&amp;"
         );
         assert_eq!(block("<!-- note --><!DOCTYPE html><?php x ?>ok"), "ok");
-        assert_eq!(block("<![CDATA[a<b]]>"), "a&lt;b");
-        assert_eq!(block("<a href=\"x"), "&lt;a href=\"x");
+        // HTML (not XML): a CDATA section is a comment, and a tag the
+        // input ends inside of is dropped, as browsers do.
+        assert_eq!(block("<![CDATA[a<b]]>ok"), "ok");
+        assert_eq!(block("ok<a href=\"x"), "ok");
+        // Every named reference of HTML, not only the common ones.
+        assert_eq!(
+            block("&eacute;&hellip;&frac12;&NotEqualTilde;&copy"),
+            "é…½\u{2242}\u{338}©"
+        );
+    }
+
+    #[test]
+    fn text_after_a_tag_may_start_with_any_letter() {
+        // The hand-written tokenizer cut `Å` in two here and panicked.
+        assert_eq!(
+            block("<p>Åsa och Örjan</p><b>ÅÄÖ</b>"),
+            "<p>Åsa och Örjan</p><b>ÅÄÖ</b>"
+        );
+        assert_eq!(block("a <\u{1F600} b"), "a &lt;\u{1F600} b");
     }
 }

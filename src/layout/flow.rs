@@ -752,7 +752,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             );
             return;
         };
-        let (natural_w, natural_h) = asset.natural_size_pt();
+        let (natural_w, natural_h) = image.size_pt(asset.natural_size_pt());
         let max_h = self.theme.block_height * 0.8;
         let scale = (context.width / natural_w).min(max_h / natural_h).min(1.0);
         let (w, h) = (natural_w * scale, natural_h * scale);
@@ -1061,7 +1061,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                         // A small picture (a badge, an icon) stays in its
                         // sentence; a larger one follows the paragraph as
                         // a figure.
-                        let (w, h) = asset.css_size_pt();
+                        let (w, h) = image.size_pt(asset.css_size_pt());
                         let height = h.min(INLINE_IMAGE_HEIGHT * style.size);
                         let width = w * height / h.max(0.01);
                         if h > INLINE_IMAGE_MAX * style.size

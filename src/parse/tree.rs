@@ -5,6 +5,7 @@
 //! instead of silently dropping content.
 
 use super::MAX_NESTING;
+use super::html_images::{image_block, inline_image};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{Align, Block, Document, Footnote, Image, Inline, ListItem, Meta, plain_text};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -106,6 +107,9 @@ impl Frame {
 }
 
 struct Builder<'w> {
+    /// The Markdown being read, and where its first byte is in the file.
+    body: &'w str,
+    offset: usize,
     stack: Vec<Frame>,
     warnings: &'w mut Vec<Diagnostic>,
     nesting_warned: bool,
@@ -119,6 +123,8 @@ struct Builder<'w> {
 /// Builds the model of `body`, whose first byte is at `offset` in the file.
 pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnostic>) -> Document {
     let mut builder = Builder {
+        body,
+        offset,
         stack: vec![Frame::new(Kind::Root, 0)],
         warnings,
         nesting_warned: false,
@@ -256,10 +262,13 @@ impl Builder<'_> {
                     top.inlines.push(Inline::Html(html.into_string(), span));
                 }
             }
-            Event::InlineHtml(html) => self
-                .top()
-                .inlines
-                .push(Inline::Html(html.into_string(), span)),
+            Event::InlineHtml(html) => {
+                let inline = match inline_image(&html, span) {
+                    Some(image) => Inline::Image(image),
+                    None => Inline::Html(html.into_string(), span),
+                };
+                self.top().inlines.push(inline);
+            }
             Event::FootnoteReference(label) => {
                 let label = label.into_string();
                 let number = match self.footnote_numbers.get(&label) {
@@ -438,10 +447,23 @@ impl Builder<'_> {
                 });
             }
             Kind::HtmlBlock => {
-                self.top().blocks.push(Block::Html {
-                    html: frame.text,
-                    span: whole,
-                });
+                // The block's lines as written (in a quote or list, its text
+                // has lost their prefixes), for the images' spans.
+                let source = self
+                    .body
+                    .get(
+                        whole.start.saturating_sub(self.offset)
+                            ..whole.end.saturating_sub(self.offset),
+                    )
+                    .unwrap_or("");
+                let block = match image_block(&frame.text, source, whole) {
+                    Some(images) => paragraph_or_figure(images, whole),
+                    None => Block::Html {
+                        html: frame.text,
+                        span: whole,
+                    },
+                };
+                self.top().blocks.push(block);
             }
             Kind::Table { align } => {
                 let columns = align.len();
@@ -491,6 +513,8 @@ impl Builder<'_> {
                     url,
                     alt,
                     title,
+                    width: None,
+                    height: None,
                     span: whole,
                 }));
             }

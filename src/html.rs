@@ -1,0 +1,118 @@
+//! Raw HTML → tokens, read by html5ever's tokenizer as a browser reads
+//! it. Shared by the parser (images written as `<img>`) and the EPUB's
+//! sanitizer (`epub::sanitize`), which keep their own policies.
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    self, BufferQueue, TagKind, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use std::cell::RefCell;
+
+/// A piece of HTML source, as html5ever's tokenizer reads it: names in
+/// lower case, character references (all of HTML's named ones) decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token {
+    /// Text, as the characters it stands for.
+    Text(String),
+    /// `<!DOCTYPE …>`, with its name. (Comments, `<?…>` and
+    /// `<![CDATA[…]]>` are comments to HTML: they are left out, as a
+    /// browser shows nothing of them.)
+    Doctype(String),
+    /// An open tag.
+    Start {
+        /// The element's name.
+        name: String,
+        /// Its attributes in source order; the first of two with one name.
+        attrs: Vec<(String, String)>,
+        /// Written `<name/>`.
+        self_closing: bool,
+        /// The line it ends on, from 0, within the HTML given.
+        line: usize,
+    },
+    /// A close tag.
+    End {
+        /// The element's name.
+        name: String,
+    },
+}
+
+/// Collects html5ever's tokens, joining adjacent text.
+#[derive(Default)]
+struct Collector {
+    tokens: RefCell<Vec<Token>>,
+}
+
+impl TokenSink for Collector {
+    type Handle = ();
+
+    fn process_token(&self, token: tokenizer::Token, line: u64) -> TokenSinkResult<()> {
+        let mut tokens = self.tokens.borrow_mut();
+        let mut push_text = |text: &str| match tokens.last_mut() {
+            Some(Token::Text(last)) => last.push_str(text),
+            _ => tokens.push(Token::Text(text.to_string())),
+        };
+        match token {
+            tokenizer::CharacterTokens(text) => push_text(&text),
+            // As in HTML: NUL becomes the replacement character.
+            tokenizer::NullCharacterToken => push_text("\u{FFFD}"),
+            tokenizer::TagToken(tag) => {
+                let name = tag.name.to_string();
+                if tag.kind == TagKind::EndTag {
+                    tokens.push(Token::End { name });
+                    return TokenSinkResult::Continue;
+                }
+                // What a tree builder would do: a script's or style's
+                // content is text up to its close tag, not markup.
+                let raw = match &*name {
+                    _ if tag.self_closing => None,
+                    "script" => Some(RawKind::ScriptData),
+                    "style" => Some(RawKind::Rawtext),
+                    _ => None,
+                };
+                let attrs = tag
+                    .attrs
+                    .iter()
+                    .map(|attr| (attr.name.local.to_string(), attr.value.to_string()))
+                    .collect();
+                tokens.push(Token::Start {
+                    name,
+                    attrs,
+                    self_closing: tag.self_closing,
+                    // html5ever counts from 1.
+                    line: usize::try_from(line)
+                        .unwrap_or(usize::MAX)
+                        .saturating_sub(1),
+                });
+                if let Some(raw) = raw {
+                    return TokenSinkResult::RawData(raw);
+                }
+            }
+            tokenizer::DoctypeToken(doctype) => tokens.push(Token::Doctype(
+                doctype.name.as_deref().unwrap_or("").to_string(),
+            )),
+            tokenizer::CommentToken(_) | tokenizer::EOFToken | tokenizer::ParseError(_) => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Splits HTML into tokens with html5ever's tokenizer. Anything that is
+/// not a tag is text (`a < b` stays `a < b`); a tag the input ends
+/// inside of is dropped, as a browser drops it.
+pub fn tokenize(html: &str) -> Vec<Token> {
+    let tokenizer = Tokenizer::new(Collector::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.tokens.take()
+}
+
+/// The value of attribute `key` of a tag's `attrs`.
+pub fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, value)| value.as_str())
+}
