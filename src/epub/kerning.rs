@@ -213,19 +213,11 @@ mod tests {
 
     /// `data`'s face without its layout tables, with `gpos` if given.
     fn with_gpos(data: &[u8], gpos: Option<&Gpos>) -> Vec<u8> {
-        use write_fonts::types::Tag;
         let mut font = write_fonts::FontBuilder::new();
         if let Some(gpos) = gpos {
             font.add_table(gpos).unwrap();
         }
-        let original = read_fonts::FontRef::new(data).unwrap();
-        for record in original.table_directory().table_records() {
-            let tag = record.tag();
-            if ![b"GPOS", b"GSUB", b"GDEF"].map(Tag::new).contains(&tag) && !font.contains(tag) {
-                font.add_raw(tag, original.table_data(tag).unwrap().as_bytes());
-            }
-        }
-        font.build()
+        otl::tests::with_face_tables(font, data)
     }
 
     #[test]

@@ -108,4 +108,30 @@ mod tests {
         // Without an l, no ligature needs one.
         assert!(!makes("fl"));
     }
+
+    #[test]
+    fn ligatures_beyond_16_bit_offsets_are_all_kept() {
+        // 22 500 two-letter ligatures: some 180 KB, more than one
+        // subtable's offsets reach.
+        let written: Vec<Ligature> = (1..=150)
+            .flat_map(|a| {
+                (1..=150).map(move |b| Ligature {
+                    components: vec![a, b],
+                    glyph: 1000 + b,
+                })
+            })
+            .collect();
+        let mut font = write_fonts::FontBuilder::new();
+        font.add_table(&gsub(&written)).unwrap();
+        let fonts = FontSet::built_in();
+        let data = otl::tests::with_face_tables(font, &fonts.face(FaceRole::Regular).data);
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        let lookup = face.tables().gsub.unwrap().lookups.get(0).unwrap();
+        assert!(
+            lookup.subtables.len() >= 3,
+            "{} subtables",
+            lookup.subtables.len()
+        );
+        assert_eq!(ligatures(&face, &(1..=150).collect()), written);
+    }
 }

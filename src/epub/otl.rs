@@ -47,3 +47,25 @@ pub(super) fn one_feature(feature: &[u8; 4]) -> (ScriptList, FeatureList) {
     )]);
     (scripts, features)
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    use write_fonts::FontBuilder;
+    use write_fonts::types::Tag;
+
+    /// The font `font` holds, completed with the tables of the face in
+    /// `data` other than its layout tables.
+    pub(in super::super) fn with_face_tables<'a>(
+        mut font: FontBuilder<'a>,
+        data: &'a [u8],
+    ) -> Vec<u8> {
+        let face = read_fonts::FontRef::new(data).unwrap();
+        for record in face.table_directory().table_records() {
+            let tag = record.tag();
+            if ![b"GPOS", b"GSUB", b"GDEF"].map(Tag::new).contains(&tag) && !font.contains(tag) {
+                font.add_raw(tag, face.table_data(tag).unwrap().as_bytes());
+            }
+        }
+        font.build()
+    }
+}
