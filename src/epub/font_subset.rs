@@ -8,14 +8,18 @@
 //! numbers, hyphens, quotes); a Unicode `cmap` is kept, so a reading
 //! system can still find the glyph for each character.
 //!
-//! What a subset loses: only the core tables are kept, so kerning and
-//! ligatures (`GPOS`, `GSUB`) are gone. A face that cannot be cut, or
-//! whose cut fails the check below, goes in whole.
+//! What a subset keeps of the face's layout: its pair kerning and its
+//! standard ligatures (see `kerning` and `ligatures`). A face that cannot
+//! be cut, or whose cut fails the check below, goes in whole.
 
-use super::{kerning, ligatures, sfnt};
+use super::{kerning, ligatures};
 use crate::fonts::{Face, FaceRole, FontSet};
+use read_fonts::FontRef;
 use rustybuzz::ttf_parser;
 use std::collections::{BTreeMap, BTreeSet};
+use write_fonts::FontBuilder;
+use write_fonts::tables::cmap::Cmap;
+use write_fonts::types::{GlyphId, Tag};
 
 /// One font file of the package and how the style sheet names it.
 #[derive(Debug, Clone)]
@@ -161,7 +165,8 @@ pub(super) fn css_family(face: &Face) -> String {
 /// no character map, as a PDF needs none, so a `cmap` for the new glyph
 /// ids and the original `OS/2` are added here; and no layout tables, so
 /// the face's kerning and ligatures among the kept glyphs get a GPOS and
-/// a GSUB of their own (`kerning`, `ligatures`).
+/// a GSUB of their own (`kerning`, `ligatures`). `write-fonts` builds
+/// these tables and the file around them (directory, checksums).
 fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
     let original = ttf_parser::Face::parse(&face.data, 0).ok()?;
     let mapped: Vec<(char, u16)> = chars
@@ -181,12 +186,11 @@ fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
         remapper.remap(glyph);
     }
     let cut = subsetter::subset(&face.data, 0, &remapper).ok()?;
-    let (version, mut tables) = sfnt::read_tables(&cut)?;
-    let map: BTreeMap<char, u16> = mapped
+    let mut font = FontBuilder::new();
+    let map = mapped
         .iter()
-        .filter_map(|&(c, g)| Some((c, remapper.get(g)?)))
-        .collect();
-    tables.insert(*b"cmap", sfnt::cmap(&map));
+        .filter_map(|&(c, g)| Some((c, GlyphId::new(remapper.get(g)?.into()))));
+    font.add_table(&Cmap::from_mappings(map).ok()?).ok()?;
     // The subset has no layout tables: its kerning gets a GPOS of its own
     // and its ligatures a GSUB.
     let kerned: Vec<(u16, u16, i16)> = kerning::pairs(&original, &glyphs)
@@ -194,7 +198,7 @@ fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
         .filter_map(|(left, right, value)| Some((remapper.get(left)?, remapper.get(right)?, value)))
         .collect();
     if !kerned.is_empty() {
-        tables.insert(*b"GPOS", kerning::gpos_table(&kerned));
+        font.add_table(&kerning::gpos(&kerned)).ok()?;
     }
     let ligatures: Vec<ligatures::Ligature> = ligatures
         .iter()
@@ -210,15 +214,15 @@ fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
         })
         .collect();
     if !ligatures.is_empty() {
-        tables.insert(*b"GSUB", ligatures::gsub_table(&ligatures));
+        font.add_table(&ligatures::gsub(&ligatures)).ok()?;
     }
     if let Some(os2) = original
         .raw_face()
         .table(ttf_parser::Tag::from_bytes(b"OS/2"))
     {
-        tables.insert(*b"OS/2", os2.to_vec());
+        font.add_raw(Tag::new(b"OS/2"), os2);
     }
-    let data = sfnt::write_font(version, tables);
+    let data = font.copy_missing_tables(FontRef::new(&cut).ok()?).build();
 
     let cut = ttf_parser::Face::parse(&data, 0).ok()?;
     let complete = mapped.iter().all(|&(c, _)| {

@@ -5,15 +5,20 @@
 //! pair adjustments of the face's GPOS `kern` lookups are read for every
 //! pair of glyphs the subset keeps and written as a small GPOS table: one
 //! `kern` feature for every script, one pair-adjustment lookup (OpenType
-//! 1.9, "GPOS — Glyph Positioning Table", lookup type 2 format 1; the
-//! frame in `otl`). The older `kern` table would be shorter, but
+//! 1.9, "GPOS — Glyph Positioning Table", lookup type 2 format 1),
+//! built with `write-fonts`. The older `kern` table would be shorter, but
 //! browsers' font sanitiser drops it from CFF fonts. Pair kerning is
 //! carried; contextual kerning (chained lookups, such as Linux
 //! Libertine's wider f before ä) is not.
 
-use super::otl::{self, Writer};
+use super::otl;
 use rustybuzz::ttf_parser::{self, GlyphId, gpos::PairAdjustment, gpos::PositioningSubtable};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use write_fonts::tables::gpos::{
+    Gpos, PairPos, PairSet, PairValueRecord, PositionLookup, ValueRecord,
+};
+use write_fonts::tables::layout::{Lookup, LookupFlag, LookupList};
+use write_fonts::types::GlyphId16;
 
 /// The horizontal advance adjustments, in font units, of each pair of
 /// `glyphs` that the face's GPOS `kern` lookups adjust, by original glyph
@@ -140,56 +145,36 @@ enum Covering<'a, 'r> {
     Row(&'r [Option<i16>]),
 }
 
-/// A first glyph and its seconds with their adjustments.
-type PairSetOf = (u16, Vec<(u16, i16)>);
-
 /// A GPOS table with one `kern` feature whose lookup adjusts the advance
-/// of each pair's first glyph: `pairs` by subset glyph ids, in pair order
-/// (lookup type 2, pair adjustment format 1).
-pub(super) fn gpos_table(pairs: &[(u16, u16, i16)]) -> Vec<u8> {
-    let mut by_first: BTreeMap<u16, Vec<(u16, i16)>> = BTreeMap::new();
+/// of each pair's first glyph: `pairs` by subset glyph ids (lookup type 2,
+/// pair adjustment format 1). `write-fonts` splits the subtable when its
+/// pair sets would lie beyond 16-bit offsets.
+pub(super) fn gpos(pairs: &[(u16, u16, i16)]) -> Gpos {
+    let mut by_first: BTreeMap<GlyphId16, BTreeMap<GlyphId16, i16>> = BTreeMap::new();
     for &(first, second, value) in pairs {
-        by_first.entry(first).or_default().push((second, value));
+        by_first
+            .entry(GlyphId16::new(first))
+            .or_default()
+            .insert(GlyphId16::new(second), value);
     }
-    // Each subtable: a coverage of its first glyphs and a pair set each.
-    let mut groups: Vec<Vec<PairSetOf>> = vec![Vec::new()];
-    let mut size = 0;
-    for (first, seconds) in by_first {
-        let grows = 2 + 2 + 2 + seconds.len() * 4;
-        if size + grows > otl::MAX_SUBTABLE_BYTES && !groups.last().is_some_and(Vec::is_empty) {
-            groups.push(Vec::new());
-            size = 0;
-        }
-        size += grows;
-        groups
-            .last_mut()
-            .expect("one is there")
-            .push((first, seconds));
-    }
-    let subtables: Vec<Vec<u8>> = groups
-        .iter()
-        .map(|group| {
-            let mut w = Writer::default();
-            w.u16(1); // format 1: pairs listed
-            let coverage = w.offset_slot();
-            w.u16(0x0004); // the first glyph's X advance
-            w.u16(0); // nothing for the second
-            w.u16(group.len() as u16);
-            let set_slots: Vec<usize> = group.iter().map(|_| w.offset_slot()).collect();
-            w.point(coverage, 0);
-            w.coverage(group.iter().map(|(first, _)| *first));
-            for (slot, (_, seconds)) in set_slots.into_iter().zip(group) {
-                w.point(slot, 0);
-                w.u16(seconds.len() as u16);
-                for &(second, value) in seconds {
-                    w.u16(second);
-                    w.u16(value as u16);
-                }
-            }
-            w.bytes
+    let coverage = by_first.keys().copied().collect();
+    let sets = by_first
+        .into_values()
+        .map(|seconds| {
+            let records = seconds.into_iter().map(|(second, value)| {
+                PairValueRecord::new(
+                    second,
+                    ValueRecord::new().with_x_advance(value),
+                    ValueRecord::new(),
+                )
+            });
+            PairSet::new(records.collect())
         })
         .collect();
-    otl::table(b"kern", otl::Lookup::Positioning(2), &subtables)
+    let subtable = PairPos::format_1(coverage, sets);
+    let lookup = PositionLookup::Pair(Lookup::new(LookupFlag::default(), vec![subtable]));
+    let (scripts, features) = otl::one_feature(b"kern");
+    Gpos::new(scripts, features, LookupList::new(vec![lookup]))
 }
 
 #[cfg(test)]
@@ -226,6 +211,15 @@ mod tests {
         assert!(find('A', 'V').is_some_and(|v| v < 0));
     }
 
+    /// `data`'s face without its layout tables, with `gpos` if given.
+    fn with_gpos(data: &[u8], gpos: Option<&Gpos>) -> Vec<u8> {
+        let mut font = write_fonts::FontBuilder::new();
+        if let Some(gpos) = gpos {
+            font.add_table(gpos).unwrap();
+        }
+        otl::tests::with_face_tables(font, data)
+    }
+
     #[test]
     fn a_font_with_the_table_is_kerned_by_a_shaper() {
         // The original face's kerning of "To" comes back from a GPOS made
@@ -237,28 +231,28 @@ mod tests {
             .chars()
             .map(|c| face.glyph_index(c).unwrap().0)
             .collect();
-        let pairs = pairs(&face, &glyphs);
-        let (_, mut tables) = super::super::sfnt::read_tables(data).unwrap();
-        for tag in [b"GPOS", b"GSUB", b"GDEF"] {
-            tables.remove(tag);
-        }
-        let plain = super::super::sfnt::write_font(*b"OTTO", tables.clone());
-        tables.insert(*b"GPOS", gpos_table(&pairs));
-        let kerned = super::super::sfnt::write_font(*b"OTTO", tables);
+        let kerned = with_gpos(data, Some(&gpos(&pairs(&face, &glyphs))));
+        let plain = with_gpos(data, None);
         assert_eq!(first_advance(&kerned, "To"), first_advance(data, "To"));
         assert!(first_advance(&plain, "To") > first_advance(&kerned, "To"));
     }
 
     #[test]
-    fn large_sets_of_pairs_are_split_into_subtables() {
-        let pairs: Vec<(u16, u16, i16)> = (0..200)
-            .flat_map(|a| (0..200).map(move |b| (a, b, -10)))
+    fn pairs_beyond_16_bit_offsets_are_all_kept() {
+        // 40 000 pairs, each first glyph with a row of its own: some 160 KB
+        // of pair sets, more than one subtable's offsets reach.
+        let written: Vec<(u16, u16, i16)> = (1..=200)
+            .flat_map(|a| (1..=200).map(move |b| (a, b, -(a as i16) - b as i16)))
             .collect();
-        let table = gpos_table(&pairs);
-        // The lookup's subtable count, after the header, script, feature
-        // and lookup lists (see `gpos_table`).
-        let lookup_subtables = u16::from_be_bytes([table[70], table[71]]);
-        assert!(table.len() > 2 * otl::MAX_SUBTABLE_BYTES);
-        assert!(lookup_subtables >= 3, "{lookup_subtables} subtables");
+        let fonts = FontSet::built_in();
+        let data = with_gpos(&fonts.face(FaceRole::Regular).data, Some(&gpos(&written)));
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        let lookup = face.tables().gpos.unwrap().lookups.get(0).unwrap();
+        assert!(
+            lookup.subtables.len() >= 3,
+            "{} subtables",
+            lookup.subtables.len()
+        );
+        assert_eq!(pairs(&face, &(1..=200).collect()), written);
     }
 }

@@ -4,12 +4,19 @@
 //! the face's standard ligatures (fi, fl, ff, ffi …) that the PDF uses.
 //! The ligatures of the face's GSUB `liga` lookups whose letters the
 //! subset keeps are collected, their ligature glyphs join the subset, and
-//! a GSUB with one `liga` feature and one ligature lookup is written
-//! (OpenType 1.9, "GSUB — Glyph Substitution Table", lookup type 4).
+//! a GSUB with one `liga` feature and one ligature lookup is built with
+//! `write-fonts` (OpenType 1.9, "GSUB — Glyph Substitution Table", lookup
+//! type 4).
 
-use super::otl::{self, Writer};
+use super::otl;
 use rustybuzz::ttf_parser::{self, GlyphId, gsub::SubstitutionSubtable};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+use write_fonts::tables::gsub::builders::LigatureSubBuilder;
+use write_fonts::tables::gsub::{Gsub, SubstitutionLookup};
+use write_fonts::tables::layout::builders::Builder;
+use write_fonts::tables::layout::{Lookup, LookupFlag, LookupList};
+use write_fonts::tables::variations::ivs_builder::VariationStoreBuilder;
+use write_fonts::types::GlyphId16;
 
 /// One ligature: the glyphs it replaces and the glyph it becomes.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,56 +67,18 @@ pub(super) fn ligatures(face: &ttf_parser::Face, glyphs: &BTreeSet<u16>) -> Vec<
 
 /// A GSUB table with one `liga` feature whose lookup makes `ligatures`
 /// (by subset glyph ids), tried in the order given for each first glyph.
-pub(super) fn gsub_table(ligatures: &[Ligature]) -> Vec<u8> {
-    let mut by_first: BTreeMap<u16, Vec<&Ligature>> = BTreeMap::new();
+/// `write-fonts` splits the subtable when it outgrows 16-bit offsets.
+pub(super) fn gsub(ligatures: &[Ligature]) -> Gsub {
+    let mut builder = LigatureSubBuilder::default();
     for ligature in ligatures {
-        by_first
-            .entry(ligature.components[0])
-            .or_default()
-            .push(ligature);
+        let components = ligature.components.iter().map(|&g| GlyphId16::new(g));
+        builder.insert(components.collect(), GlyphId16::new(ligature.glyph));
     }
-    let mut groups: Vec<Vec<(u16, Vec<&Ligature>)>> = vec![Vec::new()];
-    let mut size = 0;
-    for (first, set) in by_first {
-        let grows: usize = 6 + set
-            .iter()
-            .map(|l| 6 + 2 * l.components.len())
-            .sum::<usize>();
-        if size + grows > otl::MAX_SUBTABLE_BYTES && !groups.last().is_some_and(Vec::is_empty) {
-            groups.push(Vec::new());
-            size = 0;
-        }
-        size += grows;
-        groups.last_mut().expect("one is there").push((first, set));
-    }
-    let subtables: Vec<Vec<u8>> = groups
-        .iter()
-        .map(|group| {
-            let mut w = Writer::default();
-            w.u16(1); // format 1
-            let coverage = w.offset_slot();
-            w.u16(group.len() as u16);
-            let set_slots: Vec<usize> = group.iter().map(|_| w.offset_slot()).collect();
-            w.point(coverage, 0);
-            w.coverage(group.iter().map(|(first, _)| *first));
-            for (slot, (_, set)) in set_slots.into_iter().zip(group) {
-                w.point(slot, 0);
-                let set_start = w.bytes.len();
-                w.u16(set.len() as u16);
-                let ligature_slots: Vec<usize> = set.iter().map(|_| w.offset_slot()).collect();
-                for (slot, ligature) in ligature_slots.into_iter().zip(set) {
-                    w.point(slot, set_start);
-                    w.u16(ligature.glyph);
-                    w.u16(ligature.components.len() as u16);
-                    for &component in &ligature.components[1..] {
-                        w.u16(component);
-                    }
-                }
-            }
-            w.bytes
-        })
-        .collect();
-    otl::table(b"liga", otl::Lookup::Substitution(4), &subtables)
+    // Ligature lookups carry no variations: the store stays empty.
+    let subtables = builder.build(&mut VariationStoreBuilder::new(0));
+    let lookup = SubstitutionLookup::Ligature(Lookup::new(LookupFlag::default(), subtables));
+    let (scripts, features) = otl::one_feature(b"liga");
+    Gsub::new(scripts, features, LookupList::new(vec![lookup]))
 }
 
 #[cfg(test)]
@@ -138,5 +107,31 @@ mod tests {
         assert!(ff.is_none_or(|ff| ffi < ff));
         // Without an l, no ligature needs one.
         assert!(!makes("fl"));
+    }
+
+    #[test]
+    fn ligatures_beyond_16_bit_offsets_are_all_kept() {
+        // 22 500 two-letter ligatures: some 180 KB, more than one
+        // subtable's offsets reach.
+        let written: Vec<Ligature> = (1..=150)
+            .flat_map(|a| {
+                (1..=150).map(move |b| Ligature {
+                    components: vec![a, b],
+                    glyph: 1000 + b,
+                })
+            })
+            .collect();
+        let mut font = write_fonts::FontBuilder::new();
+        font.add_table(&gsub(&written)).unwrap();
+        let fonts = FontSet::built_in();
+        let data = otl::tests::with_face_tables(font, &fonts.face(FaceRole::Regular).data);
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        let lookup = face.tables().gsub.unwrap().lookups.get(0).unwrap();
+        assert!(
+            lookup.subtables.len() >= 3,
+            "{} subtables",
+            lookup.subtables.len()
+        );
+        assert_eq!(ligatures(&face, &(1..=150).collect()), written);
     }
 }

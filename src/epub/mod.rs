@@ -35,7 +35,6 @@ mod pages;
 mod render;
 mod repack;
 mod sanitize;
-mod sfnt;
 mod strings;
 mod style;
 mod xml;
