@@ -17,6 +17,7 @@
 
 pub mod assets;
 pub mod builtin;
+pub mod conformance;
 mod deflate;
 pub mod diag;
 mod digits;

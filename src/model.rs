@@ -34,6 +34,9 @@ pub struct Meta {
     pub publisher: Option<String>,
     /// BCP 47 language tag, e.g. `sv`.
     pub lang: String,
+    /// The front matter said the language; otherwise `lang` is the
+    /// default, `en`, which may be wrong (see [`crate::conformance`]).
+    pub lang_declared: bool,
     /// Publication date as written (`YYYY-MM-DD`), if given.
     pub date: Option<String>,
     /// A short description (PDF subject, EPUB description).

@@ -97,6 +97,7 @@ fn every_construct() -> Document {
         ],
         publisher: Some("FN:s informationskontor".into()),
         lang: "sv".into(),
+        lang_declared: true,
         date: Some("2010-09-20".into()),
         description: Some("Om toppmötet <i>och</i> bakgrunden.".into()),
         keywords: vec!["millenniemålen".into(), " ".into(), "FN".into()],

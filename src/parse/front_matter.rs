@@ -123,6 +123,7 @@ pub fn split_and_parse(
                 let lang = scalar(value);
                 if is_language_tag(&lang) {
                     meta.lang = lang;
+                    meta.lang_declared = true;
                 } else {
                     errors.push(
                         Diagnostic::error(at, format!("`{lang}` is not a language tag"))
