@@ -20,7 +20,7 @@ Text with <script>alert("x")</script> inline script and <b onclick="evil()">bold
 document.write("gone");
 </script>
 
-<p>Image: <img src="x.png" onerror="alert(1)" alt="broken"></p>
+<figure>Image: <img src="x.png" onerror="alert(1)" alt="broken"></figure>
 
 <a href="javascript:alert(1)">js link</a> and <a href="JaVaScRiPt:alert(2)">mixed case</a>
 and <a href="java&#x09;script:alert(3)">tab</a>.
