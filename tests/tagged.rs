@@ -315,3 +315,35 @@ fn every_construct_is_tagged() {
     assert!(text.contains("• punkt ett • punkt två 1. numrerad 2. lista □ att göra ✔ gjort"));
     assert!(text.contains("Vänster Mitten Höger a b 1 c 22"));
 }
+
+/// Issue 16: the banner's live text reads as words in the structure tree
+/// (`pdfinfo -struct-text`, as a screen reader's text source would): the
+/// lines of a tile are separate words ("fattigdom och hunger", not
+/// "ochhunger"), and a word broken at its hyphen stays whole.
+#[test]
+fn the_banners_lines_read_as_separate_words() {
+    let pdf = export_summit(true, false).pdf.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("summit.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = std::process::Command::new("pdfinfo")
+        .arg("-struct-text")
+        .arg(&path)
+        .output()
+        .expect("pdfinfo (poppler-utils) runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let figure = text
+        .lines()
+        .skip_while(|l| l.trim() != "Figure")
+        .nth(1)
+        .expect("the banner's figure has text");
+    for words in [
+        "Utrota extrem fattigdom och hunger",
+        "Grundskole-utbildning för alla",
+        "Jämställdhet och kvinnors egenmakt",
+        "Globalt partnerskap för utveckling",
+        "2010 Åtta mål",
+    ] {
+        assert!(figure.contains(words), "{words:?} in {figure}");
+    }
+}

@@ -297,6 +297,7 @@ fn lift_text(
     plain: &PlainText,
     placed: Vec<PlacedGlyph>,
     root: svg_lift::Matrix,
+    space: Option<(u16, std::sync::Arc<str>)>,
 ) -> Result<LiftedText, Unsupported> {
     let chain = text
         .ancestors()
@@ -310,16 +311,49 @@ fn lift_text(
         size: plain.style.size,
         fill,
         matrix,
-        glyphs: placed
-            .into_iter()
-            .map(|glyph| LiftedGlyph {
-                id: glyph.id,
-                x: glyph.x,
-                y: glyph.y,
-                text: glyph.text,
-            })
-            .collect(),
+        glyphs: with_word_breaks(placed, space),
     })
+}
+
+/// The glyphs, with a space (drawn as nothing: a space glyph at the end
+/// of the line) where a line ends, and at the end of the text: a banner's
+/// tile sets "fattigdom och" and "hunger" on two lines, and its text must
+/// read as "fattigdom och hunger", not "ochhunger", when it is copied or
+/// read aloud from the structure tree.
+fn with_word_breaks(
+    placed: Vec<PlacedGlyph>,
+    space: Option<(u16, std::sync::Arc<str>)>,
+) -> Vec<LiftedGlyph> {
+    let mut glyphs: Vec<LiftedGlyph> = Vec::with_capacity(placed.len() + 4);
+    let add_space = |glyphs: &mut Vec<LiftedGlyph>| {
+        if let (Some((id, text)), Some(last)) = (&space, glyphs.last())
+            && !last.text.ends_with(char::is_whitespace)
+        {
+            let (x, y) = (last.x, last.y);
+            glyphs.push(LiftedGlyph {
+                id: *id,
+                x,
+                y,
+                text: text.clone(),
+            });
+        }
+    };
+    for glyph in placed {
+        // A word broken at a hyphen goes on without a space.
+        if glyphs.last().is_some_and(|last| {
+            (last.y - glyph.y).abs() > 0.01 && !last.text.ends_with(['-', '\u{2010}'])
+        }) {
+            add_space(&mut glyphs);
+        }
+        glyphs.push(LiftedGlyph {
+            id: glyph.id,
+            x: glyph.x,
+            y: glyph.y,
+            text: glyph.text,
+        });
+    }
+    add_space(&mut glyphs);
+    glyphs
 }
 
 /// The glyph outlines of one document, numbered in order of first use.
@@ -444,7 +478,8 @@ impl<'f> TextSetter<'f> {
                 .map(|glyph| (glyph.id, to_tenths(glyph.x), to_tenths(glyph.y)))
                 .collect();
             if let Ok((_, root_matrix, lifted)) = &mut lifting {
-                match lift_text(text, role, &plain, placed, *root_matrix) {
+                let space = self.shaper.space_glyph(role);
+                match lift_text(text, role, &plain, placed, *root_matrix, space) {
                     Ok(run) => lifted.push(run),
                     Err(reason) => lifting = Err(reason),
                 }
