@@ -873,7 +873,8 @@ mod tests {
         assert_eq!(text.size, 36.0);
         assert_eq!(text.matrix, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
         let letters: String = text.glyphs.iter().map(|g| &*g.text).collect();
-        assert_eq!(letters, "Millenniemålen");
+        // A space ends it, so that the next text reads as a new word.
+        assert_eq!(letters, "Millenniemålen ");
         assert_eq!((text.glyphs[0].x, text.glyphs[0].y), (20.0, 60.0));
         assert_eq!(paths_of(drawing), 1);
 

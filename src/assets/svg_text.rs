@@ -1224,7 +1224,7 @@ mod tests {
         assert_eq!(title.fill, Some([0x14, 0x32, 0x5A]));
         assert_eq!(title.size, 78.0);
         let letters: String = title.glyphs.iter().map(|g| &*g.text).collect();
-        assert_eq!(letters, "Millenniemålen");
+        assert_eq!(letters, "Millenniemålen ");
         assert_eq!(lifted.texts[4].fill, Some([255, 255, 255]));
     }
 
