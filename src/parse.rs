@@ -66,6 +66,7 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
     let (meta, body_offset) = front_matter::split_and_parse(source, &options.name, &mut warnings)?;
     let body = &source[body_offset..];
     let mut doc = tree::build(body, body_offset, meta, &mut warnings);
+    link_digit_headings(&mut doc);
     let lang = doc.meta.lang.clone();
     typography::apply(&mut doc.blocks, &lang);
     for note in &mut doc.footnotes {
@@ -101,6 +102,49 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
         output: doc,
         warnings,
     })
+}
+
+/// Points `#8-bit-themes` at the heading "8-bit themes", whose id is
+/// `section-8-bit-themes` (an id starts with a letter here): READMEs link
+/// to headings by the ids GitHub gives them, which may start with a digit.
+fn link_digit_headings(doc: &mut crate::model::Document) {
+    use crate::model::{Block, Inline};
+    let mut ids = std::collections::HashSet::new();
+    crate::model::for_each_block(&doc.blocks, &mut |block| {
+        if let Block::Heading { id, .. } = block {
+            ids.insert(id.clone());
+        }
+    });
+    if !ids.iter().any(|id| id.starts_with("section-")) {
+        return;
+    }
+    fn relink(inlines: &mut [Inline], ids: &std::collections::HashSet<String>) {
+        for inline in inlines {
+            match inline {
+                Inline::Link { url, content, .. } => {
+                    if let Some(fragment) = url.strip_prefix('#')
+                        && fragment.starts_with(|c: char| c.is_ascii_digit())
+                        && !ids.contains(fragment)
+                    {
+                        let prefixed = format!("section-{}", fragment.to_lowercase());
+                        if ids.contains(&prefixed) {
+                            *url = format!("#{prefixed}");
+                        }
+                    }
+                    relink(content, ids);
+                }
+                Inline::Emph(children, _)
+                | Inline::Strong(children, _)
+                | Inline::Strike(children, _) => relink(children, ids),
+                _ => {}
+            }
+        }
+    }
+    crate::model::for_each_block_mut(&mut doc.blocks, &mut |block| {
+        for run in block.inline_runs_mut() {
+            relink(run, &ids);
+        }
+    });
 }
 
 /// A heading as a title: its words without the pictures in it (a
@@ -221,6 +265,18 @@ mod tests {
         let err = decode_source(b"rad ett\nr\xE4d tv\xE5\n".to_vec()).unwrap_err();
         assert!(err.message.contains("line 2, byte 2"), "{}", err.message);
         assert!(err.message.contains("0xE4"), "{}", err.message);
+    }
+
+    #[test]
+    fn links_to_headings_that_start_with_a_digit_find_them() {
+        let doc = parse_ok("# Teman\n\nSe [teman](#8-bit-themes).\n\n## 8-bit themes\n").output;
+        let crate::model::Block::Paragraph { content, .. } = &doc.blocks[1] else {
+            panic!("{:?}", doc.blocks[1]);
+        };
+        assert!(
+            matches!(&content[1], Inline::Link { url, .. } if url == "#section-8-bit-themes"),
+            "{content:?}"
+        );
     }
 
     #[test]
