@@ -1083,6 +1083,8 @@ fn accessibility_metadata_is_there_and_in_the_document_language() {
     );
     let summary = &meta_values(&opf, "schema:accessibilitySummary")[0];
     assert!(summary.starts_with("Publikationen uppfyller"), "{summary}");
+    // The metadata's own language (Ace: `epub-lang`).
+    assert_eq!(opf.root_element().attribute((XML_NS, "lang")), Some("sv"));
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! The navigation documents: the EPUB 3 `nav.xhtml` and the EPUB 2 NCX.
 //!
 //! Both are written here from the same [`TocEntry`] tree, so they list the
-//! same entries. epub-builder renders its own versions of both files;
-//! [`super::repack`] puts these in their place. Writing them ourselves is
-//! simpler than patching epub-builder's: its nav has no `lang`, no
-//! `role="doc-toc"` and landmark labels taken from the guide, and its NCX
-//! has no `dtb:uid` and uses the TOC name as the book title.
+//! same entries. epub-builder is given them in place of the ones it would
+//! render (`nav_document`, `ncx_document`: hooks of the vendored copy).
+//! Writing them ourselves is simpler than rewriting its templates: its
+//! nav has no page list, no `lang`, no `role="doc-toc"` and landmark
+//! labels taken from the guide, and its NCX has no `pageList`, no
+//! `dtb:uid` and uses the TOC name as the book title.
 
 use super::outline::TocEntry;
 use super::page_list::{PageList, marker_html};

@@ -30,7 +30,11 @@ pub enum EpubVersion {
     V33,
 }
 
+/// Something that writes its own element(s) into the `<metadata>` of
+/// `content.opf` (see [`EpubBuilder::add_metadata_opf`]).
 pub trait MetadataRenderer: Send + Sync {
+    /// The XML to insert; `escape_html` says whether the builder escapes
+    /// the fields it is given.
     fn render_opf(&self, escape_html: bool) -> String;
 }
 
@@ -328,6 +332,9 @@ pub struct EpubBuilder<Z: Zip> {
     inline_toc: bool,
     escape_html: bool,
     meta_opf: Vec<Box<dyn MetadataRenderer>>,
+    nav_document: Option<Vec<u8>>,
+    ncx_document: Option<Vec<u8>>,
+    nav_spine_position: Option<usize>,
 }
 
 impl<Z: Zip> EpubBuilder<Z> {
@@ -344,6 +351,9 @@ impl<Z: Zip> EpubBuilder<Z> {
             inline_toc: false,
             escape_html: true,
             meta_opf: vec![],
+            nav_document: None,
+            ncx_document: None,
+            nav_spine_position: None,
         };
 
         epub.zip
@@ -739,6 +749,34 @@ impl<Z: Zip> EpubBuilder<Z> {
         Ok(self)
     }
 
+    /// Uses `content` as the navigation document (`nav.xhtml`) instead of
+    /// the one rendered from the table of contents and the landmarks, for
+    /// a book whose nav needs more: a page list, the language, ARIA roles.
+    pub fn nav_document<R: Read>(&mut self, mut content: R) -> Result<&mut Self> {
+        let mut bytes = Vec::new();
+        content.read_to_end(&mut bytes)?;
+        self.nav_document = Some(bytes);
+        Ok(self)
+    }
+
+    /// Uses `content` as the NCX (`toc.ncx`) instead of the one rendered
+    /// from the table of contents, for a book whose NCX needs more: a page
+    /// list, the identifier (`dtb:uid`).
+    pub fn ncx_document<R: Read>(&mut self, mut content: R) -> Result<&mut Self> {
+        let mut bytes = Vec::new();
+        content.read_to_end(&mut bytes)?;
+        self.ncx_document = Some(bytes);
+        Ok(self)
+    }
+
+    /// Puts the navigation document into the spine, at this point of the
+    /// reading order (after the content added so far): a `toc` landmark
+    /// may only point to a spine item.
+    pub fn nav_in_spine(&mut self) -> &mut Self {
+        self.nav_spine_position = Some(self.files.len());
+        self
+    }
+
     /// Generate the EPUB file and write it to the writer
     ///
     /// # Example
@@ -759,10 +797,16 @@ impl<Z: Zip> EpubBuilder<Z> {
         let bytes = self.render_opf()?;
         self.zip.write_file("OEBPS/content.opf", &*bytes)?;
         // Render toc.ncx
-        let bytes = self.render_toc()?;
+        let bytes = match self.ncx_document.take() {
+            Some(bytes) => bytes,
+            None => self.render_toc()?,
+        };
         self.zip.write_file("OEBPS/toc.ncx", &*bytes)?;
         // Render nav.xhtml
-        let bytes = self.render_nav(true)?;
+        let bytes = match self.nav_document.take() {
+            Some(bytes) => bytes,
+            None => self.render_nav(true)?,
+        };
         self.zip.write_file("OEBPS/nav.xhtml", &*bytes)?;
         // Write inline toc if it needs to
         if self.inline_toc {
@@ -817,7 +861,10 @@ impl<Z: Zip> EpubBuilder<Z> {
         let mut itemrefs: Vec<String> = Vec::new();
         let mut guide: Vec<String> = Vec::new();
 
-        for content in &self.files {
+        for (index, content) in self.files.iter().enumerate() {
+            if self.nav_spine_position == Some(index) {
+                itemrefs.push("<itemref idref=\"nav\"/>".to_string());
+            }
             let id = if content.cover {
                 String::from("cover-image")
             } else {
@@ -878,6 +925,9 @@ impl<Z: Zip> EpubBuilder<Z> {
                 ));
             }
         }
+        if self.nav_spine_position == Some(self.files.len()) {
+            itemrefs.push("<itemref idref=\"nav\"/>".to_string());
+        }
 
         let data = {
             let mut authors: Vec<_> = vec![];
@@ -911,6 +961,11 @@ impl<Z: Zip> EpubBuilder<Z> {
                 uuid: html_escape::encode_text(&uuid),
                 guide: common::indent(guide.join("\n"), 2), // Not escaped: XML content
                 date_published: if let Some(date) = date_published { date.to_string() } else { String::new() },
+                // The language of the metadata itself: the book's first.
+                package_lang: match self.metadata.lang.first() {
+                    Some(lang) => format!(" xml:lang=\"{}\"", html_escape::encode_double_quoted_attribute(lang)),
+                    None => String::new(),
+                },
             }
         };
 

@@ -169,6 +169,7 @@ mod zip_library;
 
 pub use epub::EpubBuilder;
 pub use epub::EpubVersion;
+pub use epub::MetadataRenderer;
 pub use epub::MetadataOpf;
 pub use epub::MetadataOpfV3;
 pub use epub::PageDirection;
@@ -177,6 +178,7 @@ pub use epub_content::ReferenceType;
 use libzip::result::ZipError;
 pub use toc::Toc;
 pub use toc::TocElement;
+pub use zip::Zip;
 #[cfg(feature = "zip-command")]
 pub use zip_command::ZipCommand;
 #[cfg(feature = "zip-command")]
