@@ -16,9 +16,11 @@ use super::container::ReproducibleZip;
 use super::font_subset::EmbeddedFont;
 use super::images::Images;
 use super::metadata::Timestamp;
-use super::xml::{attr, clean, text};
+use super::xml::clean;
 use crate::diag::{Diagnostic, Span};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, MetadataRenderer, ReferenceType};
+use quick_xml::Writer;
+use quick_xml::events::BytesText;
 
 /// What a content document is, for the OPF `<guide>` (EPUB 2 readers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,47 +186,48 @@ struct BookMetadata {
 
 impl BookMetadata {
     fn of(input: &PackageInput<'_>) -> Self {
-        let mut xml = String::new();
-        let mut element = |name: &str, attrs: &str, value: &str| {
-            xml.push_str(&format!("<{name}{attrs}>{}</{name}>\n", text(value)));
-        };
-        // `epub-title` is the id the vendored epub-builder gives the title.
-        element(
-            "meta",
-            " refines=\"#epub-title\" property=\"title-type\"",
-            "main",
-        );
-        if let Some(subtitle) = input.subtitle {
-            element("dc:title", " id=\"subtitle\"", subtitle);
-            element(
-                "meta",
-                " refines=\"#subtitle\" property=\"title-type\"",
-                "subtitle",
-            );
-        }
-        if let Some(publisher) = input.publisher {
-            element("dc:publisher", "", publisher);
-        }
-        if let Some(date) = input.date {
-            element("dc:date", "", date);
-        }
-        if let Some(place) = input.place {
-            element("dc:coverage", "", place);
-        }
-        for (property, value) in &input.accessibility {
-            element("meta", &format!(" property=\"{}\"", attr(property)), value);
-        }
-        if let Some(source) = &input.page_source {
-            // EPUB Accessibility 1.1 §6: which edition the page breaks follow.
-            // Not yet in the EPUB 3.3 vocabulary, but EPUBCheck 5 accepts it.
-            element("meta", " property=\"pageBreakSource\"", source);
-        }
-        xml.push_str(&format!(
-            "<meta name=\"generator\" content=\"{}\"/>",
-            attr(input.generator)
-        ));
+        let mut w = Writer::new_with_indent(Vec::new(), b' ', 0);
+        write_metadata(&mut w, input).expect("writing XML into memory cannot fail");
+        let xml = String::from_utf8(w.into_inner()).expect("the writer is given UTF-8 only");
         BookMetadata { xml }
     }
+}
+
+fn write_metadata(w: &mut Writer<Vec<u8>>, input: &PackageInput<'_>) -> std::io::Result<()> {
+    let mut element = |name: &str, attrs: &[(&str, &str)], value: &str| {
+        w.create_element(name)
+            .with_attributes(attrs.iter().copied())
+            .write_text_content(BytesText::new(&clean(value)))
+            .map(|_| ())
+    };
+    // `epub-title` is the id the vendored epub-builder gives the title.
+    let title_type = |id| [("refines", id), ("property", "title-type")];
+    element("meta", &title_type("#epub-title"), "main")?;
+    if let Some(subtitle) = input.subtitle {
+        element("dc:title", &[("id", "subtitle")], subtitle)?;
+        element("meta", &title_type("#subtitle"), "subtitle")?;
+    }
+    if let Some(publisher) = input.publisher {
+        element("dc:publisher", &[], publisher)?;
+    }
+    if let Some(date) = input.date {
+        element("dc:date", &[], date)?;
+    }
+    if let Some(place) = input.place {
+        element("dc:coverage", &[], place)?;
+    }
+    for (property, value) in &input.accessibility {
+        element("meta", &[("property", property)], value)?;
+    }
+    if let Some(source) = &input.page_source {
+        // EPUB Accessibility 1.1 §6: which edition the page breaks follow.
+        // Not yet in the EPUB 3.3 vocabulary, but EPUBCheck 5 accepts it.
+        element("meta", &[("property", "pageBreakSource")], source)?;
+    }
+    w.create_element("meta")
+        .with_attributes([("name", "generator"), ("content", &clean(input.generator))])
+        .write_empty()?;
+    Ok(())
 }
 
 impl MetadataRenderer for BookMetadata {
