@@ -1,13 +1,14 @@
 //! The package: every file of the book and its metadata handed to
 //! epub-builder, which writes the package document and the container.
 //!
-//! This is the only module that names epub-builder (the vendored 0.8.3,
-//! see `vendor/epub-builder/PATCHES.md`). It writes the manifest, spine,
-//! guide, the Dublin Core metadata it has setters for, and the zip, into
-//! [`ReproducibleZip`]. What it has no setter for goes through its
-//! `MetadataRenderer` hook ([`BookMetadata`]); our own `nav.xhtml` and
-//! `toc.ncx` (with the page list, see [`super::nav`]) replace the ones it
-//! would render, and the nav goes into the spine after the cover.
+//! With `container`, this is the only module that names epub-builder (the
+//! vendored 0.8.3, see `vendor/epub-builder/PATCHES.md`). It writes the
+//! manifest, spine, guide, the Dublin Core metadata it has setters for,
+//! and the zip, into [`ReproducibleZip`]. What it has no setter for goes
+//! through its `MetadataRenderer` hook ([`BookMetadata`]); our own
+//! `nav.xhtml` and `toc.ncx` (with the page list, see [`super::nav`])
+//! replace the ones it would render, and the nav goes into the spine
+//! after the cover.
 //!
 //! Without `set_uuid` and `set_modified_date` it would use a random UUID
 //! and the clock; both are always set here.
