@@ -1,32 +1,15 @@
-//! Deflate for both back ends: zlib streams for the PDF's `/FlateDecode`
-//! (RFC 1950), raw deflate for the EPUB's zip entries (RFC 1951), spread
-//! over two threads when there is enough to share.
-
-/// The framing around the deflate data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// With the zlib header and Adler-32 trailer (PDF streams).
-    Zlib,
-    /// Bare deflate data (zip entries, which carry a CRC-32 instead).
-    Raw,
-}
+//! Deflate for the PDF: zlib streams for `/FlateDecode` (RFC 1950),
+//! spread over two threads when there is enough to share.
 
 /// One compressor for many buffers: setting one up costs as much as
 /// compressing a page's content, so it is reset, not remade.
 pub struct Deflater(flate2::Compress);
 
 impl Deflater {
-    /// A compressor at the level that suits the format's data. PDF
-    /// streams (glyph codes, coordinates) keep the default level:
-    /// level 2 made the 100× summit's PDF 9 % larger. The EPUB's XHTML,
-    /// CSS and fonts lose little at level 2 (1× 50.5 → 52.0 KB, 100× +1.3 %)
-    /// for 4 M fewer instructions of the summit's 56 M.
-    pub fn new(format: Format) -> Self {
-        let level = match format {
-            Format::Zlib => flate2::Compression::default(),
-            Format::Raw => flate2::Compression::new(2),
-        };
-        Deflater(flate2::Compress::new(level, format == Format::Zlib))
+    /// A compressor at the default level: for PDF streams (glyph codes,
+    /// coordinates) level 2 made the 100× summit's PDF 9 % larger.
+    pub fn new() -> Self {
+        Deflater(flate2::Compress::new(flate2::Compression::default(), true))
     }
 
     /// Compresses `data` as one stream.
@@ -62,7 +45,7 @@ pub enum Deflated {
 /// stream's dictionary). Each buffer is its own stream, so sharing the
 /// work changes no byte: largest first, each to the lighter of two
 /// threads, when there is enough for two.
-pub fn deflate_each(buffers: Vec<Vec<u8>>, format: Format) -> Vec<Deflated> {
+pub fn deflate_each(buffers: Vec<Vec<u8>>) -> Vec<Deflated> {
     const ROOM: usize = 19;
     let mut order: Vec<usize> = (0..buffers.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(buffers[i].len()));
@@ -78,7 +61,7 @@ pub fn deflate_each(buffers: Vec<Vec<u8>>, format: Format) -> Vec<Deflated> {
         }
     }
     let deflate_share = |share: &[usize]| {
-        let mut deflater = Deflater::new(format);
+        let mut deflater = Deflater::new();
         share
             .iter()
             .map(|&i| {
@@ -125,7 +108,7 @@ mod tests {
     fn each_buffer_inflates_back_in_its_place() {
         let text: Vec<u8> = "Millenniemålen ".repeat(20_000).into_bytes();
         let buffers = vec![text.clone(), b"kort".to_vec(), text[..70_000].to_vec()];
-        let out = deflate_each(buffers.clone(), Format::Zlib);
+        let out = deflate_each(buffers.clone());
         assert_eq!(out[1], Deflated::Plain(b"kort".to_vec()));
         for (i, original) in [(0, &buffers[0]), (2, &buffers[2])] {
             let Deflated::Flate(bytes) = &out[i] else {
@@ -137,13 +120,5 @@ mod tests {
                 .unwrap();
             assert_eq!(&back, original);
         }
-        let Deflated::Flate(raw) = &deflate_each(vec![text.clone()], Format::Raw)[0] else {
-            panic!("deflates")
-        };
-        let mut back = Vec::new();
-        flate2::read::DeflateDecoder::new(&raw[..])
-            .read_to_end(&mut back)
-            .unwrap();
-        assert_eq!(back, text);
     }
 }

@@ -119,24 +119,7 @@ fn lay_out_and_write(
         .or_else(|| options.source_date_epoch.map(date_from_epoch))
         .unwrap_or_else(|| "2000-01-01".to_string());
     let creator = format!("mdg-export {}", env!("CARGO_PKG_VERSION"));
-    let package_options = epub::EpubOptions {
-        modified: format!("{date}T00:00:00Z"),
-        generator: creator.clone(),
-        page_starts: Vec::new(),
-        page_source: None,
-    };
-    let package_options = &package_options;
-    let naming = options
-        .epub
-        .then(|| epub::Naming::of(doc, assets, package_options))
-        .transpose()
-        .map_err(|err| vec![err])?;
-    let naming = naming.as_ref();
     let (pdf, epub) = std::thread::scope(|scope| {
-        // epub-builder's package needs only the document: it is made
-        // beside layout.
-        let packaging =
-            naming.map(|naming| scope.spawn(move || epub::package(doc, naming, package_options)));
         let laid_out = layout::layout_document(doc, assets, fonts, &options.layout);
         warnings.extend(laid_out.warnings);
         let pages = laid_out.output;
@@ -148,26 +131,19 @@ fn lay_out_and_write(
             print: options.print,
         };
         let epub_options = epub::EpubOptions {
+            modified: format!("{date}T00:00:00Z"),
+            generator: creator.clone(),
             page_starts: pages.page_starts.clone(),
             page_source: Some(format!(
                 "{}.pdf, {}",
                 options.name,
                 options.layout.paper.name()
             )),
-            ..package_options.clone()
         };
         let make_pdf = |pages| pdf::write_pdf(pages, &doc.meta, assets, fonts, &pdf_options);
-        // Only when the EPUB is asked for: with its naming and package.
-        let make_epub = naming.zip(packaging).map(|(naming, packaging)| {
-            move || {
-                let package = || {
-                    packaging
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                };
-                epub::write_epub_packaged(doc, naming, fonts, &epub_options, package)
-            }
-        });
+        let make_epub = options
+            .epub
+            .then_some(move || epub::write_epub(doc, assets, fonts, &epub_options));
         // The two back ends share nothing mutable: with both asked for, each
         // gets a core. Each output depends only on its input, so the bytes
         // are the same whichever finishes first.

@@ -1086,6 +1086,8 @@ fn accessibility_metadata_is_there_and_in_the_document_language() {
     );
     let summary = &meta_values(&opf, "schema:accessibilitySummary")[0];
     assert!(summary.starts_with("Publikationen uppfyller"), "{summary}");
+    // The metadata's own language (Ace: `epub-lang`).
+    assert_eq!(opf.root_element().attribute((XML_NS, "lang")), Some("sv"));
 }
 
 #[test]
@@ -1454,4 +1456,78 @@ fn edge_cases_give_a_valid_book() {
         ]
     );
     assert_eq!(warnings[2].span, sp(400, 410));
+}
+
+/// The accessible name a section gets from `aria-labelledby`: the names
+/// of the elements it lists, in order, joined by spaces (as accessibility
+/// checkers compute it).
+fn labelled_name(doc: &roxmltree::Document<'_>, ids: &str) -> String {
+    ids.split_whitespace()
+        .map(|id| {
+            let target = doc
+                .descendants()
+                .find(|n| n.attribute("id") == Some(id))
+                .unwrap_or_else(|| panic!("aria-labelledby names a missing id `{id}`"));
+            target.attribute("aria-label").map_or_else(
+                || {
+                    let text: String = target
+                        .descendants()
+                        .filter(|n| n.is_text())
+                        .filter_map(|n| n.text())
+                        .collect();
+                    text.split_whitespace().collect::<Vec<_>>().join(" ")
+                },
+                str::to_string,
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// Issue 13, item 8: a labelled `<section>` is a region landmark, and
+// landmarks of one kind need different names (Ace's `landmark-unique`),
+// or a screen reader's list of regions shows two that cannot be told
+// apart.
+#[test]
+fn sections_with_the_same_heading_text_get_different_names() {
+    let doc = Document {
+        meta: Meta {
+            title: vec![t("Handbok")],
+            lang: "en".into(),
+            ..Meta::default()
+        },
+        blocks: vec![
+            heading(1, "handbok", "Handbok"),
+            heading(2, "install", "Install"),
+            heading(3, "usage", "Usage"),
+            para(vec![t("Install it first.")]),
+            heading(2, "run", "Run"),
+            heading(3, "usage-1", "Usage"),
+            para(vec![t("Then run it.")]),
+            heading(2, "notes", "Notes"),
+            para(vec![t("A section whose name is already unique.")]),
+        ],
+        ..Document::default()
+    };
+    let (bytes, _) = write("same-heading-text", &doc, &Assets::default());
+    let epub = Epub::open(&bytes);
+    let text = epub.text("OEBPS/chapter-1.xhtml");
+    let html = parse(&text);
+    let names: Vec<String> = html
+        .descendants()
+        .filter(|n| n.has_tag_name("section"))
+        .filter_map(|n| n.attribute("aria-labelledby"))
+        .map(|ids| labelled_name(&html, ids))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Handbok",
+            "Install",
+            "Install Usage",
+            "Run",
+            "Run Usage",
+            "Notes"
+        ]
+    );
 }

@@ -11,16 +11,14 @@
 //!    `nav.xhtml` (contents, landmarks, page list) and the NCX.
 //! 3. `font_subset` cuts the fonts down to the characters used;
 //!    `style` writes the style sheet.
-//! 4. `package` hands the files' names and the metadata to epub-builder
-//!    ([`package`], which needs only the document and so runs beside
-//!    layout), then repairs the package document it writes and adds the
-//!    fonts and the accessibility metadata; `repack` rewrites the zip with
-//!    our files in it, so that the same input always gives the same
-//!    bytes.
+//! 4. `package` hands every file and the metadata to epub-builder, which
+//!    writes the package document and zips the book through `container`,
+//!    so that the same input always gives the same bytes.
 //!
 //! The output is EPUB 3.3 with an NCX for EPUB 2 reading systems, and
 //! carries EPUB Accessibility 1.1 metadata.
 
+mod container;
 mod font_subset;
 mod images;
 mod kerning;
@@ -33,7 +31,6 @@ mod package;
 mod page_list;
 mod pages;
 mod render;
-mod repack;
 mod sanitize;
 mod strings;
 mod style;
@@ -46,7 +43,7 @@ use crate::model::{Document, plain_text};
 use images::Images;
 use metadata::Timestamp;
 use outline::{NOTES_FILE, Outline};
-use package::{ContentDoc, Finishing, GuideType, PackageInput, SpineEntry, internal_error};
+use package::{ContentDoc, GuideType, PackageInput, internal_error};
 use page_list::{PageList, PagePlan};
 use pages::PageLang;
 use render::Renderer;
@@ -82,15 +79,9 @@ impl Default for EpubOptions {
     }
 }
 
-/// epub-builder's package for a document, made from the document and
-/// its [`Naming`] alone (see [`package`]), so that it can be made beside
-/// layout and handed to [`write_epub_packaged`].
-pub struct Package(Result<Vec<u8>, Diagnostic>);
-
 /// What the book's metadata and files are called, worked out from the
-/// document alone, once: [`package`] and [`write_epub_packaged`] both
-/// read it, so epub-builder's manifest names exactly the files written.
-pub struct Naming<'a> {
+/// document alone, once.
+struct Naming<'a> {
     modified: Timestamp,
     /// The identifier: a hash of the whole text.
     uuid: uuid::Uuid,
@@ -108,7 +99,7 @@ pub struct Naming<'a> {
 impl<'a> Naming<'a> {
     /// Works out the names of `doc`'s book. The error is a bug: an
     /// `options.modified` not of the form `YYYY-MM-DDThh:mm:ssZ`.
-    pub fn of(
+    fn of(
         doc: &'a Document,
         assets: &'a Assets,
         options: &EpubOptions,
@@ -159,33 +150,31 @@ impl<'a> Naming<'a> {
         cover.into_iter().chain(chapters).chain(notes).collect()
     }
 
-    /// A part's file, title and guide entry.
-    fn entry(&self, part: Part) -> SpineEntry {
-        match part {
-            Part::Cover => SpineEntry {
-                file: COVER_FILE.into(),
-                title: self.strings.cover.into(),
-                guide: Some(GuideType::Cover),
-            },
-            Part::Chapter(index) => SpineEntry {
-                file: self.outline.chapters[index].file.clone(),
-                title: self.outline.chapters[index].title.clone(),
-                guide: (index == 0).then_some(GuideType::Text),
-            },
-            Part::Notes => SpineEntry {
-                file: NOTES_FILE.into(),
-                title: self.strings.notes.into(),
-                guide: Some(GuideType::Notes),
-            },
+    /// A part's file, title and guide entry, with its XHTML.
+    fn content_doc(&self, part: Part, xhtml: String) -> ContentDoc {
+        let (file, title, guide) = match part {
+            Part::Cover => (
+                COVER_FILE.into(),
+                self.strings.cover.into(),
+                Some(GuideType::Cover),
+            ),
+            Part::Chapter(index) => (
+                self.outline.chapters[index].file.clone(),
+                self.outline.chapters[index].title.clone(),
+                (index == 0).then_some(GuideType::Text),
+            ),
+            Part::Notes => (
+                NOTES_FILE.into(),
+                self.strings.notes.into(),
+                Some(GuideType::Notes),
+            ),
+        };
+        ContentDoc {
+            file,
+            title,
+            guide,
+            xhtml,
         }
-    }
-
-    /// The content documents, as the package lists them.
-    fn spine(&self, doc: &Document) -> Vec<SpineEntry> {
-        self.parts(doc)
-            .into_iter()
-            .map(|part| self.entry(part))
-            .collect()
     }
 }
 
@@ -203,26 +192,6 @@ enum Part {
 /// The cover page's file.
 const COVER_FILE: &str = "cover.xhtml";
 
-/// Makes epub-builder's package for `doc` (its zip, with empty stand-ins
-/// for our files): everything it needs is known before layout.
-pub fn package(doc: &Document, naming: &Naming<'_>, options: &EpubOptions) -> Package {
-    Package(package::build_package(&PackageInput {
-        title: naming.title.clone(),
-        has_subtitle: naming.subtitle.is_some(),
-        lang: naming.lang.clone(),
-        rtl: metadata::is_rtl(&naming.lang),
-        authors: non_empty(&doc.meta.authors),
-        description: non_empty_str(doc.meta.description.as_deref()),
-        keywords: non_empty(&doc.meta.keywords),
-        uuid: naming.uuid,
-        modified: naming.modified,
-        generator: &options.generator,
-        toc_name: naming.strings.contents,
-        images: &naming.images,
-        spine: naming.spine(doc),
-    }))
-}
-
 /// Writes `doc` as an EPUB 3 file and returns its bytes.
 ///
 /// The same document, assets, fonts and options always give the same
@@ -236,27 +205,7 @@ pub fn write_epub(
     options: &EpubOptions,
 ) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
     let naming = Naming::of(doc, assets, options).map_err(|err| vec![err])?;
-    std::thread::scope(|scope| {
-        let packaging = scope.spawn(|| package(doc, &naming, options));
-        write_epub_packaged(doc, &naming, fonts, options, || {
-            packaging
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        })
-    })
-}
-
-/// [`write_epub`] with the naming worked out and epub-builder's package
-/// made elsewhere: `package` gives it (made by [`package`] for the same
-/// document, naming and options) when it is needed, after the book is
-/// rendered.
-pub fn write_epub_packaged(
-    doc: &Document,
-    naming: &Naming<'_>,
-    fonts: &FontSet,
-    options: &EpubOptions,
-    package: impl FnOnce() -> Package,
-) -> Result<Warned<Vec<u8>>, Vec<Diagnostic>> {
+    let naming = &naming;
     let mut warnings = naming.warnings.clone();
     let Naming {
         lang,
@@ -308,14 +257,21 @@ pub fn write_epub_packaged(
     let cut = font_subset::cut_fonts(fonts, plans);
     let has_images = !images.files().is_empty();
     let described = images.all_described;
-    let finishing = Finishing {
+    let input = PackageInput {
+        title,
+        subtitle: naming.subtitle.as_deref(),
         lang,
-        modified: naming.modified,
-        subtitle: naming.subtitle.clone(),
+        rtl: page_lang.rtl,
+        authors: non_empty(&doc.meta.authors),
+        description: non_empty_str(doc.meta.description.as_deref()),
+        keywords: non_empty(&doc.meta.keywords),
         publisher: non_empty_str(doc.meta.publisher.as_deref()),
         place: non_empty_str(doc.meta.place.as_deref()),
-        date: naming.date.clone(),
+        date: naming.date.as_deref(),
+        uuid: naming.uuid,
+        modified: naming.modified,
         generator: &options.generator,
+        toc_name: strings.contents,
         accessibility: metadata::accessibility_metadata(
             has_images,
             described,
@@ -327,10 +283,10 @@ pub fn write_epub_packaged(
         fonts: cut,
         images,
         documents,
+        nav,
+        ncx,
     };
-    let Package(zip) = package();
-    let zip = zip.map_err(|err| vec![err])?;
-    let output = finish_container(&zip, finishing, nav, ncx).map_err(|err| vec![err])?;
+    let output = package::write_package(input).map_err(|err| vec![err])?;
     Ok(Warned { output, warnings })
 }
 
@@ -417,8 +373,7 @@ fn write_documents(
                 pages::xhtml_page(page_lang, strings.notes, "backmatter", &body)
             }
         };
-        let SpineEntry { file, guide, .. } = naming.entry(part);
-        documents.push(ContentDoc { file, xhtml, guide });
+        documents.push(naming.content_doc(part, xhtml));
     }
     let unwritten = renderer.unwritten_pages();
     if !unwritten.is_empty() {
@@ -472,34 +427,6 @@ fn landmarks(
         landmarks.push(("bodymatter", first.file.clone(), strings.start.into()));
     }
     landmarks
-}
-
-/// Swaps in the repaired package document and our navigation files, then
-/// writes the reproducible zip.
-fn finish_container(
-    zip: &[u8],
-    input: Finishing<'_>,
-    nav: String,
-    ncx: String,
-) -> Result<Vec<u8>, Diagnostic> {
-    let failed = |reason: String| internal_error(&reason);
-    let mut entries = repack::read_entries(zip).map_err(failed)?;
-    let opf = entries
-        .iter()
-        .find(|(name, _)| name == package::OPF_PATH)
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
-        .ok_or_else(|| failed(format!("epub-builder wrote no `{}`", package::OPF_PATH)))?;
-    let opf = package::patch_opf(&opf, &input)?;
-    repack::replace_entry(&mut entries, package::OPF_PATH, opf.into_bytes()).map_err(failed)?;
-    repack::replace_entry(&mut entries, package::NAV_PATH, nav.into_bytes()).map_err(failed)?;
-    repack::replace_entry(&mut entries, package::NCX_PATH, ncx.into_bytes()).map_err(failed)?;
-    let modified = input.modified;
-    let (own, fonts) = input.into_files();
-    for (name, bytes) in own {
-        repack::replace_entry(&mut entries, &name, bytes).map_err(failed)?;
-    }
-    entries.extend(fonts);
-    repack::write_container(entries, package::OPF_PATH, modified).map_err(failed)
 }
 
 /// Parses every XHTML file we wrote (a cheap guard against a bug that

@@ -1,21 +1,29 @@
 //! The navigation documents: the EPUB 3 `nav.xhtml` and the EPUB 2 NCX.
 //!
 //! Both are written here from the same [`TocEntry`] tree, so they list the
-//! same entries. epub-builder renders its own versions of both files;
-//! [`super::repack`] puts these in their place. Writing them ourselves is
-//! simpler than patching epub-builder's: its nav has no `lang`, no
-//! `role="doc-toc"` and landmark labels taken from the guide, and its NCX
-//! has no `dtb:uid` and uses the TOC name as the book title.
+//! same entries. epub-builder is given them in place of the ones it would
+//! render (`nav_document`, `ncx_document`: hooks of the vendored copy).
+//! Writing them ourselves is simpler than rewriting its templates: its
+//! nav has no page list, no `lang`, no `role="doc-toc"` and landmark
+//! labels taken from the guide, and its NCX has no `pageList`, no
+//! `dtb:uid` and uses the TOC name as the book title.
 
 use super::outline::TocEntry;
 use super::page_list::{PageList, marker_html};
 use super::pages::{PageLang, xhtml_page};
 use super::strings::Strings;
-use super::xml::{attr, text};
+use super::xml::{attr, clean};
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
 use std::collections::BTreeMap;
+use std::io;
 
 /// One entry of the landmarks list: `epub:type`, target, label.
 pub(super) type Landmark = (&'static str, String, String);
+
+/// Writing into a `Vec` cannot fail; the writer's `io::Result`s are for
+/// other sinks.
+const INFALLIBLE: &str = "writing XML into memory cannot fail";
 
 /// Writes `nav.xhtml`: the table of contents, the landmarks and, if
 /// the book follows a print edition, the page list.
@@ -34,72 +42,107 @@ pub(super) fn write_nav(
     front: &[usize],
     pages: &PageList,
 ) -> String {
-    let mut body = String::new();
+    let mut w = Writer::new(Vec::new());
     for &page in front {
-        body.push_str(&marker_html(page, &format!("page-{page}")));
-        body.push('\n');
+        let marker = marker_html(page, &format!("page-{page}"));
+        w.get_mut().extend_from_slice(marker.as_bytes());
     }
-    body.push_str(
-        "<nav epub:type=\"toc\" role=\"doc-toc\" id=\"toc\" aria-labelledby=\"toc-title\">\n",
-    );
-    body.push_str(&format!(
-        "<h1 id=\"toc-title\">{}</h1>\n",
-        text(strings.contents)
-    ));
-    write_toc_list(toc, &mut body);
-    body.push_str("</nav>\n");
-    body.push_str(
-        "<nav epub:type=\"landmarks\" id=\"landmarks\" aria-labelledby=\"landmarks-title\" \
-         hidden=\"hidden\">\n",
-    );
-    body.push_str(&format!(
-        "<h2 id=\"landmarks-title\">{}</h2>\n<ol>\n",
-        text(strings.landmarks)
-    ));
-    for (epub_type, href, label) in landmarks {
-        body.push_str(&format!(
-            "<li><a epub:type=\"{}\" href=\"{}\">{}</a></li>\n",
-            attr(epub_type),
-            attr(href),
-            text(label)
-        ));
-    }
-    body.push_str("</ol>\n</nav>\n");
-    if !pages.is_empty() {
-        body.push_str(
-            "<nav epub:type=\"page-list\" role=\"doc-pagelist\" id=\"page-list\" \
-             aria-labelledby=\"page-list-title\" hidden=\"hidden\">\n",
-        );
-        body.push_str(&format!(
-            "<h2 id=\"page-list-title\">{}</h2>\n<ol>\n",
-            text(strings.pages)
-        ));
-        for (page, href) in pages.entries() {
-            body.push_str(&format!(
-                "<li><a href=\"{}\">{page}</a></li>\n",
-                attr(&href)
-            ));
-        }
-        body.push_str("</ol>\n</nav>\n");
-    }
+    write_navs(&mut w, strings, toc, landmarks, pages).expect(INFALLIBLE);
+    w.get_mut().push(b'\n');
+    let body = String::from_utf8(w.into_inner()).expect("the writer is given UTF-8 only");
     xhtml_page(lang, strings.contents, "frontmatter", &body)
 }
 
-fn write_toc_list(entries: &[TocEntry], out: &mut String) {
-    out.push_str("<ol>\n");
-    for entry in entries {
-        out.push_str(&format!(
-            "<li><a href=\"{}\">{}</a>",
-            attr(&entry.href),
-            text(&entry.label)
-        ));
-        if !entry.children.is_empty() {
-            out.push('\n');
-            write_toc_list(&entry.children, out);
-        }
-        out.push_str("</li>\n");
+fn write_navs(
+    w: &mut Writer<Vec<u8>>,
+    strings: &Strings,
+    toc: &[TocEntry],
+    landmarks: &[Landmark],
+    pages: &PageList,
+) -> io::Result<()> {
+    w.create_element("nav")
+        .with_attributes([
+            ("epub:type", "toc"),
+            ("role", "doc-toc"),
+            ("id", "toc"),
+            ("aria-labelledby", "toc-title"),
+        ])
+        .write_inner_content(|w| {
+            w.create_element("h1")
+                .with_attribute(("id", "toc-title"))
+                .write_text_content(BytesText::new(&clean(strings.contents)))?;
+            write_toc_list(toc, w)
+        })?;
+    w.create_element("nav")
+        .with_attributes([
+            ("epub:type", "landmarks"),
+            ("id", "landmarks"),
+            ("aria-labelledby", "landmarks-title"),
+            ("hidden", "hidden"),
+        ])
+        .write_inner_content(|w| {
+            w.create_element("h2")
+                .with_attribute(("id", "landmarks-title"))
+                .write_text_content(BytesText::new(&clean(strings.landmarks)))?;
+            w.create_element("ol").write_inner_content(|w| {
+                for (epub_type, href, label) in landmarks {
+                    w.create_element("li").write_inner_content(|w| {
+                        w.create_element("a")
+                            .with_attributes([("epub:type", *epub_type), ("href", href)])
+                            .write_text_content(BytesText::new(&clean(label)))?;
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    if !pages.is_empty() {
+        w.create_element("nav")
+            .with_attributes([
+                ("epub:type", "page-list"),
+                ("role", "doc-pagelist"),
+                ("id", "page-list"),
+                ("aria-labelledby", "page-list-title"),
+                ("hidden", "hidden"),
+            ])
+            .write_inner_content(|w| {
+                w.create_element("h2")
+                    .with_attribute(("id", "page-list-title"))
+                    .write_text_content(BytesText::new(&clean(strings.pages)))?;
+                w.create_element("ol").write_inner_content(|w| {
+                    for (page, href) in pages.entries() {
+                        w.create_element("li").write_inner_content(|w| {
+                            w.create_element("a")
+                                .with_attribute(("href", href.as_str()))
+                                .write_text_content(BytesText::new(&page.to_string()))?;
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                })?;
+                Ok(())
+            })?;
     }
-    out.push_str("</ol>\n");
+    Ok(())
+}
+
+fn write_toc_list(entries: &[TocEntry], w: &mut Writer<Vec<u8>>) -> io::Result<()> {
+    w.create_element("ol").write_inner_content(|w| {
+        for entry in entries {
+            w.create_element("li").write_inner_content(|w| {
+                w.create_element("a")
+                    .with_attribute(("href", entry.href.as_str()))
+                    .write_text_content(BytesText::new(&clean(&entry.label)))?;
+                if !entry.children.is_empty() {
+                    write_toc_list(&entry.children, w)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 /// What the NCX says.
@@ -128,47 +171,86 @@ pub(super) fn write_ncx(input: &NcxInput<'_>, spine: &[(&str, &str)]) -> String 
     collect_hrefs(input.toc, &mut hrefs);
     hrefs.extend(input.pages.entries().map(|(_, href)| href));
     let play_order = play_order(&hrefs, spine);
+    let mut w = Writer::new(Vec::new());
+    write_ncx_document(&mut w, input, &play_order).expect(INFALLIBLE);
+    w.get_mut().push(b'\n');
+    String::from_utf8(w.into_inner()).expect("the writer is given UTF-8 only")
+}
 
-    let mut points = String::new();
-    let mut count = 0;
-    write_nav_points(input.toc, 1, &mut count, &play_order, &mut points);
-    let mut page_list = String::new();
-    let (total, max) = if input.pages.is_empty() {
-        (0, 0)
-    } else {
-        page_list.push_str(&format!(
-            "<pageList>\n  <navLabel><text>{}</text></navLabel>\n",
-            text(input.pages_label)
-        ));
-        for (page, href) in input.pages.entries() {
-            page_list.push_str(&format!(
-                "  <pageTarget id=\"pagetarget-{page}\" type=\"normal\" value=\"{page}\" \
-                 playOrder=\"{}\">\n    <navLabel><text>{page}</text></navLabel>\n    \
-                 <content src=\"{}\"/>\n  </pageTarget>\n",
-                play_order[&href],
-                attr(&href),
-            ));
-        }
-        page_list.push_str("</pageList>\n");
-        let max = input.pages.pages.keys().max().copied().unwrap_or(0);
-        (input.pages.pages.len(), max)
+fn write_ncx_document(
+    w: &mut Writer<Vec<u8>>,
+    input: &NcxInput<'_>,
+    play_order: &BTreeMap<String, usize>,
+) -> io::Result<()> {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    let (total, max) = match input.pages.pages.keys().max() {
+        Some(&max) => (input.pages.pages.len(), max),
+        None => (0, 0),
     };
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\" xml:lang=\"{lang}\">\n\
-         <head>\n\
-         <meta name=\"dtb:uid\" content=\"{uid}\"/>\n\
-         <meta name=\"dtb:depth\" content=\"{depth}\"/>\n\
-         <meta name=\"dtb:totalPageCount\" content=\"{total}\"/>\n\
-         <meta name=\"dtb:maxPageNumber\" content=\"{max}\"/>\n\
-         </head>\n\
-         <docTitle><text>{title}</text></docTitle>\n\
-         <navMap>\n{points}</navMap>\n{page_list}</ncx>\n",
-        lang = attr(input.lang),
-        uid = attr(input.uid),
-        depth = depth(input.toc).max(1),
-        title = text(input.title),
-    )
+    w.create_element("ncx")
+        .with_attributes([
+            ("xmlns", "http://www.daisy.org/z3986/2005/ncx/"),
+            ("version", "2005-1"),
+            ("xml:lang", &clean(input.lang)),
+        ])
+        .write_inner_content(|w| {
+            w.create_element("head").write_inner_content(|w| {
+                let depth = depth(input.toc).max(1).to_string();
+                let (total, max) = (total.to_string(), max.to_string());
+                for (name, content) in [
+                    ("dtb:uid", input.uid),
+                    ("dtb:depth", &depth),
+                    ("dtb:totalPageCount", &total),
+                    ("dtb:maxPageNumber", &max),
+                ] {
+                    w.create_element("meta")
+                        .with_attributes([("name", name), ("content", content)])
+                        .write_empty()?;
+                }
+                Ok(())
+            })?;
+            w.create_element("docTitle").write_inner_content(|w| {
+                w.create_element("text")
+                    .write_text_content(BytesText::new(&clean(input.title)))?;
+                Ok(())
+            })?;
+            w.create_element("navMap")
+                .write_inner_content(|w| write_nav_points(input.toc, &mut 0, play_order, w))?;
+            if !input.pages.is_empty() {
+                w.create_element("pageList").write_inner_content(|w| {
+                    write_nav_label(w, input.pages_label)?;
+                    for (page, href) in input.pages.entries() {
+                        w.create_element("pageTarget")
+                            .with_attributes([
+                                ("id", format!("pagetarget-{page}").as_str()),
+                                ("type", "normal"),
+                                ("value", &page.to_string()),
+                                ("playOrder", &play_order[&href].to_string()),
+                            ])
+                            .write_inner_content(|w| {
+                                write_nav_label(w, &page.to_string())?;
+                                w.create_element("content")
+                                    .with_attribute(("src", href.as_str()))
+                                    .write_empty()?;
+                                Ok(())
+                            })?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// `<navLabel><text>label</text></navLabel>`.
+fn write_nav_label(w: &mut Writer<Vec<u8>>, label: &str) -> io::Result<()> {
+    w.create_element("navLabel").write_inner_content(|w| {
+        w.create_element("text")
+            .write_text_content(BytesText::new(&clean(label)))?;
+        Ok(())
+    })?;
+    Ok(())
 }
 
 fn collect_hrefs(entries: &[TocEntry], out: &mut Vec<String>) {
@@ -241,25 +323,26 @@ fn play_order(hrefs: &[String], spine: &[(&str, &str)]) -> BTreeMap<String, usiz
 
 fn write_nav_points(
     entries: &[TocEntry],
-    level: usize,
     count: &mut usize,
     play_order: &BTreeMap<String, usize>,
-    out: &mut String,
-) {
+    w: &mut Writer<Vec<u8>>,
+) -> io::Result<()> {
     for entry in entries {
         *count += 1;
-        let indent = "  ".repeat(level);
-        out.push_str(&format!(
-            "{indent}<navPoint id=\"navpoint-{count}\" playOrder=\"{}\">\n\
-             {indent}  <navLabel><text>{}</text></navLabel>\n\
-             {indent}  <content src=\"{}\"/>\n",
-            play_order[&entry.href],
-            text(&entry.label),
-            attr(&entry.href),
-        ));
-        write_nav_points(&entry.children, level + 1, count, play_order, out);
-        out.push_str(&format!("{indent}</navPoint>\n"));
+        w.create_element("navPoint")
+            .with_attributes([
+                ("id", format!("navpoint-{count}").as_str()),
+                ("playOrder", &play_order[&entry.href].to_string()),
+            ])
+            .write_inner_content(|w| {
+                write_nav_label(w, &entry.label)?;
+                w.create_element("content")
+                    .with_attribute(("src", entry.href.as_str()))
+                    .write_empty()?;
+                write_nav_points(&entry.children, count, play_order, w)
+            })?;
     }
+    Ok(())
 }
 
 fn depth(entries: &[TocEntry]) -> usize {

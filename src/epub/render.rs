@@ -186,21 +186,25 @@ impl<'a> Renderer<'a> {
     /// heading and closing it before the next heading of the same or a
     /// higher rank. Sections of `top_level` headings are the chapters.
     pub fn write_chapter(&mut self, blocks: &[Block], top_level: u8, out: &mut String) {
+        let mut labels = section_labels(blocks).into_iter();
         let mut open: Vec<u8> = Vec::new();
         for block in blocks {
-            if let Block::Heading { level, id, .. } = block {
+            if let Block::Heading { level, .. } = block {
                 let level = (*level).clamp(1, 6);
                 while open.last().is_some_and(|&l| l >= level) {
                     open.pop();
                     out.push_str("</section>\n");
                 }
-                let id = attr(&id_token(id));
+                let labelled_by = match labels.next().flatten() {
+                    Some(ids) => format!(" aria-labelledby=\"{}\"", attr(&ids)),
+                    None => String::new(),
+                };
                 if level == top_level && open.is_empty() {
                     out.push_str(&format!(
-                        "<section epub:type=\"chapter\" role=\"doc-chapter\" aria-labelledby=\"{id}\">\n"
+                        "<section epub:type=\"chapter\" role=\"doc-chapter\"{labelled_by}>\n"
                     ));
                 } else {
-                    out.push_str(&format!("<section aria-labelledby=\"{id}\">\n"));
+                    out.push_str(&format!("<section{labelled_by}>\n"));
                 }
                 open.push(level);
             }
@@ -751,6 +755,62 @@ fn has_text(markup: &str) -> bool {
         }
         c => !in_tag && !c.is_whitespace(),
     })
+}
+
+/// The `aria-labelledby` of the section each heading of `blocks` opens,
+/// in order. A labelled section is a region landmark, and two regions
+/// with one name cannot be told apart in a screen reader's list (Ace's
+/// `landmark-unique`). A heading whose text no other heading of the file
+/// has labels its section alone; one whose text is shared is labelled
+/// with the headings of the sections around it, as few as make the name
+/// unique ("Install Usage", "Run Usage"); a section no such name sets
+/// apart is left unlabelled, and so is no landmark.
+fn section_labels(blocks: &[Block]) -> Vec<Option<String>> {
+    // Each heading's path: (level, id, text) of the sections it is in,
+    // then its own.
+    let mut paths: Vec<Vec<(u8, String, String)>> = Vec::new();
+    let mut open: Vec<(u8, String, String)> = Vec::new();
+    for block in blocks {
+        if let Block::Heading {
+            level, id, content, ..
+        } = block
+        {
+            let level = (*level).clamp(1, 6);
+            open.retain(|(l, ..)| *l < level);
+            let text = plain_text(content)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            open.push((level, id_token(id).into_owned(), text));
+            paths.push(open.clone());
+        }
+    }
+    // The name of the last `k` sections of a path.
+    let name = |path: &[(u8, String, String)], k: usize| {
+        let texts: Vec<&str> = path[path.len() - k..]
+            .iter()
+            .map(|(.., text)| text.as_str())
+            .collect();
+        texts.join(" ")
+    };
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for path in &paths {
+        for k in 1..=path.len() {
+            *counts.entry(name(path, k)).or_default() += 1;
+        }
+    }
+    let mut used = BTreeSet::new();
+    paths
+        .iter()
+        .map(|path| {
+            let k = (1..=path.len()).find(|&k| counts[&name(path, k)] == 1)?;
+            let ids: Vec<&str> = path[path.len() - k..]
+                .iter()
+                .map(|(_, id, _)| id.as_str())
+                .collect();
+            used.insert(name(path, k)).then(|| ids.join(" "))
+        })
+        .collect()
 }
 
 fn claim_heading_ids(blocks: &[Block], ids: &mut BTreeSet<String>) {

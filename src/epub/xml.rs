@@ -1,8 +1,9 @@
 //! XML text and attribute escaping for everything the EPUB back end writes.
 //!
 //! Every string that comes from the document goes through [`push_text`] or
-//! [`push_attr`] (or [`clean`] when epub-builder escapes it itself), so no
-//! input can break the markup or smuggle in characters XML 1.0 forbids.
+//! [`push_attr`] (or [`clean`] when epub-builder or quick-xml escapes it),
+//! so no input can break the markup or smuggle in characters XML 1.0
+//! forbids.
 
 use std::borrow::Cow;
 
@@ -67,13 +68,6 @@ pub(super) fn push_attr(out: &mut String, s: &str) {
             _ => {}
         }
     }
-}
-
-/// `s` escaped as element content.
-pub(super) fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_text(&mut out, s);
-    out
 }
 
 /// `s` escaped as a double-quoted attribute value.
@@ -209,6 +203,12 @@ pub(super) fn parse(xml: &str) -> Result<roxmltree::Document<'_>, roxmltree::Err
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text(s: &str) -> String {
+        let mut out = String::new();
+        push_text(&mut out, s);
+        out
+    }
 
     #[test]
     fn text_escapes_markup_and_drops_forbidden_characters() {

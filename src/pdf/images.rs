@@ -117,7 +117,7 @@ fn image_dict(width: u32, height: u32, space: &str) -> Dictionary {
 }
 
 fn flate_stream(mut dict: Dictionary, data: &[u8]) -> Result<Stream, String> {
-    let compressed = crate::deflate::Deflater::new(crate::deflate::Format::Zlib).deflate(data);
+    let compressed = crate::deflate::Deflater::new().deflate(data);
     dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
     Ok(Stream::new(dict, compressed).with_compression(false))
 }

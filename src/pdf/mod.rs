@@ -31,7 +31,7 @@ pub use impose::saddle_stitch_order;
 pub use marks::parse_length;
 
 use crate::assets::Assets;
-use crate::deflate::{Deflated, Format, deflate_each};
+use crate::deflate::{Deflated, deflate_each};
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FaceRole, FontSet};
 use crate::layout::{Item, LinkTarget, Pages, Role, Tag};
@@ -314,7 +314,7 @@ pub fn write_pdf(
         let (early, plain) = if options.print.booklet {
             (None, contents)
         } else {
-            let early = scope.spawn(move || deflate_each(contents, Format::Zlib));
+            let early = scope.spawn(move || deflate_each(contents));
             (Some(early), Vec::new())
         };
         let mut lo = doc.to_lopdf_document(&save, &mut warnings);
@@ -578,7 +578,7 @@ fn compress_streams(doc: &mut lopdf::Document) {
         .iter_mut()
         .map(|stream| std::mem::take(&mut stream.content))
         .collect();
-    for (stream, data) in streams.into_iter().zip(deflate_each(data, Format::Zlib)) {
+    for (stream, data) in streams.into_iter().zip(deflate_each(data)) {
         fill_stream(stream, data);
     }
 }
