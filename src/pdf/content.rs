@@ -19,10 +19,8 @@ use std::sync::Arc;
 pub struct Ops<'a> {
     /// The document's font subsets.
     subsets: &'a [Subset],
-    /// By subset and new glyph id: the first text a glyph was drawn
-    /// with. printpdf keeps the text of a glyph's last use, so each use
-    /// carries this one: a glyph drawn as a ligature's second glyph (no
-    /// text) after its use as a letter keeps its letter.
+    /// By subset and new glyph id: the text a glyph was first drawn with
+    /// (empty for a cluster's second glyph), `None` before its first use.
     texts: &'a mut [Vec<Option<Arc<str>>>],
     /// The operations so far.
     pub ops: Vec<Op>,
@@ -96,17 +94,24 @@ impl<'a> Ops<'a> {
             .into_iter()
             .map(|(id, advance, text)| {
                 let gid = subset.new_id(id);
-                let mut cid = String::new();
-                if let Some(slot) = texts.get_mut(usize::from(gid)) {
-                    if slot.is_none() && !text.is_empty() {
+                // The text goes with a glyph's first use, and again if it
+                // had none then (a cluster's second glyph): printpdf keeps
+                // it for later uses.
+                let cid = match texts.get_mut(usize::from(gid)) {
+                    Some(slot)
+                        if slot
+                            .as_deref()
+                            .is_none_or(|t| t.is_empty() && !text.is_empty()) =>
+                    {
                         *slot = Some(text.clone());
+                        Some(text.to_string())
                     }
-                    cid.push_str(slot.as_deref().unwrap_or_default());
-                }
+                    _ => None,
+                };
                 Codepoint {
                     gid,
                     offset: round2(subset.adjustment(id, advance / hscale, size)),
-                    cid: Some(cid),
+                    cid,
                 }
             })
             .collect();
