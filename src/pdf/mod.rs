@@ -281,22 +281,64 @@ pub fn write_pdf(
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     // Its operations (a few dozen bytes a glyph) are written out.
     drop(doc);
-    finish_document(
-        &mut lo,
-        &pages,
-        meta,
-        options,
-        &image_names,
-        assets,
-        &drawn,
-        &marks,
-    )
-    .map_err(internal)?;
-    compress_streams(&mut lo);
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|err| internal(err.to_string()))?;
-    Ok(bytes)
+    std::thread::scope(|scope| {
+        // The page contents are most of the deflating: it runs on other
+        // threads while this one finishes the document. (A booklet reads
+        // the pages back to impose them: it deflates at the end.)
+        let early = (!options.print.booklet).then(|| {
+            let streams = page_streams(&mut lo);
+            let (ids, contents): (Vec<_>, Vec<_>) = streams.into_iter().unzip();
+            (
+                ids,
+                scope.spawn(move || deflate_each(contents, Format::Zlib)),
+            )
+        });
+        finish_document(
+            &mut lo,
+            &pages,
+            meta,
+            options,
+            &image_names,
+            assets,
+            &drawn,
+            &marks,
+        )
+        .map_err(internal)?;
+        if let Some((ids, deflating)) = early {
+            let deflated = deflating
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (id, data) in ids.into_iter().zip(deflated) {
+                if let Ok(lopdf::Object::Stream(stream)) = lo.get_object_mut(id) {
+                    fill_stream(stream, data);
+                }
+            }
+        }
+        compress_streams(&mut lo);
+        let mut bytes = Vec::new();
+        lo.save_to(&mut bytes)
+            .map_err(|err| internal(err.to_string()))?;
+        Ok(bytes)
+    })
+}
+
+/// Takes the content out of every page's content stream, with the
+/// stream's id.
+fn page_streams(doc: &mut lopdf::Document) -> Vec<(lopdf::ObjectId, Vec<u8>)> {
+    let ids: Vec<lopdf::ObjectId> = doc
+        .get_pages()
+        .values()
+        .filter_map(|&page| {
+            let contents = doc.get_dictionary(page).ok()?.get(b"Contents").ok()?;
+            contents.as_reference().ok()
+        })
+        .collect();
+    ids.into_iter()
+        .filter_map(|id| match doc.get_object_mut(id) {
+            Ok(lopdf::Object::Stream(stream)) => Some((id, std::mem::take(&mut stream.content))),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Everything printpdf does not write: outline and info, the structure
