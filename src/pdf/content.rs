@@ -24,6 +24,12 @@ pub struct Ops<'a> {
     texts: &'a mut [Vec<Option<Arc<str>>>],
     /// The operations so far.
     pub ops: Vec<Op>,
+    /// The font (subset index) and size, and the fill gray, in effect:
+    /// each is set only when it changes (both outlast `ET`).
+    state: (Option<(usize, f32)>, Option<f32>),
+    /// Where the current text line starts, in hundredths of a point, when
+    /// known: an upright run moves there from it with `Td`.
+    line: Option<(i64, i64)>,
 }
 
 impl<'a> Ops<'a> {
@@ -34,6 +40,8 @@ impl<'a> Ops<'a> {
             subsets,
             texts,
             ops: Vec::new(),
+            state: (None, None),
+            line: None,
         }
     }
 
@@ -46,6 +54,8 @@ impl<'a> Ops<'a> {
     /// `BT`
     pub fn begin_text(&mut self) {
         self.ops.push(Op::StartTextSection);
+        // BT starts the line at the origin (ISO 32000-1, 9.4.1).
+        self.line = Some((0, 0));
     }
 
     /// `ET`
@@ -115,13 +125,36 @@ impl<'a> Ops<'a> {
                 }
             })
             .collect();
-        self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(subset.id.clone()),
-            size: Pt(size),
-        });
-        self.ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Raw(round_matrix(matrix)),
-        });
+        if self.state.0 != Some((index, size)) {
+            self.state.0 = Some((index, size));
+            self.ops.push(Op::SetFont {
+                font: PdfFontHandle::External(subset.id.clone()),
+                size: Pt(size),
+            });
+        }
+        let hundredths = |v: f32| (f64::from(v) * 100.0).round() as i64;
+        let to = (hundredths(matrix[4]), hundredths(matrix[5]));
+        match self.line {
+            // An upright run moves from the line's start with `Td`: two
+            // numbers, not six, and exactly the rounded position.
+            Some(from) if matrix[..4] == [1.0, 0.0, 0.0, 1.0] => {
+                let step = |a: i64, b: i64| Pt(((b - a) as f32) / 100.0);
+                self.ops.push(Op::SetTextCursor {
+                    pos: Point {
+                        x: step(from.0, to.0),
+                        y: step(from.1, to.1),
+                    },
+                });
+                self.line = Some(to);
+            }
+            _ => {
+                self.ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Raw(round_matrix(matrix)),
+                });
+                // Tm starts a line where it places the text.
+                self.line = (matrix[..4] == [1.0, 0.0, 0.0, 1.0]).then_some(to);
+            }
+        }
         self.ops.push(Op::ShowText {
             items: vec![TextItem::GlyphIds(codepoints)],
         });
@@ -129,9 +162,12 @@ impl<'a> Ops<'a> {
 
     /// `0.3 g`: the fill colour for text and boxes.
     pub fn fill_gray(&mut self, level: f32) {
-        self.ops.push(Op::SetFillColor {
-            col: Color::Greyscale(Greyscale::new(level, None)),
-        });
+        if self.state.1 != Some(level) {
+            self.state.1 = Some(level);
+            self.ops.push(Op::SetFillColor {
+                col: Color::Greyscale(Greyscale::new(level, None)),
+            });
+        }
     }
 
     /// `102 Tz`
@@ -212,6 +248,8 @@ impl<'a> Ops<'a> {
     /// are placed in its viewport (y down).
     pub fn lifted_texts(&mut self, lifted: &Lifted, (x, y, w, h): (f32, f32, f32, f32)) {
         let (sx, sy) = (w / lifted.viewport.0, h / lifted.viewport.1);
+        // Each text's font and colour go with its `Q`.
+        let state = self.state;
         for text in &lifted.texts {
             let Some(fill) = text.fill else { continue };
             self.ops.extend([
@@ -260,6 +298,7 @@ impl<'a> Ops<'a> {
                 start = end;
             }
             self.ops.push(Op::RestoreGraphicsState);
+            self.state = state;
         }
     }
 }
