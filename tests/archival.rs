@@ -53,7 +53,7 @@ fn xmp_claims_pdfa_and_pdfua_and_agrees_with_the_info_dictionary() {
     );
     let text = String::from_utf8(metadata.content.clone()).unwrap();
     assert!(text.starts_with("<?xpacket begin=\"\u{feff}\""));
-    assert!(text.ends_with("<?xpacket end=\"w\"?>"));
+    assert!(text.ends_with("<?xpacket end=\"r\"?>"));
     let xml = roxmltree::Document::parse(&text).expect("the XMP parses");
 
     let pdfaid = "http://www.aiim.org/pdfa/ns/id/";

@@ -147,3 +147,57 @@ fn bleed_and_crop_marks_set_nested_boxes() {
     // Still tagged: the marks are artifacts.
     assert!(doc.catalog().unwrap().has(b"StructTreeRoot"));
 }
+
+/// The objects a PDF reader can reach from the trailer: every reference
+/// followed through dictionaries, arrays and stream dictionaries.
+fn reachable(doc: &Document) -> std::collections::BTreeSet<lopdf::ObjectId> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack: Vec<&Object> = doc.trailer.iter().map(|(_, value)| value).collect();
+    while let Some(object) = stack.pop() {
+        match object {
+            Object::Reference(id) if seen.insert(*id) => {
+                stack.push(doc.get_object(*id).expect("every reference resolves"));
+            }
+            Object::Array(items) => stack.extend(items),
+            Object::Dictionary(dict) => stack.extend(dict.iter().map(|(_, value)| value)),
+            Object::Stream(stream) => stack.extend(stream.dict.iter().map(|(_, value)| value)),
+            _ => {}
+        }
+    }
+    seen
+}
+
+/// A dead object is bytes no reader ever looks at; printpdf's own
+/// document information and resource dictionaries used to stay behind
+/// when ours replaced them.
+#[test]
+fn every_object_is_reachable_from_the_trailer() {
+    let bleed = mdg_export::pdf::parse_length("3mm").unwrap();
+    for (what, print) in [
+        ("the summit PDF", PrintOptions::default()),
+        (
+            "the booklet",
+            PrintOptions {
+                booklet: true,
+                ..PrintOptions::default()
+            },
+        ),
+        (
+            "the bleed edition",
+            PrintOptions {
+                bleed,
+                crop_marks: true,
+                ..PrintOptions::default()
+            },
+        ),
+    ] {
+        let doc = Document::load_mem(&export(builtin::MARKDOWN, print)).unwrap();
+        let reachable = reachable(&doc);
+        let dead: Vec<_> = doc
+            .objects
+            .keys()
+            .filter(|id| !reachable.contains(id))
+            .collect();
+        assert!(dead.is_empty(), "{what} has unreferenced objects {dead:?}");
+    }
+}

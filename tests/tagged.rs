@@ -215,11 +215,26 @@ fn check_tagged(bytes: &[u8]) -> (String, Walk) {
             "P" | "H1" | "H2" | "H3" | "H4" | "H5" | "H6" | "LI" | "Lbl" | "TD" | "TH" | "TOCI"
         )
     };
+    // A figure reads as its alternative text, as assistive technology
+    // reads it: the words drawn in it (a banner's) are left out.
+    let figures: Vec<ObjectId> = found
+        .elements
+        .iter()
+        .filter(|(role, ..)| role == "Figure")
+        .map(|(_, id, _)| *id)
+        .collect();
+    let in_figure = |key: &(ObjectId, i64)| {
+        found
+            .mcids
+            .iter()
+            .any(|(k, element)| k == key && figures.contains(element))
+    };
     let mut text = String::new();
     for event in &found.events {
         match event {
             Err(role) if block(role) => text.push(' '),
             Err(_) => {}
+            Ok(key) if in_figure(key) => {}
             Ok(key) => text.push_str(texts.get(key).map_or("", String::as_str)),
         }
     }

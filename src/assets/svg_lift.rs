@@ -70,7 +70,7 @@ pub struct LiftedGlyph {
 const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// `outer` after `inner`: a point goes through `inner`, then `outer`.
-fn concat(outer: Matrix, inner: Matrix) -> Matrix {
+pub fn concat(outer: Matrix, inner: Matrix) -> Matrix {
     let [a, b, c, d, e, f] = outer;
     let [p, q, r, s, t, u] = inner;
     [

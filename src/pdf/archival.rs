@@ -16,6 +16,7 @@
 //! intent, so with one the file is written without the PDF/A claim.
 
 use lopdf::{Dictionary, Document, Object, Stream};
+use xmp_writer::{DateTime, LangId, Timezone, XmpWriter};
 
 /// The sRGB profile (ICC v2, from Debian's icc-profiles-free; zlib
 /// licence, see pdf-assets/README.md).
@@ -42,7 +43,12 @@ pub fn add_metadata(doc: &mut Document, claims: Claims) -> Result<(), String> {
         .and_then(Object::as_reference)
         .map_err(|e| e.to_string())?;
     let info = doc.get_dictionary(info_id).map_err(|e| e.to_string())?;
-    let text = |key: &[u8]| info.get(key).ok().map(decode_text_string);
+    // Control characters cannot appear in XML 1.0 (xmp-writer escapes
+    // only markup).
+    let text = |key: &[u8]| {
+        let text = decode_text_string(info.get(key).ok()?);
+        Some(text.replace(|c: char| c.is_control() && c != '\n' && c != '\t', " "))
+    };
     let title = text(b"Title");
     let author = text(b"Author");
     let subject = text(b"Subject");
@@ -65,98 +71,58 @@ pub fn add_metadata(doc: &mut Document, claims: Claims) -> Result<(), String> {
         .and_then(|c| c.get(b"Lang").ok())
         .map(decode_text_string);
 
-    let mut xmp = String::new();
-    xmp.push_str("<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
-    xmp.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
-    xmp.push_str("<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
-    xmp.push_str(concat!(
-        "<rdf:Description rdf:about=\"\"\n",
-        " xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n",
-        " xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n",
-        " xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n",
-        " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n",
-        " xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n",
-        " xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"\n",
-        " xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n",
-        " xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n",
-        " xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n",
-        "<dc:format>application/pdf</dc:format>\n",
-    ));
+    let mut xmp = XmpWriter::new();
+    xmp.format("application/pdf");
     if let Some(title) = &title {
-        xmp.push_str(&format!(
-            "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title>\n",
-            escape(title)
-        ));
+        xmp.title([(None, title.as_str())]);
     }
     if let Some(author) = &author {
         // One entry holding the Info /Author string as it is.
-        xmp.push_str(&format!(
-            "<dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n",
-            escape(author)
-        ));
+        xmp.creator([author.as_str()]);
     }
     if let Some(subject) = &subject {
-        xmp.push_str(&format!(
-            "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>\n",
-            escape(subject)
-        ));
+        xmp.description([(None, subject.as_str())]);
     }
     if let Some(lang) = &lang {
-        xmp.push_str(&format!(
-            "<dc:language><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:language>\n",
-            escape(lang)
-        ));
+        xmp.language([LangId(lang)]);
     }
-    let simple = |xmp: &mut String, name: &str, value: &Option<String>| {
-        if let Some(value) = value {
-            xmp.push_str(&format!("<{name}>{}</{name}>\n", escape(value)));
-        }
-    };
-    simple(&mut xmp, "pdf:Keywords", &keywords);
-    simple(&mut xmp, "pdf:Producer", &producer);
-    simple(&mut xmp, "xmp:CreatorTool", &creator);
-    simple(&mut xmp, "xmp:CreateDate", &created);
-    simple(&mut xmp, "xmp:ModifyDate", &modified);
-    simple(&mut xmp, "xmp:MetadataDate", &modified);
-    if id.len() == 16 {
-        let bytes: [u8; 16] = id.as_slice().try_into().expect("16 bytes");
+    if let Some(keywords) = &keywords {
+        xmp.pdf_keywords(keywords);
+    }
+    if let Some(producer) = &producer {
+        xmp.producer(producer);
+    }
+    if let Some(creator) = &creator {
+        xmp.creator_tool(creator);
+    }
+    if let Some(created) = created {
+        xmp.create_date(created);
+    }
+    if let Some(modified) = modified {
+        xmp.modify_date(modified);
+        xmp.metadata_date(modified);
+    }
+    if let Ok(bytes) = <[u8; 16]>::try_from(id.as_slice()) {
         // Name-based UUIDs (RFC 9562, version 5) of the file identifier.
         let document = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &bytes);
         let instance = uuid::Uuid::new_v5(&document, b"instance");
-        xmp.push_str(&format!(
-            "<xmpMM:DocumentID>uuid:{document}</xmpMM:DocumentID>\n<xmpMM:InstanceID>uuid:{instance}</xmpMM:InstanceID>\n"
-        ));
+        xmp.document_id(&format!("uuid:{document}"));
+        xmp.instance_id(&format!("uuid:{instance}"));
     }
     if let Some(level) = claims.pdfa {
-        xmp.push_str(&format!(
-            "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>{level}</pdfaid:conformance>\n"
-        ));
+        xmp.pdfa_part(2);
+        xmp.pdfa_conformance(&level.to_string());
     }
     if claims.pdfua {
-        xmp.push_str("<pdfuaid:part>1</pdfuaid:part>\n");
+        xmp.pdfua_part(1);
         // pdfuaid is not among the schemas PDF/A-2 predefines, so it is
         // declared (ISO 19005-2, 6.6.2.3.3).
-        xmp.push_str(concat!(
-            "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n",
-            "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n",
-            "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n",
-            "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n",
-            "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n",
-            "<pdfaProperty:name>part</pdfaProperty:name>\n",
-            "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n",
-            "<pdfaProperty:category>internal</pdfaProperty:category>\n",
-            "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\n",
-            "</rdf:li></rdf:Seq></pdfaSchema:property>\n",
-            "</rdf:li></rdf:Bag></pdfaExtension:schemas>\n",
-        ));
+        xmp.extension_schemas()
+            .pdfua_id()
+            .properties()
+            .describe_part();
     }
-    xmp.push_str("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n");
-    // Room to edit the packet in place, as XMP suggests.
-    for _ in 0..8 {
-        xmp.push_str(&" ".repeat(99));
-        xmp.push('\n');
-    }
-    xmp.push_str("<?xpacket end=\"w\"?>");
+    let xmp = xmp.finish(None);
 
     // The metadata stream is not compressed (ISO 19005-2, 6.6.2.1: no
     // Filter, so that it can be found without PDF parsing).
@@ -215,58 +181,33 @@ fn decode_text_string(object: &Object) -> String {
     }
 }
 
-/// `D:YYYYMMDDHHmmSSZ` → `YYYY-MM-DDTHH:mm:SSZ` (ISO 32000-1, 7.9.4;
-/// XMP dates are ISO 8601).
-fn xmp_date(date: &str) -> Option<String> {
-    let digits = date.strip_prefix("D:")?;
-    if digits.len() < 14 || !digits[..14].bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let d = &digits[..14];
-    Some(format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &d[..4],
-        &d[4..6],
-        &d[6..8],
-        &d[8..10],
-        &d[10..12],
-        &d[12..14]
+/// `D:YYYYMMDDHHmmSSZ` (ISO 32000-1, 7.9.4), as the writer makes them,
+/// as an XMP date in UTC.
+fn xmp_date(date: &str) -> Option<DateTime> {
+    let digits = date.strip_prefix("D:")?.get(..14)?;
+    let number = |at: usize, len: usize| digits.get(at..at + len)?.parse::<u16>().ok();
+    let part = |at| number(at, 2).and_then(|n| u8::try_from(n).ok());
+    Some(DateTime::new(
+        number(0, 4)?,
+        part(4)?,
+        part(6)?,
+        part(8)?,
+        part(10)?,
+        part(12)?,
+        Timezone::Utc,
     ))
-}
-
-/// Escapes text for XML content.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Control characters cannot appear in XML 1.0.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
-    fn dates_convert_to_iso_8601() {
+    fn dates_convert_from_pdf_dates() {
+        let date = super::xmp_date("D:20100920123456Z").unwrap();
+        assert_eq!((date.year, date.month, date.day), (2010, Some(9), Some(20)));
         assert_eq!(
-            super::xmp_date("D:20100920000000Z").as_deref(),
-            Some("2010-09-20T00:00:00Z")
+            (date.hour, date.minute, date.second),
+            (Some(12), Some(34), Some(56))
         );
-        assert_eq!(super::xmp_date("D:2010"), None);
-    }
-
-    #[test]
-    fn xml_is_escaped() {
-        assert_eq!(
-            super::escape("a < b & \"c\""),
-            "a &lt; b &amp; &quot;c&quot;"
-        );
+        assert!(super::xmp_date("D:2010").is_none());
     }
 }

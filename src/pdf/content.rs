@@ -1,300 +1,324 @@
-//! Page content streams written straight to bytes.
+//! Page items → printpdf operations.
 //!
-//! A brochure page holds thousands of glyphs. Going through printpdf's
-//! operation list and lopdf's operand objects costs an allocation or two
-//! per glyph and a formatted hex string each; writing the operators
-//! (ISO 32000-1, 8 and 9: `BT`, `Tf`, `Tm`, `TJ`, `m`/`l`/`S`, `re`/`f`,
-//! `cm`/`Do`, `BDC`/`EMC`) into one buffer does the same in a fraction of
-//! the time. printpdf still builds the document around these streams: the
-//! page tree, the fonts with their widths and ToUnicode maps, and the
-//! link annotations.
+//! Every item of a laid-out page becomes printpdf [`Op`]s: text as glyph
+//! ids of the font subsets, each glyph with the text it stands for (from
+//! which printpdf writes the fonts' widths and ToUnicode maps), rules
+//! and boxes as paths, images as XObjects, and around each item the
+//! marked content the structure tree refers to.
 
-/// A content stream being written.
-#[derive(Debug, Default)]
-pub struct Content {
-    bytes: Vec<u8>,
+use super::fonts::Subset;
+use crate::assets::Lifted;
+use printpdf::{
+    Codepoint, Color, CurTransMat, DictItem, Greyscale, Line, LineCapStyle, LinePoint, Op,
+    PaintMode, PdfFontHandle, Point, Pt, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
+};
+use std::sync::Arc;
+
+/// The operations of one page (or of the texts over a drawing) being
+/// built, with the text every subset glyph stands for.
+pub struct Ops<'a> {
+    /// The document's font subsets.
+    subsets: &'a [Subset],
+    /// By subset and new glyph id: the text a glyph was first drawn with
+    /// (empty for a cluster's second glyph), `None` before its first use.
+    texts: &'a mut [Vec<Option<Arc<str>>>],
+    /// The operations so far.
+    pub ops: Vec<Op>,
+    /// The font (subset index) and size, and the fill gray, in effect:
+    /// each is set only when it changes (both outlast `ET`).
+    state: (Option<(usize, f32)>, Option<f32>),
+    /// Where the current text line starts, in hundredths of a point, when
+    /// known: an upright run moves there from it with `Td`.
+    line: Option<(i64, i64)>,
 }
 
-impl Content {
-    /// How many bytes are written.
-    pub fn len(&self) -> usize {
-        self.bytes.len()
-    }
-
-    /// The finished stream.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.bytes
-    }
-
-    fn raw(&mut self, text: &str) {
-        self.bytes.extend_from_slice(text.as_bytes());
-    }
-
-    /// Writes a number rounded to 1/100 (finer than any printer needs),
-    /// without trailing zeros: `12`, `12.5`, `-0.25`.
-    pub fn number(&mut self, value: f32) {
-        self.decimal(value, 2);
-    }
-
-    /// Writes a number rounded to `places` decimal places, without
-    /// trailing zeros.
-    fn decimal(&mut self, value: f32, places: u32) {
-        let unit = 10i64.pow(places);
-        let scaled = (f64::from(value) * unit as f64).round() as i64;
-        if scaled < 0 {
-            self.bytes.push(b'-');
-        }
-        let magnitude = scaled.unsigned_abs();
-        let (whole, mut fraction) = (magnitude / unit as u64, magnitude % unit as u64);
-        self.integer(whole);
-        if fraction != 0 {
-            self.bytes.push(b'.');
-            let mut digit = unit as u64 / 10;
-            while fraction != 0 {
-                self.bytes.push(b'0' + (fraction / digit) as u8);
-                fraction %= digit;
-                digit /= 10;
-            }
+impl<'a> Ops<'a> {
+    /// Starts a page in `subsets`, noting glyph texts in `texts` (one
+    /// list a subset, [`Subset::len`] long).
+    pub fn new(subsets: &'a [Subset], texts: &'a mut [Vec<Option<Arc<str>>>]) -> Self {
+        Ops {
+            subsets,
+            texts,
+            ops: Vec::new(),
+            state: (None, None),
+            line: None,
         }
     }
 
-    /// Writes digits without making a string: a page has thousands of
-    /// numbers.
-    fn integer(&mut self, value: u64) {
-        self.bytes
-            .extend_from_slice(crate::digits::digits(value, &mut [0; 20]));
-    }
-
-    /// Six matrix entries and an operator (`cm`, `Tm`): the scale and
-    /// rotation entries to 1/10 000, as a rounding there moves far points
-    /// by more than a hundredth; the translation to 1/100.
-    fn matrix(&mut self, m: [f32; 6], operator: &str) {
-        let places = |i: usize| if i < 4 { 4 } else { 2 };
-        self.operation(m.iter().enumerate().map(|(i, &v)| (v, places(i))), operator);
-    }
-
-    /// Operands, each rounded to its number of decimal places, then the
-    /// operator, on a line of their own.
-    fn operation(&mut self, operands: impl IntoIterator<Item = (f32, u32)>, operator: &str) {
-        for (value, places) in operands {
-            self.decimal(value, places);
-            self.bytes.push(b' ');
-        }
-        self.raw(operator);
-        self.bytes.push(b'\n');
-    }
-
-    /// `q`
-    pub fn save(&mut self) {
-        self.raw("q\n");
-    }
-
-    /// `Q`
-    pub fn restore(&mut self) {
-        self.raw("Q\n");
-    }
-
-    /// `a b c d e f cm`
-    pub fn concat(&mut self, m: [f32; 6]) {
-        self.matrix(m, "cm");
-    }
-
-    /// `a b c d e f Tm`
-    pub fn text_matrix(&mut self, m: [f32; 6]) {
-        self.matrix(m, "Tm");
-    }
-
-    /// `r g b rg`: a fill colour in 8-bit sRGB components.
-    pub fn fill_rgb(&mut self, rgb: [u8; 3]) {
-        self.operation(rgb.map(|c| (f32::from(c) / 255.0, 4)), "rg");
-    }
-
-    fn numbers(&mut self, values: &[f32], operator: &str) {
-        self.operation(values.iter().map(|&v| (v, 2)), operator);
+    /// The subset of a face and its index.
+    fn subset(&self, face: crate::fonts::FaceRole) -> Option<(usize, &'a Subset)> {
+        let subsets: &'a [Subset] = self.subsets;
+        subsets.iter().enumerate().find(|(_, s)| s.role == face)
     }
 
     /// `BT`
     pub fn begin_text(&mut self) {
-        self.raw("BT\n");
+        self.ops.push(Op::StartTextSection);
+        // BT starts the line at the origin (ISO 32000-1, 9.4.1).
+        self.line = Some((0, 0));
     }
 
     /// `ET`
     pub fn end_text(&mut self) {
-        self.raw("ET\n");
+        self.ops.push(Op::EndTextSection);
     }
 
     /// `/Tag <</MCID n>> BDC`
     pub fn begin_tagged(&mut self, tag: &str, mcid: usize) {
-        self.bytes.push(b'/');
-        self.raw(tag);
-        self.raw(" <</MCID ");
-        self.integer(mcid as u64);
-        self.raw(">> BDC\n");
+        self.ops.push(Op::BeginMarkedContentWithProperties {
+            tag: tag.into(),
+            properties: DictItem::Dict {
+                map: [("MCID".to_string(), DictItem::Int(mcid as i64))].into(),
+            },
+        });
     }
 
     /// `/Artifact BMC`
     pub fn begin_artifact(&mut self) {
-        self.raw("/Artifact BMC\n");
+        self.ops.push(Op::BeginMarkedContent {
+            tag: "Artifact".into(),
+        });
     }
 
     /// `EMC`
     pub fn end_marked(&mut self) {
-        self.raw("EMC\n");
+        self.ops.push(Op::EndMarkedContent);
     }
 
-    /// `/F1 10 Tf`
-    pub fn font(&mut self, name: &str, size: f32) {
-        self.bytes.push(b'/');
-        self.raw(name);
-        self.bytes.push(b' ');
-        self.numbers(&[size], "Tf");
+    /// Shows glyphs of `face` at `size` from the text matrix `matrix`,
+    /// each glyph `(original id, pen advance, text)`: the TJ number after
+    /// a glyph makes up the difference between the font's own advance
+    /// (scaled by `hscale`, the `Tz` already set) and the one it is set
+    /// with.
+    pub fn show_glyphs<'g>(
+        &mut self,
+        (face, size, hscale): (crate::fonts::FaceRole, f32, f32),
+        matrix: [f32; 6],
+        glyphs: impl IntoIterator<Item = (u16, f32, &'g Arc<str>)>,
+    ) {
+        let Some((index, subset)) = self.subset(face) else {
+            return;
+        };
+        let texts = &mut self.texts[index];
+        let codepoints = glyphs
+            .into_iter()
+            .map(|(id, advance, text)| {
+                let gid = subset.new_id(id);
+                // The text goes with a glyph's first use, and again if it
+                // had none then (a cluster's second glyph): printpdf keeps
+                // it for later uses.
+                let cid = match texts.get_mut(usize::from(gid)) {
+                    Some(slot)
+                        if slot
+                            .as_deref()
+                            .is_none_or(|t| t.is_empty() && !text.is_empty()) =>
+                    {
+                        *slot = Some(text.clone());
+                        Some(text.to_string())
+                    }
+                    _ => None,
+                };
+                Codepoint {
+                    gid,
+                    offset: round2(subset.adjustment(id, advance / hscale, size)),
+                    cid,
+                }
+            })
+            .collect();
+        if self.state.0 != Some((index, size)) {
+            self.state.0 = Some((index, size));
+            self.ops.push(Op::SetFont {
+                font: PdfFontHandle::External(subset.id.clone()),
+                size: Pt(size),
+            });
+        }
+        let hundredths = |v: f32| (f64::from(v) * 100.0).round() as i64;
+        let to = (hundredths(matrix[4]), hundredths(matrix[5]));
+        match self.line {
+            // An upright run moves from the line's start with `Td`: two
+            // numbers, not six, and exactly the rounded position.
+            Some(from) if matrix[..4] == [1.0, 0.0, 0.0, 1.0] => {
+                let step = |a: i64, b: i64| Pt(((b - a) as f32) / 100.0);
+                self.ops.push(Op::SetTextCursor {
+                    pos: Point {
+                        x: step(from.0, to.0),
+                        y: step(from.1, to.1),
+                    },
+                });
+                self.line = Some(to);
+            }
+            _ => {
+                self.ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Raw(round_matrix(matrix)),
+                });
+                // Tm starts a line where it places the text.
+                self.line = (matrix[..4] == [1.0, 0.0, 0.0, 1.0]).then_some(to);
+            }
+        }
+        self.ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(codepoints)],
+        });
     }
 
-    /// `0.3 g` (text and fills) or `0.3 G` (strokes).
-    pub fn gray(&mut self, level: f32, stroke: bool) {
-        self.numbers(&[level], if stroke { "G" } else { "g" });
-    }
-
-    /// The initial text state (ISO 32000-1, 9.3, table 104) bar the font:
-    /// no character or word spacing, no scaling, no rise, filled glyphs.
-    pub fn plain_text_state(&mut self) {
-        self.raw("0 Tc 0 Tw 100 Tz 0 Ts 0 Tr\n");
+    /// `0.3 g`: the fill colour for text and boxes.
+    pub fn fill_gray(&mut self, level: f32) {
+        if self.state.1 != Some(level) {
+            self.state.1 = Some(level);
+            self.ops.push(Op::SetFillColor {
+                col: Color::Greyscale(Greyscale::new(level, None)),
+            });
+        }
     }
 
     /// `102 Tz`
     pub fn horizontal_scaling(&mut self, percent: f32) {
-        self.numbers(&[percent], "Tz");
-    }
-
-    /// `1 0 0 1 x y Tm`
-    pub fn text_position(&mut self, x: f32, y: f32) {
-        self.numbers(&[1.0, 0.0, 0.0, 1.0, x, y], "Tm");
-    }
-
-    /// `[(..)-25(.)] TJ`: two-byte glyph codes, each followed by its
-    /// adjustment in thousandths of an em when it is not zero. Glyphs
-    /// between adjustments share one string. The strings are literal, the
-    /// codes' bytes as they are (see [`literal_byte`]): half the bytes of
-    /// hexadecimal ones, which on the summit text ×100 made the deflated
-    /// PDF 2.4 % smaller and the whole export 6 % fewer instructions.
-    pub fn show_glyphs(&mut self, glyphs: impl IntoIterator<Item = (u16, f32)>) {
-        self.bytes.push(b'[');
-        let mut open = false;
-        for (code, adjustment) in glyphs {
-            if !open {
-                self.bytes.push(b'(');
-                open = true;
-            }
-            for byte in code.to_be_bytes() {
-                literal_byte(&mut self.bytes, byte);
-            }
-            if adjustment != 0.0 {
-                self.bytes.push(b')');
-                open = false;
-                self.number(adjustment);
-            }
-        }
-        if open {
-            self.bytes.push(b')');
-        }
-        self.raw("] TJ\n");
+        self.ops.push(Op::SetHorizontalScaling {
+            percent: round2(percent),
+        });
     }
 
     /// A stroked straight line in gray.
     pub fn line(&mut self, from: (f32, f32), to: (f32, f32), width: f32, level: f32) {
-        self.raw("q\n");
-        self.gray(level, true);
-        self.numbers(&[width], "w");
-        self.raw("0 J\n");
-        self.numbers(&[from.0, from.1], "m");
-        self.numbers(&[to.0, to.1], "l");
-        self.raw("S\nQ\n");
+        let point = |(x, y): (f32, f32)| LinePoint {
+            p: Point {
+                x: Pt(round2(x)),
+                y: Pt(round2(y)),
+            },
+            bezier: false,
+        };
+        self.ops.extend([
+            Op::SaveGraphicsState,
+            Op::SetOutlineColor {
+                col: Color::Greyscale(Greyscale::new(level, None)),
+            },
+            Op::SetOutlineThickness { pt: Pt(width) },
+            Op::SetLineCapStyle {
+                cap: LineCapStyle::Butt,
+            },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![point(from), point(to)],
+                    is_closed: false,
+                },
+            },
+            Op::RestoreGraphicsState,
+        ]);
     }
 
     /// A filled rectangle in gray (x, y of the lower left corner).
     pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, level: f32) {
-        self.raw("q\n");
-        self.gray(level, false);
-        self.numbers(&[x, y, w, h], "re");
-        self.raw("f\nQ\n");
+        self.ops.extend([
+            Op::SaveGraphicsState,
+            Op::SetFillColor {
+                col: Color::Greyscale(Greyscale::new(level, None)),
+            },
+            Op::DrawRectangle {
+                rectangle: printpdf::Rect {
+                    x: Pt(round2(x)),
+                    y: Pt(round2(y)),
+                    width: Pt(round2(w)),
+                    height: Pt(round2(h)),
+                    mode: Some(PaintMode::Fill),
+                    winding_order: None,
+                },
+            },
+            Op::RestoreGraphicsState,
+        ]);
     }
 
     /// Draws an XObject scaled from the unit square to `w` × `h` at (x, y).
-    pub fn xobject(&mut self, name: &str, x: f32, y: f32, w: f32, h: f32) {
-        self.raw("q\n");
-        self.numbers(&[w, 0.0, 0.0, h, x, y], "cm");
-        self.bytes.push(b'/');
-        self.raw(name);
-        self.raw(" Do\nQ\n");
+    pub fn xobject(&mut self, id: &XObjectId, (x, y, w, h): (f32, f32, f32, f32)) {
+        self.ops.push(Op::UseXobject {
+            id: id.clone(),
+            transform: XObjectTransform {
+                translate_x: Some(Pt(round2(x))),
+                translate_y: Some(Pt(round2(y))),
+                scale_x: Some(round2(w)),
+                scale_y: Some(round2(h)),
+                // The unit square is the placement (images and our SVG
+                // forms alike), not the pixel size.
+                no_auto_scale: true,
+                ..XObjectTransform::default()
+            },
+        });
     }
-}
 
-/// One byte of a literal string (ISO 32000-1, 7.3.4.2): the delimiters
-/// and the backslash escaped, and a carriage return, which a reader
-/// would take for a line feed.
-fn literal_byte(out: &mut Vec<u8>, byte: u8) {
-    match byte {
-        b'(' | b')' | b'\\' | b'\r' => super::serialize::escape(out, byte),
-        _ => out.push(byte),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_short_and_exact_to_a_hundredth() {
-        let mut c = Content::default();
-        for v in [12.0, 12.5, -0.25, 0.004, 419.5276, -3.1] {
-            c.number(v);
-            c.raw(" ");
+    /// Draws a drawing's lifted texts as text over it: the drawing is
+    /// drawn from the unit square to `w` × `h` at (x, y), and its texts
+    /// are placed in its viewport (y down).
+    pub fn lifted_texts(&mut self, lifted: &Lifted, (x, y, w, h): (f32, f32, f32, f32)) {
+        let (sx, sy) = (w / lifted.viewport.0, h / lifted.viewport.1);
+        // Each text's font and colour go with its `Q`.
+        let state = self.state;
+        for text in &lifted.texts {
+            let Some(fill) = text.fill else { continue };
+            self.ops.extend([
+                Op::SaveGraphicsState,
+                Op::SetTransformationMatrix {
+                    matrix: CurTransMat::Raw(round_matrix(crate::assets::concat(
+                        [sx, 0.0, 0.0, -sy, x, y + h],
+                        text.matrix,
+                    ))),
+                },
+                Op::SetFillColor {
+                    col: Color::Rgb(Rgb::new(
+                        f32::from(fill[0]) / 255.0,
+                        f32::from(fill[1]) / 255.0,
+                        f32::from(fill[2]) / 255.0,
+                        None,
+                    )),
+                },
+            ]);
+            // Glyphs on one baseline share a TJ in a text object of their
+            // own, so that extraction ends a line where the drawing does.
+            let glyphs = &text.glyphs;
+            let mut start = 0;
+            while start < glyphs.len() {
+                let baseline = glyphs[start].y;
+                let end = (start + 1..glyphs.len())
+                    .find(|&i| (glyphs[i].y - baseline).abs() > 0.001)
+                    .unwrap_or(glyphs.len());
+                self.begin_text();
+                // The text matrix turns the glyphs upright again in the
+                // y-down space.
+                self.show_glyphs(
+                    (text.face, text.size, 1.0),
+                    [1.0, 0.0, 0.0, -1.0, glyphs[start].x, baseline],
+                    (start..end).map(|i| {
+                        let glyph = &glyphs[i];
+                        // The pen moves to where the next glyph stands.
+                        let advance = match glyphs.get(i + 1).filter(|_| i + 1 < end) {
+                            Some(next) => next.x - glyph.x,
+                            None => 0.0,
+                        };
+                        (glyph.id, advance, &glyph.text)
+                    }),
+                );
+                self.end_text();
+                start = end;
+            }
+            self.ops.push(Op::RestoreGraphicsState);
+            self.state = state;
         }
-        assert_eq!(
-            String::from_utf8(c.into_bytes()).unwrap(),
-            "12 12.5 -0.25 0 419.53 -3.1 "
-        );
     }
+}
 
-    #[test]
-    fn matrices_keep_their_angles_and_colours_their_shades() {
-        let mut c = Content::default();
-        let (sin, cos) = 30f32.to_radians().sin_cos();
-        c.concat([cos, sin, -sin, cos, 10.004, -0.5]);
-        c.fill_rgb([0x14, 0x32, 0x5A]);
-        assert_eq!(
-            String::from_utf8(c.into_bytes()).unwrap(),
-            "0.866 0.5 -0.5 0.866 10 -0.5 cm\n0.0784 0.1961 0.3529 rg\n"
-        );
-    }
+/// Rounds to 1/100 pt: finer than any printer, and it keeps the content
+/// streams short and free of float noise.
+pub fn round2(value: f32) -> f32 {
+    (value * 100.0).round() / 100.0
+}
 
-    #[test]
-    fn glyphs_are_two_byte_codes_in_literal_strings_with_adjustments() {
-        let mut c = Content::default();
-        c.show_glyphs([(0x12, 0.0), (0xABCD, -25.5), (0x1, 0.0), (0x2, 3.0)]);
-        assert_eq!(
-            c.into_bytes(),
-            b"[(\x00\x12\xAB\xCD)-25.5(\x00\x01\x00\x02)3] TJ\n"
-        );
-    }
-
-    #[test]
-    fn delimiters_backslashes_and_carriage_returns_are_escaped() {
-        let mut c = Content::default();
-        c.show_glyphs([(0x2829, 0.0), (0x5C0D, 0.0), (0x0A41, 0.0)]);
-        let bytes = c.into_bytes();
-        assert_eq!(bytes, b"[(\\(\\)\\\\\\r\nA)] TJ\n");
-        // A PDF reader reads the same codes back.
-        let ops = lopdf::content::Content::decode(&bytes).unwrap().operations;
-        let lopdf::Object::Array(parts) = &ops[0].operands[0] else {
-            panic!("TJ takes an array")
-        };
-        assert_eq!(
-            parts[0],
-            lopdf::Object::String(
-                vec![0x28, 0x29, 0x5C, 0x0D, 0x0A, 0x41],
-                lopdf::StringFormat::Literal
-            )
-        );
-    }
+/// A matrix's scale and rotation to 1/10 000 (a rounding there moves far
+/// points by more than a hundredth), its translation to 1/100.
+fn round_matrix(m: [f32; 6]) -> [f32; 6] {
+    let fine = |v: f32| (v * 10_000.0).round() / 10_000.0;
+    [
+        fine(m[0]),
+        fine(m[1]),
+        fine(m[2]),
+        fine(m[3]),
+        round2(m[4]),
+        round2(m[5]),
+    ]
 }

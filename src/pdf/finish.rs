@@ -1,11 +1,10 @@
-//! The last pass over the lopdf document: images on their pages, outline,
-//! document info, catalog entries and a reproducible file identifier.
+//! The first pass over printpdf's document: outline, document info,
+//! catalog entries and a reproducible file identifier.
 
 use super::PdfOptions;
 use crate::layout::Pages;
 use crate::model::{Meta, plain_text};
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
-use std::collections::BTreeMap;
 
 /// Completes the document printpdf made.
 pub fn finish(
@@ -13,7 +12,6 @@ pub fn finish(
     pages: &Pages,
     meta: &Meta,
     options: &PdfOptions,
-    images: &BTreeMap<String, ObjectId>,
     drawn: &super::Drawn,
 ) -> Result<(), String> {
     let page_ids: Vec<ObjectId> = doc.get_pages().values().copied().collect();
@@ -24,16 +22,6 @@ pub fn finish(
             page_ids.len()
         ));
     }
-    for (names, &id) in drawn.images.iter().zip(&page_ids) {
-        let used: BTreeMap<String, ObjectId> = names
-            .iter()
-            .filter_map(|name| Some((name.clone(), *images.get(name)?)))
-            .collect();
-        if !used.is_empty() {
-            add_xobjects(doc, id, &used)?;
-        }
-    }
-
     let outline = build_outline(doc, pages, &page_ids);
     let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
     catalog.set("Lang", text_string(&meta.lang));
@@ -41,15 +29,22 @@ pub fn finish(
         "ViewerPreferences",
         Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
     );
-    catalog.remove(b"Outlines");
     if let Some(outline) = outline {
         catalog.set("Outlines", Object::Reference(outline));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
 
-    let info = info_dict(meta, options);
-    let info_id = doc.add_object(info);
-    doc.trailer.set("Info", Object::Reference(info_id));
+    // printpdf's document information (its dates from the clock, empty
+    // fields as empty strings) makes way for ours, in the same object.
+    let info = Object::Dictionary(info_dict(meta, options));
+    match doc.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => doc.objects.insert(id, info),
+        Err(_) => {
+            let id = doc.add_object(info);
+            doc.trailer.set("Info", Object::Reference(id));
+            None
+        }
+    };
     let id = drawn.file_id.finish();
     doc.trailer.set(
         "ID",
@@ -58,40 +53,6 @@ pub fn finish(
             Object::String(id, StringFormat::Hexadecimal),
         ]),
     );
-    Ok(())
-}
-
-fn add_xobjects(
-    doc: &mut Document,
-    page_id: ObjectId,
-    used: &BTreeMap<String, ObjectId>,
-) -> Result<(), String> {
-    let resources = doc
-        .get_dictionary(page_id)
-        .map_err(|e| e.to_string())?
-        .get(b"Resources")
-        .cloned()
-        .unwrap_or(Object::Dictionary(Dictionary::new()));
-    let mut resources = match resources {
-        Object::Reference(id) => doc.get_dictionary(id).map_err(|e| e.to_string())?.clone(),
-        Object::Dictionary(dict) => dict,
-        _ => Dictionary::new(),
-    };
-    let mut xobjects = match resources.get(b"XObject") {
-        Ok(Object::Dictionary(dict)) => dict.clone(),
-        Ok(Object::Reference(id)) => doc.get_dictionary(*id).map_err(|e| e.to_string())?.clone(),
-        _ => Dictionary::new(),
-    };
-    for (name, id) in used {
-        xobjects.set(name.as_bytes().to_vec(), Object::Reference(*id));
-    }
-    resources.set("XObject", Object::Dictionary(xobjects));
-    // Each page gets its own resources, so sharing cannot leak names.
-    let page = doc
-        .get_object_mut(page_id)
-        .and_then(Object::as_dict_mut)
-        .map_err(|e| e.to_string())?;
-    page.set("Resources", Object::Dictionary(resources));
     Ok(())
 }
 

@@ -1,16 +1,20 @@
-//! Images as PDF XObjects, each stored once however often it is drawn.
+//! Images as printpdf XObjects, each stored once however often it is
+//! drawn.
 //!
-//! Raster images keep every pixel: PNG samples are Flate-compressed (with
-//! a soft mask for transparency), JPEG data goes in as it is. SVG becomes
-//! a vector Form XObject through svg2pdf; its texts, when the assets
-//! stage lifted them out of the drawing, are drawn over it as text in the
-//! document's embedded fonts.
+//! Raster images keep every pixel: PNG samples go to printpdf as raw
+//! pixels (it Flate-compresses them, with a soft mask for transparency),
+//! JPEG data goes in as it is. SVG becomes a vector Form XObject through
+//! svg2pdf; its texts, when the assets stage lifted them out of the
+//! drawing, are drawn over it on the page as text in the document's
+//! embedded fonts ([`super::content::Ops::lifted_texts`]).
 
-use super::content::Content;
-use super::fonts::Subset;
 use crate::assets::{AssetKind, Assets, Lifted, LiftedText, PixelFormat};
 use crate::layout::{Item, Pages};
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use lopdf::{Document, Object};
+use printpdf::{
+    DictItem, ExternalStream, ExternalXObject, PdfDocument, RawImage, RawImageData, RawImageFormat,
+    XObject, XObjectId,
+};
 use std::collections::BTreeMap;
 
 /// Gives every image drawn on the pages a resource name (`Im1` …), in URL
@@ -49,89 +53,122 @@ pub fn lifted_texts<'a>(
         .collect()
 }
 
-/// Adds the XObjects to the document and lists them by resource name.
-/// `subsets` are the document's fonts, which lifted SVG texts are set in.
+/// The lifted texts of the drawing at `url`, if it has any.
+pub fn lifted<'a>(assets: &'a Assets, url: &str) -> Option<&'a Lifted> {
+    match &assets.get(url)?.kind {
+        AssetKind::Svg { drawing } => drawing.lifted().filter(|l| !l.texts.is_empty()),
+        _ => None,
+    }
+}
+
+/// Adds every image in `names` to the document's XObjects under its
+/// resource name.
 pub fn add_images(
-    doc: &mut Document,
+    doc: &mut PdfDocument,
     assets: &Assets,
     names: &BTreeMap<String, String>,
-    subsets: &[Subset],
-) -> Result<BTreeMap<String, ObjectId>, String> {
-    let mut refs = BTreeMap::new();
+) -> Result<(), String> {
     for (url, name) in names {
         let Some(asset) = assets.get(url) else {
             continue;
         };
-        let id = match &asset.kind {
+        let (width, height) = (asset.width_px, asset.height_px);
+        let xobject = match &asset.kind {
             AssetKind::Png {
                 pixels,
                 format,
                 alpha,
             } => {
-                let mut dict = image_dict(asset.width_px, asset.height_px, color_space(*format));
-                if let Some(alpha) = alpha {
-                    let mask = image_dict(asset.width_px, asset.height_px, "DeviceGray");
-                    let mask_id = doc.add_object(flate_stream(mask, alpha)?);
-                    dict.set("SMask", Object::Reference(mask_id));
-                }
-                doc.add_object(flate_stream(dict, pixels)?)
+                // printpdf takes the alpha channel interleaved and makes the
+                // soft mask from it.
+                let (data_format, channels) = match (format, alpha.is_some()) {
+                    (PixelFormat::Gray, false) => (RawImageFormat::R8, 1),
+                    (PixelFormat::Gray, true) => (RawImageFormat::RG8, 1),
+                    (PixelFormat::Rgb, false) => (RawImageFormat::RGB8, 3),
+                    (PixelFormat::Rgb, true) => (RawImageFormat::RGBA8, 3),
+                };
+                let pixels = match alpha {
+                    Some(alpha) => pixels
+                        .chunks_exact(channels)
+                        .zip(alpha)
+                        .flat_map(|(color, &a)| color.iter().copied().chain([a]))
+                        .collect(),
+                    None => pixels.clone(),
+                };
+                XObject::Image(RawImage {
+                    pixels: RawImageData::U8(pixels),
+                    width: width as usize,
+                    height: height as usize,
+                    data_format,
+                    tag: Vec::new(),
+                })
             }
             AssetKind::Jpeg { components } => {
+                // printpdf decodes JPEG only to re-encode it: the file goes
+                // in as it is, in a stream of our own.
                 let space = match components {
                     1 => "DeviceGray",
                     4 => "DeviceCMYK",
                     _ => "DeviceRGB",
                 };
-                let mut dict = image_dict(asset.width_px, asset.height_px, space);
-                dict.set("Filter", Object::Name(b"DCTDecode".to_vec()));
-                doc.add_object(Stream::new(dict, asset.bytes().to_vec()).with_compression(false))
+                let mut dict = image_dict(width, height, space);
+                dict.insert("Filter".into(), name_item("DCTDecode"));
+                external(dict, asset.bytes().to_vec(), false)
             }
             AssetKind::Svg { drawing } => {
                 let tree = drawing
                     .tree()
                     .map_err(|err| format!("cannot use image `{url}`: {err}"))?;
-                svg_form(doc, tree, drawing.lifted(), subsets)?
+                svg_form(tree)?
             }
         };
-        refs.insert(name.clone(), id);
+        doc.resources
+            .xobjects
+            .map
+            .insert(XObjectId(name.clone()), xobject);
     }
-    Ok(refs)
+    Ok(())
 }
 
-fn color_space(format: PixelFormat) -> &'static str {
-    match format {
-        PixelFormat::Gray => "DeviceGray",
-        PixelFormat::Rgb => "DeviceRGB",
-    }
+/// An XObject printpdf writes as it is given.
+fn external(dict: BTreeMap<String, DictItem>, content: Vec<u8>, compress: bool) -> XObject {
+    XObject::External(ExternalXObject {
+        stream: ExternalStream {
+            dict,
+            content,
+            compress,
+        },
+        width: None,
+        height: None,
+        dpi: None,
+    })
 }
 
-fn image_dict(width: u32, height: u32, space: &str) -> Dictionary {
-    Dictionary::from_iter(vec![
-        ("Type", Object::Name(b"XObject".to_vec())),
-        ("Subtype", Object::Name(b"Image".to_vec())),
-        ("Width", Object::Integer(i64::from(width))),
-        ("Height", Object::Integer(i64::from(height))),
-        ("ColorSpace", Object::Name(space.as_bytes().to_vec())),
-        ("BitsPerComponent", Object::Integer(8)),
+fn name_item(name: &str) -> DictItem {
+    DictItem::Name(name.as_bytes().to_vec())
+}
+
+fn image_dict(width: u32, height: u32, space: &str) -> BTreeMap<String, DictItem> {
+    BTreeMap::from([
+        ("Type".into(), name_item("XObject")),
+        ("Subtype".into(), name_item("Image")),
+        ("Width".into(), DictItem::Int(i64::from(width))),
+        ("Height".into(), DictItem::Int(i64::from(height))),
+        ("ColorSpace".into(), name_item(space)),
+        ("BitsPerComponent".into(), DictItem::Int(8)),
     ])
-}
-
-fn flate_stream(mut dict: Dictionary, data: &[u8]) -> Result<Stream, String> {
-    let compressed = crate::deflate::Deflater::new().deflate(data);
-    dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-    Ok(Stream::new(dict, compressed).with_compression(false))
 }
 
 /// Converts normalised SVG to a Form XObject that maps the unit square to
 /// the drawing, like an image does, so both are placed the same way.
-fn svg_form(
-    doc: &mut Document,
-    tree: &svg2pdf::usvg::Tree,
-    lifted: Option<&Lifted>,
-    subsets: &[Subset],
-) -> Result<ObjectId, String> {
-    // Uncompressed: the content is deflated once, below, and the few
-    // other streams by the final pass over the whole document.
+///
+/// svg2pdf writes a whole PDF; its page's content becomes the form's and
+/// its resources are copied in with everything they refer to. (printpdf's
+/// own `FormXObject` writes neither a `/BBox` nor a numeric `/FormType`,
+/// so the form goes in as an external stream.)
+fn svg_form(tree: &svg2pdf::usvg::Tree) -> Result<XObject, String> {
+    // Uncompressed: the content is deflated with the document's other
+    // streams, on two threads.
     let conversion = svg2pdf::ConversionOptions {
         compress: false,
         ..svg2pdf::ConversionOptions::default()
@@ -155,126 +192,66 @@ fn svg_form(
             .unwrap_or(0.0)
     };
     let (width, height) = (number(&media_box[2]), number(&media_box[3]));
-
-    // The page's content, decoded, becomes the form's content.
-    let mut content = source.get_page_content(page_id);
-    let mut imported = BTreeMap::new();
-    let mut resources = match page.get(b"Resources") {
-        Ok(object) => import(&source, doc, object, &mut imported)?,
-        Err(_) => Object::Dictionary(Dictionary::new()),
+    let resources = match page.get(b"Resources") {
+        Ok(object) => inline(&source, object, 0)?,
+        Err(_) => DictItem::Dict {
+            map: BTreeMap::new(),
+        },
     };
-    if let Some(lifted) = lifted.filter(|l| !l.texts.is_empty()) {
-        let fonts = super::page_fonts(doc).ok_or("the pages have no fonts for an SVG's text")?;
-        if let Object::Dictionary(dict) = &mut resources {
-            dict.set("Font", fonts);
-        }
-        let mut text = Content::default();
-        draw_lifted(&mut text, lifted, (width, height), subsets);
-        // svg2pdf's state ends with its content.
-        let mut wrapped = Vec::with_capacity(content.len() + text.len() + 8);
-        wrapped.extend_from_slice(b"q\n");
-        wrapped.extend_from_slice(&content);
-        wrapped.extend_from_slice(b"\nQ\n");
-        wrapped.extend_from_slice(&text.into_bytes());
-        content = wrapped;
-    }
-    let dict = super::form_dictionary(width, height, Some((1.0 / width, 1.0 / height)), resources);
-    // Deflated with the document's other streams, on two threads.
-    Ok(doc.add_object(Stream::new(dict, content)))
+    let numbers =
+        |values: &[f32]| DictItem::Array(values.iter().map(|&v| DictItem::Real(v)).collect());
+    let dict = BTreeMap::from([
+        ("Type".into(), name_item("XObject")),
+        ("Subtype".into(), name_item("Form")),
+        ("BBox".into(), numbers(&[0.0, 0.0, width, height])),
+        (
+            "Matrix".into(),
+            numbers(&[1.0 / width, 0.0, 0.0, 1.0 / height, 0.0, 0.0]),
+        ),
+        ("Resources".into(), resources),
+    ]);
+    Ok(external(dict, source.get_page_content(page_id), true))
 }
 
-/// Draws a drawing's texts as text over its shapes, in a form `size` big
-/// whose origin is at the bottom left (the viewport's is at the top left,
-/// with y growing down).
-fn draw_lifted(out: &mut Content, lifted: &Lifted, size: (f32, f32), subsets: &[Subset]) {
-    let (sx, sy) = (size.0 / lifted.viewport.0, size.1 / lifted.viewport.1);
-    out.save();
-    // A form runs with the text state of the page that draws it (ISO
-    // 32000-1, 8.10.1 and 9.3): the state glyphs are set in is said here.
-    out.plain_text_state();
-    out.concat([sx, 0.0, 0.0, -sy, 0.0, size.1]);
-    for text in &lifted.texts {
-        let (Some(fill), Some(subset)) = (text.fill, subsets.iter().find(|s| s.role == text.face))
-        else {
-            continue;
-        };
-        out.save();
-        out.concat(text.matrix);
-        out.fill_rgb(fill);
-        // Glyphs on one baseline share a TJ in a text object of their
-        // own, so that extraction ends a line where the drawing does; the
-        // text matrix turns them upright again in the y-down space.
-        let glyphs = &text.glyphs;
-        let mut start = 0;
-        while start < glyphs.len() {
-            let y = glyphs[start].y;
-            let end = (start + 1..glyphs.len())
-                .find(|&i| (glyphs[i].y - y).abs() > 0.001)
-                .unwrap_or(glyphs.len());
-            out.begin_text();
-            out.font(&subset.id.0, text.size);
-            out.text_matrix([1.0, 0.0, 0.0, -1.0, glyphs[start].x, y]);
-            out.show_glyphs((start..end).map(|i| {
-                let glyph = &glyphs[i];
-                // The TJ number moves the pen to where the next glyph
-                // stands.
-                let adjustment = match glyphs.get(i + 1).filter(|_| i + 1 < end) {
-                    Some(next) => subset.adjustment(glyph.id, next.x - glyph.x, text.size),
-                    None => 0.0,
-                };
-                (subset.new_id(glyph.id), adjustment)
-            }));
-            out.end_text();
-            start = end;
-        }
-        out.restore();
+/// An object of `source` with everything it refers to written in place,
+/// for printpdf to add (it makes every stream an object of its own).
+/// svg2pdf's objects form a tree a few levels deep; the depth limit only
+/// guards against a cycle.
+fn inline(source: &Document, object: &Object, depth: usize) -> Result<DictItem, String> {
+    if depth > 64 {
+        return Err("svg2pdf wrote objects nested too deep".into());
     }
-    out.restore();
-}
-
-/// Copies an object and everything it refers to from `source` into `doc`.
-fn import(
-    source: &Document,
-    doc: &mut Document,
-    object: &Object,
-    imported: &mut BTreeMap<ObjectId, ObjectId>,
-) -> Result<Object, String> {
+    let dict = |dict: &lopdf::Dictionary| -> Result<BTreeMap<String, DictItem>, String> {
+        dict.iter()
+            .map(|(key, value)| {
+                Ok((
+                    String::from_utf8_lossy(key).into_owned(),
+                    inline(source, value, depth + 1)?,
+                ))
+            })
+            .collect()
+    };
     Ok(match object {
-        Object::Reference(id) => {
-            if let Some(new) = imported.get(id) {
-                return Ok(Object::Reference(*new));
-            }
-            let new = doc.new_object_id();
-            imported.insert(*id, new);
-            let target = source.get_object(*id).map_err(|e| e.to_string())?;
-            let copy = import(source, doc, target, imported)?;
-            doc.objects.insert(new, copy);
-            Object::Reference(new)
-        }
-        Object::Array(items) => Object::Array(
+        Object::Reference(id) => inline(
+            source,
+            source.get_object(*id).map_err(|e| e.to_string())?,
+            depth + 1,
+        )?,
+        Object::Array(items) => DictItem::Array(
             items
                 .iter()
-                .map(|item| import(source, doc, item, imported))
+                .map(|item| inline(source, item, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
-        Object::Dictionary(dict) => Object::Dictionary(import_dict(source, doc, dict, imported)?),
-        Object::Stream(stream) => {
-            let dict = import_dict(source, doc, &stream.dict, imported)?;
-            Object::Stream(Stream::new(dict, stream.content.clone()).with_compression(false))
-        }
-        other => other.clone(),
+        Object::Dictionary(d) => DictItem::Dict { map: dict(d)? },
+        Object::Stream(stream) => DictItem::Stream {
+            stream: ExternalStream {
+                dict: dict(&stream.dict)?,
+                content: stream.content.clone(),
+                // Those svg2pdf left plain are deflated with the rest.
+                compress: !stream.dict.has(b"Filter"),
+            },
+        },
+        other => DictItem::from_lopdf(other),
     })
-}
-
-fn import_dict(
-    source: &Document,
-    doc: &mut Document,
-    dict: &Dictionary,
-    imported: &mut BTreeMap<ObjectId, ObjectId>,
-) -> Result<Dictionary, String> {
-    let mut out = Dictionary::new();
-    for (key, value) in dict.iter() {
-        out.set(key.clone(), import(source, doc, value, imported)?);
-    }
-    Ok(out)
 }

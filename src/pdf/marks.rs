@@ -11,10 +11,14 @@
 //! inside the margins), so there is nothing to extend into the bleed: the
 //! boxes say where the page is cut, the marks show it.
 
-use lopdf::{Dictionary, Document, Object, Stream};
+use lopdf::{Document, Object};
+use printpdf::Op;
 
 /// Points in a millimetre.
 const MM: f32 = 72.0 / 25.4;
+
+/// The slug around the bleed that holds the crop marks.
+const SLUG: f32 = 10.0 * MM;
 
 /// Reads a length with its unit (`3mm`, `0.125in`, `9pt`) as points.
 pub fn parse_length(text: &str) -> Result<f32, String> {
@@ -42,17 +46,38 @@ pub fn parse_length(text: &str) -> Result<f32, String> {
     Ok(points)
 }
 
+/// The crop marks for a page `width` × `height` with `bleed` points of
+/// bleed, drawn in the slug outside it: at each corner a horizontal and
+/// a vertical hairline on the trim lines, from 2 pt outside the bleed to
+/// 1 pt short of the media's edge. An artifact (ISO 32000-1, 14.8.2.2),
+/// drawn after the page's own (balanced) content.
+pub fn crop_marks(width: f32, height: f32, bleed: f32) -> Vec<Op> {
+    let gap = bleed + 2.0;
+    let end = bleed + SLUG - 1.0;
+    let mut ops = Vec::new();
+    let mut draw = super::content::Ops::new(&[], &mut []);
+    draw.begin_artifact();
+    for (x, dx) in [(0.0, -1.0), (width, 1.0)] {
+        for (y, dy) in [(0.0, -1.0), (height, 1.0)] {
+            draw.line((x + dx * gap, y), (x + dx * end, y), 0.25, 0.0);
+            draw.line((x, y + dy * gap), (x, y + dy * end), 0.25, 0.0);
+        }
+    }
+    draw.end_marked();
+    ops.append(&mut draw.ops);
+    ops
+}
+
 /// Sets the page boxes for `bleed` points of bleed and, with `crop_marks`,
-/// draws the marks in a slug outside it.
-pub fn add_bleed_and_marks(
+/// a slug for the marks outside it.
+pub fn set_boxes(
     doc: &mut Document,
     width: f32,
     height: f32,
     bleed: f32,
     crop_marks: bool,
 ) -> Result<(), String> {
-    let slug = if crop_marks { 10.0 * MM } else { 0.0 };
-    let outer = bleed + slug;
+    let outer = bleed + if crop_marks { SLUG } else { 0.0 };
     let round = |v: f32| (v * 100.0).round() / 100.0;
     let rect = |margin: f32| {
         Object::Array(vec![
@@ -62,36 +87,8 @@ pub fn add_bleed_and_marks(
             Object::Real(round(height + margin)),
         ])
     };
-    let marks = crop_marks.then(|| {
-        // Each corner: a horizontal and a vertical hairline on the trim
-        // lines, from 2 pt outside the bleed to 1 pt short of the media's
-        // edge. Marked as an artifact (ISO 32000-1, 14.8.2.2).
-        let gap = bleed + 2.0;
-        let end = outer - 1.0;
-        let mut ops = String::from("/Artifact BMC\nq 0.25 w 0 G 0 J\n");
-        for (x, dx) in [(0.0, -1.0), (width, 1.0)] {
-            for (y, dy) in [(0.0, -1.0), (height, 1.0)] {
-                ops.push_str(&format!(
-                    "{} {} m {} {} l S\n{} {} m {} {} l S\n",
-                    round(x + dx * gap),
-                    round(y),
-                    round(x + dx * end),
-                    round(y),
-                    round(x),
-                    round(y + dy * gap),
-                    round(x),
-                    round(y + dy * end),
-                ));
-            }
-        }
-        ops.push_str("Q\nEMC\n");
-        ops
-    });
     let page_ids: Vec<_> = doc.get_pages().values().copied().collect();
     for page_id in page_ids {
-        let mark_stream = marks
-            .as_ref()
-            .map(|ops| doc.add_object(Stream::new(Dictionary::new(), ops.clone().into_bytes())));
         let page = doc
             .get_object_mut(page_id)
             .and_then(Object::as_dict_mut)
@@ -100,17 +97,6 @@ pub fn add_bleed_and_marks(
         page.set("CropBox", rect(outer));
         page.set("BleedBox", rect(bleed));
         page.set("TrimBox", rect(0.0));
-        if let Some(stream) = mark_stream {
-            let mut contents = match page.get(b"Contents") {
-                Ok(Object::Array(items)) => items.clone(),
-                Ok(other) => vec![other.clone()],
-                Err(_) => Vec::new(),
-            };
-            // The page's own content is balanced (q/Q, BDC/EMC), so the
-            // marks can follow it in a stream of their own.
-            contents.push(Object::Reference(stream));
-            page.set("Contents", Object::Array(contents));
-        }
     }
     Ok(())
 }

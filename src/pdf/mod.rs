@@ -1,18 +1,20 @@
 //! PDF back end: [`Pages`] → PDF bytes.
 //!
-//! 1. [`fonts`] subsets every face to the glyphs the pages use.
-//! 2. printpdf turns the pages into content streams (text as glyph ids with
-//!    their Unicode text attached, so extraction gives the source text).
-//! 3. [`finish`] works on the lopdf document printpdf produces: it adds
-//!    images and SVG forms, the nested outline, the document info with
-//!    proper text strings, the catalog's `/Lang`, and a content-derived
-//!    file identifier, so the same input gives the same bytes.
-//! 4. [`tagging`] adds the structure tree: every item was written as
-//!    marked content (tagged with its structure node, or an artifact);
-//!    or, for a booklet, [`impose`] puts the pages two-up on sheets.
-//! 5. [`archival`] adds the XMP metadata (PDF/A-2a and PDF/UA-1
-//!    identifiers) and the sRGB output intent.
-//! 6. `serialize` writes the file.
+//! 1. [`fonts`] subsets every face to the glyphs the pages use, and
+//!    [`images`] makes the images and SVG drawings printpdf XObjects.
+//! 2. [`content`] turns each page's items into printpdf operations: text
+//!    as glyph ids with their text attached (from which printpdf writes
+//!    the fonts' widths and ToUnicode maps), marked content for the
+//!    structure tree, paths, XObjects and link annotations.
+//! 3. printpdf builds the lopdf document: pages, content streams, fonts,
+//!    XObjects, annotations.
+//! 4. Passes over that document add what printpdf does not write:
+//!    [`finish`] the nested outline, the document info with proper text
+//!    strings, the catalog's `/Lang` and a content-derived file
+//!    identifier (the same input gives the same bytes); [`tagging`] the
+//!    structure tree, or for a booklet [`impose`] the sheets; [`marks`]
+//!    the bleed box; [`archival`] the XMP metadata and the output intent.
+//! 5. The streams are deflated on two threads and lopdf writes the file.
 //!
 //! The only module that imports `printpdf`, `lopdf`, `subsetter` and
 //! `svg2pdf`.
@@ -24,7 +26,6 @@ mod fonts;
 mod images;
 mod impose;
 mod marks;
-mod serialize;
 mod tagging;
 
 pub use impose::saddle_stitch_order;
@@ -36,9 +37,10 @@ use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FaceRole, FontSet};
 use crate::layout::{Item, LinkTarget, Pages, Role, Tag};
 use crate::model::Meta;
+use content::round2;
 use printpdf::{
-    Actions, BorderArray, Destination, LinkAnnotation, Op, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Pt, TextItem,
+    Actions, BorderArray, Destination, LinkAnnotation, Op, PdfDocument, PdfPage, PdfSaveOptions,
+    Pt, XObjectId,
 };
 use std::collections::BTreeMap;
 
@@ -69,12 +71,9 @@ pub struct PrintOptions {
 }
 
 /// What the finishing passes need from the pages' items, gathered while
-/// the content streams are written: the items (a few dozen bytes a glyph)
-/// are dropped page by page, so a long document's glyphs and its
-/// finished PDF objects are never in memory at once.
+/// the pages' operations are made: the items (a few dozen bytes a glyph)
+/// are dropped page by page.
 struct Drawn {
-    /// Resource names of the images drawn on each page.
-    images: Vec<std::collections::BTreeSet<String>>,
     /// The text of each link's structure node: its annotation's
     /// description.
     link_texts: BTreeMap<usize, String>,
@@ -83,7 +82,7 @@ struct Drawn {
 }
 
 /// Writes laid-out pages as a PDF. The pages are consumed: their items
-/// go as soon as their content stream is written.
+/// go as soon as their operations are made.
 pub fn write_pdf(
     mut pages: Pages,
     meta: &Meta,
@@ -101,38 +100,26 @@ pub fn write_pdf(
     let image_names = images::name_images(&pages);
     let lifted = images::lifted_texts(assets, &image_names);
     let subsets = fonts::plan_subsets(&pages, &lifted, fonts).map_err(internal)?;
+    let mut doc = PdfDocument::new(&crate::model::plain_text(&meta.title));
+    images::add_images(&mut doc, assets, &image_names).map_err(internal)?;
 
-    let height = pages.height;
+    let (width, height) = (pages.width, pages.height);
     let mut pdf_pages = Vec::with_capacity(pages.pages.len());
-    let mut contents = Vec::with_capacity(pages.pages.len());
     let mut marks = tagging::Marks::default();
-    // The text each glyph stands for, by font and subset glyph id, for
-    // the fonts' ToUnicode maps (see `font_usage`).
+    // The text each subset glyph stands for (see `content::Ops`).
     let mut glyph_texts: Vec<Vec<Option<std::sync::Arc<str>>>> =
         subsets.iter().map(|s| vec![None; s.len()]).collect();
-    for text in &lifted {
-        if let Some(index) = subsets.iter().position(|s| s.role == text.face) {
-            for glyph in &text.glyphs {
-                note_text(
-                    &mut glyph_texts[index],
-                    subsets[index].new_id(glyph.id),
-                    &glyph.text,
-                );
-            }
-        }
-    }
     let mut drawn = Drawn {
-        images: Vec::with_capacity(pages.pages.len()),
         link_texts: BTreeMap::new(),
         file_id: finish::FileId::new(&crate::model::plain_text(&meta.title)),
     };
+    let crop_marks = (options.print.crop_marks && !options.print.booklet)
+        .then(|| marks::crop_marks(width, height, options.print.bleed));
     let structure = std::mem::take(&mut pages.structure);
     for page in &mut pages.pages {
         let items = std::mem::take(&mut page.items);
-        let mut page_images = std::collections::BTreeSet::new();
         drawn.file_id.new_page();
-        let mut ops = Vec::new();
-        let mut content = content::Content::default();
+        let mut ops = content::Ops::new(&subsets, &mut glyph_texts);
         let mut page_marks = tagging::PageMarks::default();
         // Runs on one baseline share a text object, so that a reader that
         // ends a line at every ET (as lopdf's extraction does) does not
@@ -144,11 +131,11 @@ pub fn write_pdf(
                 _ => None,
             };
             if text_line.is_some() && text_line != baseline && !matches!(item, Item::Link { .. }) {
-                content.end_text();
+                ops.end_text();
                 text_line = None;
             }
             if baseline.is_some() && text_line.is_none() {
-                content.begin_text();
+                ops.begin_text();
                 text_line = baseline;
             }
             // Every item is marked content: tagged with its structure
@@ -164,7 +151,7 @@ pub fn write_pdf(
             };
             let marked = !matches!(item, Item::Link { .. });
             if marked {
-                page_marks.begin(tag, &structure, &mut marks, &mut content);
+                page_marks.begin(tag, &structure, &mut marks, &mut ops);
             }
             match item {
                 Item::Text(run) => {
@@ -180,31 +167,19 @@ pub fn write_pdf(
                         let text = drawn.link_texts.entry(node).or_default();
                         text.extend(run.glyphs.iter().map(|g| &*g.text));
                     }
-                    let (index, subset) = subsets
-                        .iter()
-                        .enumerate()
-                        .find(|(_, s)| s.role == run.face)
-                        .expect("every face with glyphs on a page is subset");
                     let rise = run.glyphs.first().map_or(0.0, |g| g.rise);
-                    let texts = &mut glyph_texts[index];
-                    content.font(&subset.id.0, run.size);
-                    content.gray(run.gray, false);
+                    ops.fill_gray(run.gray);
                     let expanded = (run.hscale - 1.0).abs() > 0.0001;
                     if expanded {
-                        content.horizontal_scaling(run.hscale * 100.0);
+                        ops.horizontal_scaling(run.hscale * 100.0);
                     }
-                    content.text_position(run.x, height - run.y + rise);
-                    content.show_glyphs(run.glyphs.iter().map(|glyph| {
-                        let code = subset.new_id(glyph.id);
-                        note_text(texts, code, &glyph.text);
-                        // The viewer moves the pen by the font's own
-                        // advance, scaled by Tz: the TJ number makes up
-                        // the difference to the shaped and justified one.
-                        let advance = glyph.advance / run.hscale;
-                        (code, subset.adjustment(glyph.id, advance, run.size))
-                    }));
+                    ops.show_glyphs(
+                        (run.face, run.size, run.hscale),
+                        [1.0, 0.0, 0.0, 1.0, run.x, height - run.y + rise],
+                        run.glyphs.iter().map(|g| (g.id, g.advance, &g.text)),
+                    );
                     if expanded {
-                        content.horizontal_scaling(100.0);
+                        ops.horizontal_scaling(100.0);
                     }
                 }
                 Item::Line {
@@ -212,19 +187,22 @@ pub fn write_pdf(
                     to,
                     width,
                     gray: level,
-                } => content.line(
+                } => ops.line(
                     (from.0, height - from.1),
                     (to.0, height - to.1),
                     *width,
                     *level,
                 ),
                 Item::Rect { rect, gray: level } => {
-                    content.rect(rect.x, height - rect.y - rect.h, rect.w, rect.h, *level)
+                    ops.rect(rect.x, height - rect.y - rect.h, rect.w, rect.h, *level)
                 }
                 Item::Image { url, rect, .. } => {
                     if let Some(name) = image_names.get(url) {
-                        content.xobject(name, rect.x, height - rect.y - rect.h, rect.w, rect.h);
-                        page_images.insert(name.clone());
+                        let place = (rect.x, height - rect.y - rect.h, rect.w, rect.h);
+                        ops.xobject(&XObjectId(name.clone()), place);
+                        if let Some(lifted) = images::lifted(assets, url) {
+                            ops.lifted_texts(lifted, place);
+                        }
                     }
                 }
                 Item::Link { rect, target, tag } => {
@@ -241,7 +219,7 @@ pub fn write_pdf(
                         },
                     };
                     page_marks.link(*tag, &mut marks);
-                    ops.push(Op::LinkAnnotation {
+                    ops.ops.push(Op::LinkAnnotation {
                         link: LinkAnnotation::new(
                             printpdf::Rect {
                                 x: Pt(round2(rect.x)),
@@ -261,41 +239,34 @@ pub fn write_pdf(
                 }
             }
             if marked {
-                content.end_marked();
+                ops.end_marked();
             }
         }
         if text_line.is_some() {
-            content.end_text();
+            ops.end_text();
+        }
+        if let Some(crop_marks) = &crop_marks {
+            ops.ops.extend(crop_marks.iter().cloned());
         }
         marks.pages.push(page_marks);
-        drawn.images.push(page_images);
-        contents.push(content.into_bytes());
-        pdf_pages.push(PdfPage::new(
-            printpdf::Mm(pages.width * 25.4 / 72.0),
-            printpdf::Mm(pages.height * 25.4 / 72.0),
-            ops,
-        ));
+        let size = printpdf::Rect::from_wh(Pt(width), Pt(height));
+        pdf_pages.push(PdfPage {
+            media_box: size.clone(),
+            trim_box: size.clone(),
+            crop_box: size,
+            ops: ops.ops,
+        });
     }
-    // Cut here, after the pages: on a second thread beside them it was
-    // measured to cost more wall time than it saved on two cores.
     let cut_fonts = subsets
         .iter()
         .map(|subset| subset.cut(fonts))
         .collect::<Result<Vec<_>, String>>()
         .map_err(internal)?;
-    let mut doc = PdfDocument::new(&crate::model::plain_text(&meta.title));
     for (subset, font) in subsets.iter().zip(cut_fonts) {
         doc.resources
             .fonts
             .map
             .insert(subset.id.clone(), printpdf::PdfFont::new(font));
-    }
-    // printpdf learns which glyphs each font uses (for its widths and
-    // ToUnicode map) from text operations; it is shown each used glyph
-    // once, on the first page, whose content is then replaced like every
-    // other page's by the stream written above.
-    if let Some(first) = pdf_pages.first_mut() {
-        first.ops.extend(font_usage(&subsets, &glyph_texts));
     }
     doc.with_pages(pdf_pages);
     pages.structure = structure;
@@ -307,65 +278,88 @@ pub fn write_pdf(
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    // The page contents are most of the deflating: it starts now, on
-    // other threads, while this one builds the rest of the document. (A
-    // booklet reads the pages back to impose them: it deflates at the end.)
+    let mut lo = doc.to_lopdf_document(&save, &mut warnings);
+    // Its operations (a few dozen bytes a glyph) are written out.
+    drop(doc);
     std::thread::scope(|scope| {
-        let (early, plain) = if options.print.booklet {
-            (None, contents)
-        } else {
-            let early = scope.spawn(move || deflate_each(contents));
-            (Some(early), Vec::new())
-        };
-        let mut lo = doc.to_lopdf_document(&save, &mut warnings);
-        let streams = replace_contents(&mut lo).map_err(internal)?;
-        for (&id, bytes) in streams.iter().zip(plain) {
-            set_stream(&mut lo, id, Deflated::Plain(bytes));
-        }
+        // The page contents are most of the deflating: it runs on other
+        // threads while this one finishes the document. (A booklet reads
+        // the pages back to impose them: it deflates at the end.)
+        let early = (!options.print.booklet).then(|| {
+            let streams = page_streams(&mut lo);
+            let (ids, contents): (Vec<_>, Vec<_>) = streams.into_iter().unzip();
+            (
+                ids,
+                scope.spawn(move || deflate_each(contents)),
+            )
+        });
         finish_document(
             &mut lo,
             &pages,
             meta,
-            assets,
             options,
-            (&image_names, &subsets),
+            &image_names,
+            assets,
             &drawn,
             &marks,
         )
         .map_err(internal)?;
-        if let Some(early) = early {
-            let deflated = early
+        if let Some((ids, deflating)) = early {
+            let deflated = deflating
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            for (&id, bytes) in streams.iter().zip(deflated) {
-                set_stream(&mut lo, id, bytes);
+            for (id, data) in ids.into_iter().zip(deflated) {
+                if let Ok(lopdf::Object::Stream(stream)) = lo.get_object_mut(id) {
+                    fill_stream(stream, data);
+                }
             }
         }
         compress_streams(&mut lo);
-        Ok(serialize::write_document(&mut lo))
+        let mut bytes = Vec::new();
+        lo.save_to(&mut bytes)
+            .map_err(|err| internal(err.to_string()))?;
+        Ok(bytes)
     })
 }
 
-/// Everything after the pages: images, outline and info, the structure
-/// tree (or the imposition), print marks and the archival metadata.
+/// Takes the content out of every page's content stream, with the
+/// stream's id.
+fn page_streams(doc: &mut lopdf::Document) -> Vec<(lopdf::ObjectId, Vec<u8>)> {
+    let ids: Vec<lopdf::ObjectId> = doc
+        .get_pages()
+        .values()
+        .filter_map(|&page| {
+            let contents = doc.get_dictionary(page).ok()?.get(b"Contents").ok()?;
+            contents.as_reference().ok()
+        })
+        .collect();
+    ids.into_iter()
+        .filter_map(|id| match doc.get_object_mut(id) {
+            Ok(lopdf::Object::Stream(stream)) => Some((id, std::mem::take(&mut stream.content))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Everything printpdf does not write: outline and info, the structure
+/// tree (or the imposition), the bleed box and the archival metadata.
 #[allow(clippy::too_many_arguments)]
 fn finish_document(
     lo: &mut lopdf::Document,
     pages: &Pages,
     meta: &Meta,
-    assets: &Assets,
     options: &PdfOptions,
-    (image_names, subsets): (&BTreeMap<String, String>, &[fonts::Subset]),
+    image_names: &BTreeMap<String, String>,
+    assets: &Assets,
     drawn: &Drawn,
     marks: &tagging::Marks,
 ) -> Result<(), String> {
-    let image_refs = images::add_images(lo, assets, image_names, subsets)?;
-    finish::finish(lo, pages, meta, options, &image_refs, drawn)?;
+    finish::finish(lo, pages, meta, options, drawn)?;
     let tagged = !options.print.booklet;
     if tagged {
         tagging::add_structure_tree(lo, pages, marks, &drawn.link_texts)?;
         if options.print.bleed > 0.0 || options.print.crop_marks {
-            marks::add_bleed_and_marks(
+            marks::set_boxes(
                 lo,
                 pages.width,
                 pages.height,
@@ -391,108 +385,6 @@ fn finish_document(
         pdfua: tagged,
     };
     archival::add_metadata(lo, claims)
-}
-
-/// Notes the text a subset glyph stands for, the first time it is drawn
-/// with one (the second glyph of a cluster has none).
-fn note_text(texts: &mut [Option<std::sync::Arc<str>>], code: u16, text: &std::sync::Arc<str>) {
-    if let Some(slot @ None) = texts.get_mut(usize::from(code))
-        && !text.is_empty()
-    {
-        *slot = Some(text.clone());
-    }
-}
-
-/// The font resources of the document's first page, which name every
-/// subset (it showed every glyph, see `font_usage`).
-fn page_fonts(doc: &lopdf::Document) -> Option<lopdf::Object> {
-    let &first = doc.get_pages().values().next()?;
-    resources_of(doc, first)?.get(b"Font").ok().cloned()
-}
-
-/// One text operation per font showing every glyph it uses once, each
-/// with the text it stands for: what printpdf reads to make the fonts'
-/// `/W` widths and ToUnicode maps.
-fn font_usage(subsets: &[fonts::Subset], texts: &[Vec<Option<std::sync::Arc<str>>>]) -> Vec<Op> {
-    let mut ops = vec![Op::StartTextSection];
-    for (subset, glyphs) in subsets.iter().zip(texts) {
-        if glyphs.iter().all(Option::is_none) {
-            continue;
-        }
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(subset.id.clone()),
-            size: Pt(10.0),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(
-                glyphs
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(code, text)| {
-                        Some(printpdf::Codepoint {
-                            gid: code as u16,
-                            offset: 0.0,
-                            cid: Some(text.as_deref()?.to_string()),
-                        })
-                    })
-                    .collect(),
-            )],
-        });
-    }
-    ops.push(Op::EndTextSection);
-    ops
-}
-
-/// Gives every page a content stream of its own in place of the one
-/// printpdf made (filled in with [`set_stream`] once written and
-/// deflated), and the same font resources. Returns the streams' ids in
-/// page order.
-fn replace_contents(doc: &mut lopdf::Document) -> Result<Vec<lopdf::ObjectId>, String> {
-    let page_ids: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
-    let fonts = page_fonts(doc);
-    let mut streams = Vec::with_capacity(page_ids.len());
-    for &id in &page_ids {
-        let old = doc
-            .get_dictionary(id)
-            .map_err(|e| e.to_string())?
-            .get(b"Contents")
-            .ok()
-            .cloned();
-        let stream = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), Vec::new()));
-        streams.push(stream);
-        let mut resources = resources_of(doc, id).unwrap_or_default();
-        if let Some(fonts) = &fonts {
-            resources.set("Font", fonts.clone());
-        }
-        let page = doc
-            .get_object_mut(id)
-            .and_then(lopdf::Object::as_dict_mut)
-            .map_err(|e| e.to_string())?;
-        page.set("Contents", lopdf::Object::Reference(stream));
-        page.set("Resources", lopdf::Object::Dictionary(resources));
-        // printpdf's own stream for the page is no longer referenced.
-        match old {
-            Some(lopdf::Object::Reference(old)) => {
-                doc.objects.remove(&old);
-            }
-            Some(lopdf::Object::Array(parts)) => {
-                for part in parts {
-                    if let lopdf::Object::Reference(old) = part {
-                        doc.objects.remove(&old);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(streams)
-}
-
-/// Puts data into the stream object `id`.
-fn set_stream(doc: &mut lopdf::Document, id: lopdf::ObjectId, data: Deflated) {
-    if let Ok(lopdf::Object::Stream(stream)) = doc.get_object_mut(id) {
-        fill_stream(stream, data);
-    }
 }
 
 /// Gives a stream its data, with the filter that says how it is stored.
@@ -581,12 +473,6 @@ fn compress_streams(doc: &mut lopdf::Document) {
     for (stream, data) in streams.into_iter().zip(deflate_each(data)) {
         fill_stream(stream, data);
     }
-}
-
-/// Rounds to 1/100 pt: finer than any printer, and it keeps the content
-/// streams short and free of float noise.
-fn round2(value: f32) -> f32 {
-    (value * 100.0).round() / 100.0
 }
 
 /// The faces used on the pages and in the texts of their drawings, in a

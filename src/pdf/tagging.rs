@@ -42,7 +42,7 @@ impl PageMarks {
         tag: Tag,
         structure: &Structure,
         marks: &mut Marks,
-        content: &mut super::content::Content,
+        content: &mut super::content::Ops,
     ) {
         match tag {
             Tag::Node(node) => {

@@ -47,37 +47,6 @@ pub fn page_text_runs(doc: &lopdf::Document, page: lopdf::ObjectId) -> Vec<(Opti
     text_runs(doc, &doc.get_page_content(page), fonts)
 }
 
-/// The text a Form XObject draws (a drawing's lifted text), by text object.
-#[allow(dead_code)]
-pub fn form_text(doc: &lopdf::Document, form: &lopdf::Stream) -> String {
-    let resources = match form.dict.get(b"Resources").expect("resources") {
-        lopdf::Object::Reference(id) => doc.get_dictionary(*id).expect("a dictionary"),
-        other => other.as_dict().expect("a dictionary"),
-    };
-    let fonts = match resources.get(b"Font") {
-        Ok(lopdf::Object::Reference(id)) => doc.get_dictionary(*id).ok(),
-        Ok(other) => other.as_dict().ok(),
-        Err(_) => None,
-    };
-    let fonts = fonts
-        .into_iter()
-        .flat_map(|dict| dict.iter())
-        .map(|(name, font)| {
-            let font = doc
-                .get_dictionary(font.as_reference().expect("a font reference"))
-                .expect("a font");
-            (name.clone(), font)
-        })
-        .collect();
-    let content = form
-        .decompressed_content()
-        .unwrap_or_else(|_| form.content.clone());
-    text_runs(doc, &content, fonts)
-        .into_iter()
-        .map(|(_, text)| text)
-        .collect()
-}
-
 fn text_runs(
     doc: &lopdf::Document,
     content: &[u8],
