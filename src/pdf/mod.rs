@@ -288,10 +288,7 @@ pub fn write_pdf(
         let early = (!options.print.booklet).then(|| {
             let streams = page_streams(&mut lo);
             let (ids, contents): (Vec<_>, Vec<_>) = streams.into_iter().unzip();
-            (
-                ids,
-                scope.spawn(move || deflate_each(contents)),
-            )
+            (ids, scope.spawn(move || deflate_each(contents)))
         });
         finish_document(
             &mut lo,
