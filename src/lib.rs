@@ -125,10 +125,20 @@ fn lay_out_and_write(
         let pages = laid_out.output;
         warnings.extend(missing_glyph_warning(text, &pages.stats.missing_glyphs));
         outputs.pdf_stats = Some((pages.pages.len(), pages.stats.clone()));
+        // Claims of accessibility are made only where they hold.
+        let missing_glyphs = !pages.stats.missing_glyphs.is_empty();
+        let failures = conformance::check(doc, doc.meta.lang_declared, missing_glyphs);
+        warnings.extend(conformance::warnings(&failures));
+        let unclaimed = match (failures.is_empty(), missing_glyphs) {
+            (true, _) => None,
+            (false, true) => Some(pdf::Unclaimed::MissingGlyphs),
+            (false, false) => Some(pdf::Unclaimed::Structure),
+        };
         let pdf_options = pdf::PdfOptions {
             date: Some(date.clone()),
             creator: creator.clone(),
             print: options.print,
+            unclaimed,
         };
         let epub_options = epub::EpubOptions {
             modified: format!("{date}T00:00:00Z"),
@@ -139,6 +149,7 @@ fn lay_out_and_write(
                 options.name,
                 options.layout.paper.name()
             )),
+            unclaimed: unclaimed.is_some(),
         };
         let make_pdf = |pages| pdf::write_pdf(pages, &doc.meta, assets, fonts, &pdf_options);
         let make_epub = options

@@ -132,3 +132,73 @@ fn xmp_claims_pdfa_and_pdfua_and_agrees_with_the_info_dictionary() {
     assert!(!doc.trailer.has(b"Encrypt"));
     assert!(doc.trailer.has(b"ID"));
 }
+
+/// The XMP packet of a PDF, as text.
+fn xmp_of(pdf: &[u8]) -> String {
+    let doc = Document::load_mem(pdf).unwrap();
+    let catalog = doc.catalog().unwrap();
+    let id = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
+    let stream = doc.get_object(id).unwrap().as_stream().unwrap();
+    let bytes = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    String::from_utf8(bytes).unwrap()
+}
+
+/// The EPUB's package document, as text.
+fn opf_of(epub: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut opf = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("OEBPS/content.opf").unwrap(), &mut opf)
+        .unwrap();
+    opf
+}
+
+/// Issue 16: a claim is made only when it holds. An image without
+/// alternative text withholds PDF/UA-1, PDF/A-2a and WCAG 2.2 AA, with a
+/// warning at the image's line; PDF/A-2u stays, as it still holds. The
+/// summit keeps all its claims.
+#[test]
+fn claims_are_made_only_when_they_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pic.svg"),
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10"/></svg>"#,
+    )
+    .unwrap();
+    let text = "---\nlang: sv\n---\n# Rubrik\n\nText.\n\n![](pic.svg)\n";
+    let warned = common::export_text(text, dir.path()).expect("exports");
+    let warning = warned
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("no accessibility claim"))
+        .expect("a warning says why");
+    assert!(
+        warning
+            .message
+            .contains("`pic.svg` has no alternative text")
+    );
+    assert!(text[warning.span.start..].starts_with("![](pic.svg)"));
+    let xmp = xmp_of(warned.output.pdf.as_deref().unwrap());
+    assert!(!xmp.contains("pdfuaid:part>1"), "{xmp}");
+    assert!(
+        xmp.contains("<pdfaid:conformance>U</pdfaid:conformance>"),
+        "{xmp}"
+    );
+    let opf = opf_of(warned.output.epub.as_deref().unwrap());
+    assert!(!opf.contains("conformsTo"), "{opf}");
+    assert!(
+        opf.contains("makes no claim") || opf.contains("inget anspråk"),
+        "{opf}"
+    );
+
+    let summit = export_summit(true, true);
+    let xmp = xmp_of(summit.pdf.as_deref().unwrap());
+    assert!(xmp.contains("pdfuaid:part>1"));
+    assert!(xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>"));
+    let opf = opf_of(summit.epub.as_deref().unwrap());
+    assert!(
+        opf.contains("EPUB Accessibility 1.1 - WCAG 2.2 Level AA"),
+        "{opf}"
+    );
+}

@@ -261,7 +261,7 @@ fn with_the_pdf_one_warning_says_both() {
 /// panic. Named entities of every kind become their characters.
 #[test]
 fn issue_13_non_ascii_text_and_entities_in_html_pass_intact() {
-    let markdown = "# Rubrik\n\n<p>Åsa och Örjan&nbsp;&eacute;&hellip;</p>\n\n\
+    let markdown = "---\nlang: sv\n---\n# Rubrik\n\n<p>Åsa och Örjan&nbsp;&eacute;&hellip;</p>\n\n\
                     Text med <b>Ärlig</b> &frac34; <i>örn</i>.\n";
     let (epub, warnings) = export(markdown, false);
     assert!(warnings.is_empty(), "{warnings:?}");

@@ -211,6 +211,7 @@ pub(super) fn accessibility_metadata(
     described: bool,
     page_list: bool,
     summary: String,
+    conforms: bool,
 ) -> Vec<(&'static str, String)> {
     let mut meta = vec![("schema:accessMode", "textual".to_string())];
     if has_images {
@@ -240,10 +241,12 @@ pub(super) fn accessibility_metadata(
     ));
     meta.push(("schema:accessibilityHazard", "none".into()));
     meta.push(("schema:accessibilitySummary", summary));
-    meta.push((
-        "dcterms:conformsTo",
-        "EPUB Accessibility 1.1 - WCAG 2.2 Level AA".into(),
-    ));
+    if conforms {
+        meta.push((
+            "dcterms:conformsTo",
+            "EPUB Accessibility 1.1 - WCAG 2.2 Level AA".into(),
+        ));
+    }
     meta
 }
 
@@ -308,14 +311,14 @@ mod tests {
     fn text_alone_is_sufficient_only_when_every_image_is_described() {
         let has =
             |meta: &[(&str, String)], p: &str, v: &str| meta.iter().any(|(k, x)| *k == p && x == v);
-        let meta = accessibility_metadata(true, false, false, String::new());
+        let meta = accessibility_metadata(true, false, false, String::new(), true);
         assert!(!has(&meta, "schema:accessModeSufficient", "textual"));
         assert!(!has(
             &meta,
             "schema:accessibilityFeature",
             "alternativeText"
         ));
-        let meta = accessibility_metadata(true, true, false, String::new());
+        let meta = accessibility_metadata(true, true, false, String::new(), true);
         assert!(has(&meta, "schema:accessModeSufficient", "textual"));
         assert!(has(&meta, "schema:accessibilityFeature", "alternativeText"));
         assert!(!has(
@@ -323,7 +326,7 @@ mod tests {
             "schema:accessibilityFeature",
             "printPageNumbers"
         ));
-        let meta = accessibility_metadata(false, true, true, String::new());
+        let meta = accessibility_metadata(false, true, true, String::new(), true);
         assert!(!has(&meta, "schema:accessMode", "visual"));
         assert!(has(
             &meta,

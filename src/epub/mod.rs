@@ -66,6 +66,10 @@ pub struct EpubOptions {
     /// The print edition the page list follows, for `pageBreakSource`
     /// (e.g. `toppmotet.pdf, A5`).
     pub page_source: Option<String>,
+    /// The document fails a condition of the accessibility claim (see
+    /// [`crate::conformance`]): the package does not say it conforms to
+    /// WCAG 2.2 AA.
+    pub unclaimed: bool,
 }
 
 impl Default for EpubOptions {
@@ -75,6 +79,7 @@ impl Default for EpubOptions {
             generator: concat!("mdg-export ", env!("CARGO_PKG_VERSION")).into(),
             page_starts: Vec::new(),
             page_source: None,
+            unclaimed: false,
         }
     }
 }
@@ -276,7 +281,8 @@ pub fn write_epub(
             has_images,
             described,
             !page_list.is_empty(),
-            strings.accessibility_summary(has_images && described),
+            strings.accessibility_summary(has_images && described, !options.unclaimed),
+            !options.unclaimed,
         ),
         page_source: page_list.source.clone().filter(|_| !page_list.is_empty()),
         stylesheet: style::stylesheet(&cut),

@@ -30,6 +30,9 @@ pub(super) struct Strings {
     /// Heading of the (hidden) page list.
     pub pages: &'static str,
     summary: &'static str,
+    /// The summary's first sentence for a book that makes no conformance
+    /// claim (see `crate::conformance`).
+    summary_unclaimed: &'static str,
     summary_images: &'static str,
 }
 
@@ -48,6 +51,8 @@ const SWEDISH: Strings = Strings {
               Den har en innehållsförteckning, rubriker i logisk ordning och en \
               läsordning som följer texten. Texten kan förstoras och formateras om \
               i läsprogrammet.",
+    summary_unclaimed: "Publikationen gör inget anspråk på att uppfylla WCAG: \
+                        författarens text uppfyller inte alla villkor.",
     summary_images: " Alla bilder har textalternativ.",
 };
 
@@ -66,6 +71,8 @@ const ENGLISH: Strings = Strings {
               It has a table of contents, headings in a logical order and a reading \
               order that follows the text. The text can be enlarged and restyled in \
               the reading system.",
+    summary_unclaimed: "This publication makes no claim to meet WCAG: the author's \
+                        text does not meet every condition.",
     summary_images: " All images have text alternatives.",
 };
 
@@ -82,8 +89,14 @@ impl Strings {
 
     /// The `schema:accessibilitySummary`; the sentence about images only
     /// when there are images and all of them have alt text.
-    pub fn accessibility_summary(&self, images_described: bool) -> String {
-        let mut summary = self.summary.to_string();
+    pub fn accessibility_summary(&self, images_described: bool, conforms: bool) -> String {
+        let mut summary = if conforms {
+            self.summary.to_string()
+        } else {
+            // What the book offers still holds: keep all but the claim.
+            let rest = self.summary.split_once(". ").map_or("", |(_, rest)| rest);
+            format!("{} {rest}", self.summary_unclaimed)
+        };
         if images_described {
             summary.push_str(self.summary_images);
         }

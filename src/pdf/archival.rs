@@ -25,7 +25,7 @@ const SRGB_ICC: &[u8] = include_bytes!("../../pdf-assets/sRGB.icc");
 /// Which claims the metadata makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Claims {
-    /// PDF/A-2 conformance level: `'A'` (tagged) or `'U'`; `None` for no
+    /// PDF/A-2 conformance level: `'A'` (tagged), `'U'` or `'B'`; `None` for no
     /// PDF/A claim.
     pub pdfa: Option<char>,
     /// PDF/UA-1 (the file is tagged).

@@ -54,6 +54,19 @@ pub struct PdfOptions {
     pub creator: String,
     /// How the file is prepared for printing.
     pub print: PrintOptions,
+    /// The document fails a condition of the accessibility claims (see
+    /// [`crate::conformance`]): no PDF/UA-1 and no PDF/A-2a claim
+    /// (PDF/A-2u, or -2b when some characters have no glyph).
+    pub unclaimed: Option<Unclaimed>,
+}
+
+/// Why the accessibility claims are not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unclaimed {
+    /// The text is all there, mapped to Unicode: PDF/A-2u holds.
+    Structure,
+    /// Some characters print as empty boxes: only PDF/A-2b holds.
+    MissingGlyphs,
 }
 
 /// Print production: imposition, bleed and marks.
@@ -377,9 +390,14 @@ fn finish_document(
             Some(crate::assets::AssetKind::Jpeg { components: 4 })
         )
     });
+    let level = match options.unclaimed {
+        None if tagged => 'A',
+        Some(Unclaimed::MissingGlyphs) => 'B',
+        _ => 'U',
+    };
     let claims = archival::Claims {
-        pdfa: (!cmyk).then_some(if tagged { 'A' } else { 'U' }),
-        pdfua: tagged,
+        pdfa: (!cmyk).then_some(level),
+        pdfua: tagged && options.unclaimed.is_none(),
     };
     archival::add_metadata(lo, claims)
 }
