@@ -337,3 +337,22 @@ fn issue_13_small_inline_images_stay_in_the_line() {
         "the photo is a figure after its paragraph"
     );
 }
+
+/// A document that opens with a thematic break (markdown-it's demo: `---`,
+/// then a bold line, a list, and another `---`) has no front matter: the
+/// lines between the rules are Markdown, not bad YAML. Front matter starts
+/// with a `key:` line, as every YAML block of settings does.
+#[test]
+fn issue_13_a_rule_at_the_top_is_not_front_matter() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\n__Advertisement :)__\n\n- __[pica](https://example.org/)__ - fast\n  resize.\n\n---\n\n# h1 Heading\n\nText.\n";
+    let outputs = export_text(text, dir.path()).expect("exports").output;
+    let extracted = pdf_text(outputs.pdf.as_deref().unwrap());
+    assert!(extracted.contains("Advertisement :)"), "{extracted}");
+    assert!(extracted.contains("resize."), "{extracted}");
+    // Real front matter is still read, and bad YAML in it is still an error.
+    let meta = "---\ntitle: Rubrik\n---\n\nText.\n";
+    let outputs = export_text(meta, dir.path()).expect("exports").output;
+    assert!(pdf_text(outputs.pdf.as_deref().unwrap()).contains("Rubrik"));
+    assert!(export_text("---\ntitle: T\nkeywords: [a, b\n---\n\nText.\n", dir.path()).is_err());
+}
