@@ -581,3 +581,163 @@ fn a_ten_megabyte_input_is_exported() {
     assert!(pages > 1000, "{pages} pages");
     assert_epub_well_formed(outputs.epub.as_deref().unwrap());
 }
+
+/// Runs the binary in `dir` with `args` under an address-space limit of
+/// `megabytes` (`ulimit -v`), as a build server or a web form would.
+fn run_limited(dir: &Path, megabytes: u64, args: &str) -> std::process::Output {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {}; exec \"$0\" {args}",
+            megabytes * 1024
+        ))
+        .arg(env!("CARGO_BIN_EXE_mdg-export"))
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+/// Issue 17: YAML aliases of lists of aliases (the "billion laughs")
+/// expand exponentially in the loader; a few hundred bytes took every
+/// byte of memory. Aliases are refused at their line, before loading.
+#[test]
+fn a_yaml_alias_bomb_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut yaml = String::from(
+        "---\ntitle: Bomb\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    for i in 1..12 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        yaml.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    yaml.push_str("---\n\n# Text\n");
+    std::fs::write(dir.path().join("doc.md"), &yaml).unwrap();
+    let output = run_limited(dir.path(), 1024, "all doc.md --out-dir out");
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("YAML alias"), "{err}");
+    assert!(err.contains("doc.md:4:"), "the first alias's line: {err}");
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}
+
+/// Issue 17: each class of hostile input, run under a 1 GB address-space
+/// limit, ends with a clean exit code (never a signal or a panic's 101),
+/// a message naming the file (and line, where there is one) for those
+/// refused, and no output left behind by a failed run.
+#[test]
+fn hostile_inputs_end_cleanly_under_a_memory_limit() {
+    let words = ["ord", "mening", "text", "långa", "stycken", "och", "som"];
+    let paragraph: String = (0..30_000)
+        .map(|i| words[i * 7 % words.len()])
+        .collect::<Vec<_>>()
+        .join(" ");
+    let columns = 120;
+    let mut table = format!(
+        "# T\n\n|{}|\n|{}|\n",
+        (0..columns)
+            .map(|i| format!("h{i}"))
+            .collect::<Vec<_>>()
+            .join("|"),
+        vec!["-"; columns].join("|")
+    );
+    for _ in 0..150 {
+        table.push_str(&format!(
+            "|{}|\n",
+            (0..columns)
+                .map(|i| format!("c{i}"))
+                .collect::<Vec<_>>()
+                .join("|")
+        ));
+    }
+    let entity_bomb = concat!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE svg [\n<!ENTITY a \"aaaaaaaaaa\">\n",
+        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n",
+        "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n",
+        "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n",
+        "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n]>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><text>&e;</text></svg>\n"
+    );
+    // (name, document, extra files, arguments, exit code, text the message has)
+    type Case<'a> = (
+        &'a str,
+        String,
+        Vec<(&'a str, &'a [u8])>,
+        &'a str,
+        i32,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "huge paragraph",
+            format!("# P\n\n{paragraph}\n"),
+            vec![],
+            "",
+            0,
+            "",
+        ),
+        ("huge table", table, vec![], "", 0, "too wide"),
+        (
+            "control characters",
+            "# K\n\nText \u{1}\u{2}\u{7} och \u{b}\u{1f} NUL \u{0} \u{fffe} \u{202e}slut.\n".into(),
+            vec![],
+            "",
+            0,
+            "no glyph",
+        ),
+        (
+            "SVG entity expansion",
+            "# S\n\n![bomb](bomb.svg)\n".into(),
+            vec![("bomb.svg", entity_bomb.as_bytes())],
+            "",
+            1,
+            "doc.md:3:1",
+        ),
+        (
+            "raw HTML entity declarations",
+            "# H\n\n<div>\n<!DOCTYPE x [<!ENTITY a \"aaaa\">]>\n&a; text\n</div>\n".into(),
+            vec![],
+            "",
+            0,
+            "",
+        ),
+        (
+            "a font file that is not a font",
+            "# F\n\nText.\n".into(),
+            vec![("notafont.otf", b"this is no font\n")],
+            "--fallback-font notafont.otf",
+            2,
+            "notafont.otf",
+        ),
+    ];
+    for (name, document, files, extra, code, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("doc.md"), document).unwrap();
+        for (file, bytes) in files {
+            std::fs::write(dir.path().join(file), bytes).unwrap();
+        }
+        let output = run_limited(
+            dir.path(),
+            1024,
+            &format!("all doc.md --out-dir out {extra}"),
+        );
+        let err = stderr_of(&output);
+        assert_eq!(output.status.code(), Some(code), "{name}: {err}");
+        assert!(err.contains(message), "{name}: {err}");
+        let written = ["out/doc.pdf", "out/doc.epub"]
+            .iter()
+            .filter(|f| dir.path().join(f).exists())
+            .count();
+        assert_eq!(written, if code == 0 { 2 } else { 0 }, "{name}");
+    }
+    // A symbolic-link loop where an image should be.
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink("b.png", dir.path().join("a.png")).unwrap();
+    std::os::unix::fs::symlink("a.png", dir.path().join("b.png")).unwrap();
+    std::fs::write(dir.path().join("doc.md"), "# L\n\n![loop](a.png)\n").unwrap();
+    let output = run_limited(dir.path(), 1024, "all doc.md --out-dir out");
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("doc.md:3:1") && err.contains("a.png"), "{err}");
+    assert!(!dir.path().join("out/doc.pdf").exists());
+}

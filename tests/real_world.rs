@@ -338,6 +338,62 @@ fn issue_13_small_inline_images_stay_in_the_line() {
     );
 }
 
+/// The image XObjects of a PDF, however deep in forms they are drawn.
+fn raster_images(pdf: &[u8]) -> usize {
+    let doc = lopdf::Document::load_mem(pdf).expect("the PDF parses");
+    doc.objects
+        .values()
+        .filter(|object| {
+            object.as_stream().is_ok_and(|s| {
+                s.dict
+                    .get(b"Subtype")
+                    .and_then(|t| t.as_name())
+                    .is_ok_and(|t| t == b"Image")
+            })
+        })
+        .count()
+}
+
+/// Pictures embedded in an SVG (PNG or JPEG as `data:` URLs, clipped or
+/// not) are drawn in the PDF, as the README promises.
+#[test]
+fn issue_13_pictures_inside_svg_are_drawn() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let png = gray_png(8, 8);
+    let mut b64 = String::new();
+    {
+        // Base64 by hand for the test's few bytes (RFC 4648, section 4).
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for chunk in png.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    b64.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    b64.push('=');
+                }
+            }
+        }
+    }
+    let svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="200" height="100" viewBox="0 0 200 100">
+  <defs><clipPath id="c"><circle cx="150" cy="50" r="40"/></clipPath></defs>
+  <rect width="200" height="100" fill="#eee"/>
+  <image x="10" y="10" width="80" height="80" href="data:image/png;base64,{b64}"/>
+  <image x="110" y="10" width="80" height="80" clip-path="url(#c)" xlink:href="data:image/png;base64,{b64}"/>
+</svg>"##
+    );
+    let mut file = std::fs::File::create(dir.path().join("pic.svg")).unwrap();
+    file.write_all(svg.as_bytes()).unwrap();
+    let text = "# R\n\nText.\n\n![Två bilder](pic.svg)\n";
+    let outputs = export_text(text, dir.path()).expect("exports").output;
+    assert_eq!(raster_images(outputs.pdf.as_deref().unwrap()), 2);
+}
+
 /// A document that opens with a thematic break (markdown-it's demo: `---`,
 /// then a bold line, a list, and another `---`) has no front matter: the
 /// lines between the rules are Markdown, not bad YAML. Front matter starts

@@ -17,6 +17,31 @@ pub const KNOWN_KEYS: &[&str] = &[
     "place",
 ];
 
+/// The 0-based line of the first alias (`*name`) in the YAML, if any.
+///
+/// The YAML loader copies an anchored node at every alias, so aliases of
+/// lists of aliases grow exponentially (the "billion laughs"): ten levels
+/// of ten make 10¹⁰ nodes from a few hundred bytes. None of our keys
+/// needs an alias, so the front matter may not have any. The event
+/// parser reads them without expanding anything, in time linear in the
+/// text; its own errors are left to the loader, which reports them.
+fn first_alias_line(yaml: &str) -> Option<usize> {
+    use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+    use yaml_rust2::scanner::Marker;
+    struct FirstAlias(Option<usize>);
+    impl MarkedEventReceiver for FirstAlias {
+        fn on_event(&mut self, event: Event, mark: Marker) {
+            if matches!(event, Event::Alias(_)) && self.0.is_none() {
+                // The marker counts lines from 1.
+                self.0 = Some(mark.line().saturating_sub(1));
+            }
+        }
+    }
+    let mut found = FirstAlias(None);
+    let _ = Parser::new_from_str(yaml).load(&mut found, false);
+    found.0
+}
+
 /// Splits the front matter (if any) off `source`, parses it and returns the
 /// metadata and the byte offset where the Markdown body starts.
 pub fn split_and_parse(
@@ -32,6 +57,16 @@ pub fn split_and_parse(
     let Some((yaml, yaml_start, body_start)) = split(source) else {
         return Ok((meta, 0));
     };
+    if let Some(line) = first_alias_line(yaml) {
+        let offset = line_offset(source, yaml_start, line);
+        return Err(vec![
+            Diagnostic::error(
+                Span::new(offset..offset + 1),
+                "the front matter uses a YAML alias (`*name`), which is not supported",
+            )
+            .with_hint("write the value out in full where the alias stands"),
+        ]);
+    }
     let docs = YamlLoader::load_from_str(yaml).map_err(|err| {
         let marker = err.marker();
         // yaml-rust2 counts lines from 1; an error at the end of the YAML
