@@ -50,7 +50,7 @@ const BAT_README_RU: Doc = Doc {
         "Интеграция с Git",
         "Объединение файлов",
     ],
-    code: &["bat > note.md    # мгновенно создаем новый файл"],
+    code: &["bat > note.md  # мгновенно создаем новый файл"],
     images: 1,
 };
 
@@ -295,14 +295,30 @@ fn check(doc: &Doc) {
     );
 }
 
+/// Until branch `html` is merged the EPUB's HTML sanitizer panics on
+/// the header's non-ASCII text (issue 13.1).
 #[test]
-#[ignore = "panics in the EPUB's HTML sanitizer (issue 13.1) until branch `html` is merged"]
+#[ignore = "issue 13.1: passes once branch `html` is merged"]
+fn bat_readme_text_and_code() {
+    check_text(&BAT_README);
+}
+
+/// The logo is an `<img>` in a centred `<p>` beside remote badges, the
+/// usual README header; branch `html` (2192d5e) still leaves it out.
+#[test]
+#[ignore = "issue 13.4: an HTML <img> inside <p align=center> with badges is not drawn yet"]
 fn bat_readme() {
     check(&BAT_README);
 }
 
 #[test]
-#[ignore = "panics in the EPUB's HTML sanitizer (issue 13.1) until branch `html` is merged"]
+#[ignore = "issue 13.1: passes once branch `html` is merged"]
+fn bat_readme_in_russian_text_and_code() {
+    check_text(&BAT_README_RU);
+}
+
+#[test]
+#[ignore = "issue 13.4: an HTML <img> inside <p align=center> with badges is not drawn yet"]
 fn bat_readme_in_russian() {
     check(&BAT_README_RU);
 }
@@ -312,15 +328,16 @@ fn bat_alternatives_a_ten_column_table() {
     check(&BAT_ALTERNATIVES);
 }
 
-/// The logo is an HTML `<img>` inside `<picture>`: drawn once issue 13.4
-/// is done; until then the tutorial picture (a Markdown image) is.
 #[test]
 fn zoxide_readme_text_and_code() {
     check_text(&ZOXIDE_README);
 }
 
+/// The logo is an `<img>` inside `<picture>` inside `<h1>`; branch `html`
+/// (2192d5e) still leaves it out. The tutorial picture (a Markdown
+/// image) is drawn.
 #[test]
-#[ignore = "images written as HTML <img> are drawn once branch `html` (issue 13.4) is merged"]
+#[ignore = "issue 13.4: an HTML <img> inside <h1><picture> is not drawn yet"]
 fn zoxide_readme() {
     check(&ZOXIDE_README);
 }
@@ -332,7 +349,7 @@ fn rust_book_chapter_text_and_code() {
 
 /// The chapter's five figures are HTML `<img>` elements.
 #[test]
-#[ignore = "images written as HTML <img> are drawn once branch `html` (issue 13.4) is merged"]
+#[ignore = "issue 13.4: passes once branch `html` is merged"]
 fn rust_book_chapter_with_figures() {
     check(&RUST_BOOK_OWNERSHIP);
 }
