@@ -170,7 +170,7 @@ fn issue_13_fuzz_table_cell_with_spaces_before_a_question_mark() {
     let table = format!(
         "|{}|\n|{}|\n|{}|\n",
         head.join("|"),
-        vec!["---"; 10].join("|"),
+        ["---"; 10].join("|"),
         cells.join("|")
     );
     std::fs::write(dir.path().join("t.md"), table).unwrap();
