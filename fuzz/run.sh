@@ -3,7 +3,8 @@
 #
 #   fuzz/run.sh [SECONDS]     default 600; findings in fuzz/target/afl/
 #
-# Seeds: the test cases, the summit text and, when ../shared is beside
+# Seeds: the test cases, the summit text, the real documents of
+# tests/corpus and, when ../shared is beside
 # the repository, every example of the CommonMark spec (each prefixed with
 # the options byte the target reads first). Reproduce a crash without
 # AFL++ with `cargo run --bin replay -- FILE…` in this folder.
@@ -17,6 +18,12 @@ rm -rf "$seeds"
 mkdir -p "$seeds"
 for file in ../tests/cases/*.md ../content/toppmotet.md; do
   { printf '\000'; cat "$file"; } > "$seeds/$(basename "$file")"
+done
+# The real documents of tests/corpus (READMEs, a book chapter, tables,
+# Greek, Russian and Swedish text), named after their folders.
+for file in ../tests/corpus/*/*.md; do
+  case "$file" in */SOURCE.md) continue ;; esac
+  { printf '\000'; cat "$file"; } > "$seeds/corpus-$(basename "$(dirname "$file")").md"
 done
 spec=../../shared/corpus/commonmark-spec.txt
 if [ -f "$spec" ]; then

@@ -393,3 +393,48 @@ fn issue_13_pictures_inside_svg_are_drawn() {
     let outputs = export_text(text, dir.path()).expect("exports").output;
     assert_eq!(raster_images(outputs.pdf.as_deref().unwrap()), 2);
 }
+
+/// A document that opens with a thematic break (markdown-it's demo: `---`,
+/// then a bold line, a list, and another `---`) has no front matter: the
+/// lines between the rules are Markdown, not bad YAML. Front matter starts
+/// with a `key:` line, as every YAML block of settings does.
+#[test]
+fn issue_13_a_rule_at_the_top_is_not_front_matter() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\n__Advertisement :)__\n\n- __[pica](https://example.org/)__ - fast\n  resize.\n\n---\n\n# h1 Heading\n\nText.\n";
+    let outputs = export_text(text, dir.path()).expect("exports").output;
+    let extracted = pdf_text(outputs.pdf.as_deref().unwrap());
+    assert!(extracted.contains("Advertisement :)"), "{extracted}");
+    assert!(extracted.contains("resize."), "{extracted}");
+    // Real front matter is still read, and bad YAML in it is still an error.
+    let meta = "---\ntitle: Rubrik\n---\n\nText.\n";
+    let outputs = export_text(meta, dir.path()).expect("exports").output;
+    assert!(pdf_text(outputs.pdf.as_deref().unwrap()).contains("Rubrik"));
+    assert!(export_text("---\ntitle: T\nkeywords: [a, b\n---\n\nText.\n", dir.path()).is_err());
+}
+
+/// A tab in running text (Försäkringskassan's heading `3.3<tab>- Välja
+/// rätt projekt`) is white space, as a browser shows it: no face has a
+/// glyph for it, and it was drawn as a missing-glyph box.
+#[test]
+fn issue_13_a_tab_in_running_text_is_a_space() {
+    let (pages, _) = layout_text("## 3.3\t- Välja rätt projekt\n\nText\tmed tabb.\n");
+    let mut glyphs = 0;
+    for page in &pages.pages {
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                for glyph in &run.glyphs {
+                    glyphs += 1;
+                    assert!(glyph.id != 0, "a missing glyph in {run:?}");
+                    assert!(!glyph.text.contains('\t'), "a tab drawn in {run:?}");
+                }
+            }
+        }
+    }
+    assert!(glyphs > 20);
+    let lines = page_lines(&pages, pages.pages.len() - 1);
+    assert!(
+        lines.iter().any(|l| l.4.contains("3.3 – Välja")),
+        "{lines:?}"
+    );
+}

@@ -163,12 +163,20 @@ pub fn split_and_parse(
 
 /// Finds `---` … `---`/`...` at the very start. Returns the YAML text, its
 /// byte offset and the offset of the body.
+///
+/// Settings open with a `key:` line (or close at once); a rule followed by
+/// anything else is Markdown that starts with a thematic break, as
+/// markdown-it's demo document does, not front matter with bad YAML.
 fn split(source: &str) -> Option<(&str, usize, usize)> {
     let first_end = source.find('\n')?;
     if source[..first_end].trim_end() != "---" {
         return None;
     }
     let yaml_start = first_end + 1;
+    let first_line = source[yaml_start..].lines().next().unwrap_or("").trim_end();
+    if !(first_line == "---" || first_line == "..." || is_key_line(first_line)) {
+        return None;
+    }
     let mut pos = yaml_start;
     while pos < source.len() {
         let end = source[pos..].find('\n').map_or(source.len(), |i| pos + i);
@@ -180,6 +188,19 @@ fn split(source: &str) -> Option<(&str, usize, usize)> {
         pos = end + 1;
     }
     None
+}
+
+/// Whether a line starts a YAML mapping entry: a plain key (letters, digits,
+/// `_`, `-`) and a colon that ends the line or is followed by a space.
+fn is_key_line(line: &str) -> bool {
+    let Some((key, rest)) = line.split_once(':') else {
+        return false;
+    };
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && (rest.is_empty() || rest.starts_with([' ', '\t']))
 }
 
 /// The byte offset of (0-based) line `line` of the YAML text.

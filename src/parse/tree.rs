@@ -620,16 +620,19 @@ fn report_undefined_footnotes(blocks: &[Block], warnings: &mut Vec<Diagnostic>) 
 }
 
 fn push_text(inlines: &mut Vec<Inline>, text: &str, span: Span) {
+    // A tab outside code is white space, as a browser shows it; no face
+    // has a glyph for it (a heading `3.3<tab>- Välja` drew a box).
+    let text = text.replace('\t', " ");
     // pulldown-cmark splits text at entity references and escapes; join
     // neighbouring pieces so later stages see whole words.
     if let Some(Inline::Text(previous, previous_span)) = inlines.last_mut()
         && previous_span.end == span.start
     {
-        previous.push_str(text);
+        previous.push_str(&text);
         previous_span.end = span.end;
         return;
     }
-    inlines.push(Inline::Text(text.to_string(), span));
+    inlines.push(Inline::Text(text, span));
 }
 
 /// A paragraph that holds exactly one image (and nothing but white space)

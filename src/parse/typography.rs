@@ -116,7 +116,7 @@ pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String 
                     '–'
                 }
             }
-            '-' if before == Some(' ') && next == Some(' ') => '–',
+            '-' if matches!(before, Some(' ' | '\t')) && matches!(next, Some(' ' | '\t')) => '–',
             '-' if is_number_range(&chars, i) => '–',
             '.' if next == Some('.') && chars.get(i + 2) == Some(&'.') => {
                 i += 2;
@@ -310,6 +310,14 @@ mod tests {
         assert_eq!(sv("mål - och medel"), "mål – och medel");
         assert_eq!(sv("a -- b --- c"), "a – b — c");
         assert_eq!(sv("och så vidare..."), "och så vidare…");
+    }
+
+    /// Försäkringskassan's guideline writes one heading `3.3<tab>- Välja`
+    /// beside `3.1 - Produktvalsprocessen`: both are spaced dashes.
+    #[test]
+    fn a_hyphen_after_a_tab_is_a_spaced_dash() {
+        assert_eq!(sv("3.3\t- Välja rätt"), "3.3\t– Välja rätt");
+        assert_eq!(sv("3.1 -\tProdukt"), "3.1 –\tProdukt");
     }
 
     #[test]
