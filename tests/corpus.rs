@@ -298,7 +298,6 @@ fn check(doc: &Doc) {
 /// Until branch `html` is merged the EPUB's HTML sanitizer panics on
 /// the header's non-ASCII text (issue 13.1).
 #[test]
-#[ignore = "issue 13.1: passes once branch `html` is merged"]
 fn bat_readme_text_and_code() {
     check_text(&BAT_README);
 }
@@ -306,19 +305,16 @@ fn bat_readme_text_and_code() {
 /// The logo is an `<img>` in a centred `<p>` beside remote badges, the
 /// usual README header; branch `html` (2192d5e) still leaves it out.
 #[test]
-#[ignore = "issue 13.4: an HTML <img> inside <p align=center> with badges is not drawn yet"]
 fn bat_readme() {
     check(&BAT_README);
 }
 
 #[test]
-#[ignore = "issue 13.1: passes once branch `html` is merged"]
 fn bat_readme_in_russian_text_and_code() {
     check_text(&BAT_README_RU);
 }
 
 #[test]
-#[ignore = "issue 13.4: an HTML <img> inside <p align=center> with badges is not drawn yet"]
 fn bat_readme_in_russian() {
     check(&BAT_README_RU);
 }
@@ -337,7 +333,6 @@ fn zoxide_readme_text_and_code() {
 /// (2192d5e) still leaves it out. The tutorial picture (a Markdown
 /// image) is drawn.
 #[test]
-#[ignore = "issue 13.4: an HTML <img> inside <h1><picture> is not drawn yet"]
 fn zoxide_readme() {
     check(&ZOXIDE_README);
 }
@@ -349,7 +344,6 @@ fn rust_book_chapter_text_and_code() {
 
 /// The chapter's five figures are HTML `<img>` elements.
 #[test]
-#[ignore = "issue 13.4: passes once branch `html` is merged"]
 fn rust_book_chapter_with_figures() {
     check(&RUST_BOOK_OWNERSHIP);
 }

@@ -449,6 +449,14 @@ impl<'a> Renderer<'a> {
         };
         out.push_str("<table>\n<thead>\n<tr>");
         for (i, cell) in head.iter().enumerate() {
+            // An empty header (the corner of a comparison table) heads
+            // nothing: a screen reader would announce a header with no
+            // name (WCAG 1.3.1; Ace's empty-table-header), so it is a
+            // plain cell.
+            if crate::model::plain_text(cell).trim().is_empty() {
+                out.push_str(&format!("<td{}></td>", class(i)));
+                continue;
+            }
             out.push_str(&format!("<th scope=\"col\"{}>", class(i)));
             self.write_text(cell, out);
             out.push_str("</th>");

@@ -43,6 +43,11 @@ pub fn paginate(
     };
     let mut i = 0;
     while i < elements.len() {
+        // On a fresh page an element is placed whatever its height (a
+        // table row taller than the page): finishing the page again would
+        // give the next the same problem, for ever. The repeated header
+        // of a table does not make the page less fresh.
+        let fresh = paginator.at_top();
         // A table continued from the last page repeats its header row.
         if paginator.at_top()
             && let Some(header) = &elements[i].header
@@ -72,7 +77,7 @@ pub fn paginate(
             .sum();
         let chain_notes: Vec<usize> = chain.iter().flat_map(|e| e.notes.iter().copied()).collect();
         let room = paginator.room(&chain_notes);
-        if !at_top && paginator.y + chain_height > room + 0.01 {
+        if !fresh && paginator.y + chain_height > room + 0.01 {
             if chain_end > i {
                 paginator.stats.keeps += 1;
             }
@@ -82,7 +87,7 @@ pub fn paginate(
         // Place the chain's first element (the rest follow in turn).
         let element = &mut elements[i];
         let space = if at_top { 0.0 } else { element.space_before };
-        if !at_top && paginator.y + space + element.height > paginator.room(&element.notes) + 0.01 {
+        if !fresh && paginator.y + space + element.height > paginator.room(&element.notes) + 0.01 {
             paginator.finish_page();
             continue;
         }

@@ -78,8 +78,13 @@ pub(super) fn image_block(html: &str, source: &str, span: Span) -> Option<Vec<In
                         stack.last_mut()?.content.push(inline);
                     }
                     "br" => stack.last_mut()?.content.push(Inline::HardBreak(at)),
-                    "p" | "div" | "center" => line_break(&mut stack.last_mut()?.content, at),
-                    "picture" | "source" | "span" | "sub" | "sup" | "small" => {}
+                    // A heading around a logo (`<h1><img …><br>name</h1>`)
+                    // is set as its paragraph: the logo is the point.
+                    "p" | "div" | "center" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                        line_break(&mut stack.last_mut()?.content, at)
+                    }
+                    "picture" | "source" | "span" | "sub" | "sup" | "small" | "u" | "ins"
+                    | "mark" => {}
                     "a" | "b" | "strong" | "i" | "em" | "code" | "kbd" | "s" | "del" => {
                         let href = if name == "a" {
                             attr(&attrs, "href")?.trim().to_string()
@@ -117,8 +122,10 @@ pub(super) fn image_block(html: &str, source: &str, span: Span) -> Option<Vec<In
                     };
                     stack.last_mut()?.content.push(inline);
                 }
-                "p" | "div" | "center" => line_break(&mut stack.last_mut()?.content, at),
-                "picture" | "span" | "sub" | "sup" | "small" => {}
+                "p" | "div" | "center" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                    line_break(&mut stack.last_mut()?.content, at)
+                }
+                "picture" | "span" | "sub" | "sup" | "small" | "u" | "ins" | "mark" => {}
                 _ => return None,
             },
             Token::Doctype(_) => return None,
@@ -293,7 +300,7 @@ mod tests {
             "<p align=center>Only text</p>",
             "<p align=center></p>",
             "<a href=x><img src=a.png>",
-            "<h1><img src=a.png> Title</h1>",
+            "<ul><li><img src=a.png></li></ul>",
         ] {
             assert!(image_block(other, other, at(0)).is_none(), "{other}");
         }
