@@ -12,6 +12,48 @@
 //!
 //! The library never prints, never exits and touches the disk only through
 //! an [`assets::AssetSource`]; the command line lives in `main.rs`.
+//!
+//! # Use
+//! [`export`] runs the whole pipeline; everything it needs is re-exported
+//! at the top of the crate. The stage modules are public for the
+//! project's own tests and benchmarks, not as a stable interface.
+//!
+//! ```
+//! use mdg_export::{ExportOptions, FolderSource, FontSet, export};
+//!
+//! let markdown = "---\nlang: sv\n---\n# Rubrik\n\nText med *betoning*.\n";
+//! let images = FolderSource { base: ".".into(), sandbox: true };
+//! let options = ExportOptions {
+//!     name: "doc".into(),
+//!     pdf: true,
+//!     epub: true,
+//!     ..ExportOptions::default()
+//! };
+//! let exported = export(markdown, &images, &FontSet::built_in(), &options)
+//!     .expect("no errors");
+//! let pdf = exported.output.pdf.expect("a PDF");
+//! assert!(pdf.starts_with(b"%PDF-"));
+//! let epub = exported.output.epub.expect("an EPUB");
+//! assert!(epub.starts_with(b"PK"));
+//! // Warnings say what the outputs lack, and where.
+//! for warning in &exported.warnings {
+//!     eprintln!("{warning}");
+//! }
+//! ```
+//!
+//! Errors come back as a list of [`Diagnostic`]s, each with the byte
+//! range of the source it is about:
+//!
+//! ```
+//! use mdg_export::{EmbeddedSource, ExportOptions, FontSet, export};
+//!
+//! let markdown = "# R\n\n![Bild](saknas.png)\n";
+//! let none = EmbeddedSource { files: Default::default() };
+//! let options = ExportOptions { pdf: true, ..ExportOptions::default() };
+//! let errors = export(markdown, &none, &FontSet::built_in(), &options).unwrap_err();
+//! assert!(errors[0].message.contains("saknas.png"));
+//! assert_eq!(&markdown[errors[0].span.start..][..4], "![Bi");
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -29,9 +71,11 @@ pub mod model;
 pub mod parse;
 pub mod pdf;
 
-use assets::AssetSource;
-use diag::{Diagnostic, Span, StageResult, Warned};
-use fonts::FontSet;
+pub use assets::{AssetSource, EmbeddedSource, FolderSource};
+pub use diag::{Diagnostic, Severity, Span, StageResult, Warned};
+pub use fonts::FontSet;
+pub use layout::{LayoutOptions, Paper};
+pub use pdf::PrintOptions;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What to export and how.
