@@ -438,3 +438,26 @@ fn issue_13_a_tab_in_running_text_is_a_space() {
         "{lines:?}"
     );
 }
+
+/// A character no face has is drawn as the font's one `.notdef` box, and
+/// a font maps each glyph to one text: every missing character copied
+/// out as the first of them ("мммм"). Each box now carries its own text
+/// (`/ActualText`), which `pdftotext` reads.
+#[test]
+fn issue_13_characters_no_face_has_copy_out_as_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\nlang: sv\n---\n# Tecken\n\nSnögubbe ☃ och ☂ och 中文 här.\n";
+    let warned = export_text(text, dir.path()).expect("exports");
+    let path = dir.path().join("t.pdf");
+    std::fs::write(&path, warned.output.pdf.unwrap()).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    let extracted = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        extracted.contains("Snögubbe ☃ och ☂ och 中文 här."),
+        "{extracted}"
+    );
+}

@@ -100,10 +100,12 @@ impl<'a> Ops<'a> {
             return;
         };
         let texts = &mut self.texts[index];
+        let mut texts_of_notdefs = Vec::new();
         let codepoints = glyphs
             .into_iter()
             .map(|(id, advance, text)| {
                 let gid = subset.new_id(id);
+                texts_of_notdefs.push((id == 0 && !text.is_empty()).then(|| text.clone()));
                 // The text goes with a glyph's first use, and again if it
                 // had none then (a cluster's second glyph): printpdf keeps
                 // it for later uses.
@@ -155,9 +157,60 @@ impl<'a> Ops<'a> {
                 self.line = (matrix[..4] == [1.0, 0.0, 0.0, 1.0]).then_some(to);
             }
         }
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(codepoints)],
-        });
+        self.show(codepoints, texts_of_notdefs);
+    }
+
+    /// `TJ` for the glyphs; each `.notdef` glyph (a character no face
+    /// has, drawn as a box) in a span of its own with the text it stands
+    /// for as `/ActualText` (ISO 32000-1, 14.9.4): a font's ToUnicode map
+    /// gives one text per glyph, and every missing character shares the
+    /// one `.notdef`, so without it they all copied out as the first.
+    fn show(&mut self, codepoints: Vec<Codepoint>, notdefs: Vec<Option<Arc<str>>>) {
+        if notdefs.iter().all(Option::is_none) {
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(codepoints)],
+            });
+            return;
+        }
+        let mut run = Vec::new();
+        for (codepoint, notdef) in codepoints.into_iter().zip(notdefs) {
+            let Some(text) = notdef else {
+                run.push(codepoint);
+                continue;
+            };
+            if !run.is_empty() {
+                self.ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(std::mem::take(&mut run))],
+                });
+            }
+            let utf16: Vec<u8> = [0xFEFF_u16]
+                .into_iter()
+                .chain(text.encode_utf16())
+                .flat_map(u16::to_be_bytes)
+                .collect();
+            self.ops.push(Op::BeginMarkedContentWithProperties {
+                tag: "Span".into(),
+                properties: DictItem::Dict {
+                    map: [(
+                        "ActualText".to_string(),
+                        DictItem::String {
+                            data: utf16,
+                            literal: false,
+                        },
+                    )]
+                    .into(),
+                },
+            });
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(vec![codepoint])],
+            });
+            self.ops.push(Op::EndMarkedContent);
+        }
+        if !run.is_empty() {
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(run)],
+            });
+        }
     }
 
     /// `0.3 g`: the fill colour for text and boxes.
