@@ -955,11 +955,150 @@ pub(crate) fn translate_operations(
     flush_glyph_run(&mut glyph_run, &mut content);
     flush_pending_tm(&mut pending_tm, &mut content);
 
-    lopdf::content::Content {
-        operations: content,
+    encode_content(&content)
+}
+
+// PATCH (mdg-export 3): encode the operations straight into the stream's
+// bytes. `lopdf::content::Content::encode` writes every operand through
+// `dyn Write` and formats every real with `{}`, which was half the time of
+// `to_lopdf_doc` on long documents. The output is byte-identical: the same
+// separators, the same literal-string escapes, and reals in the same
+// shortest round-trip form (ryu's digits; the rare exponent form falls back
+// to `{}` so that lopdf's plain decimal notation is kept).
+fn encode_content(operations: &[LoOp]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(operations.len() * 16);
+    for (i, operation) in operations.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        for operand in &operation.operands {
+            encode_object(&mut out, operand);
+            out.push(b' ');
+        }
+        out.extend_from_slice(operation.operator.as_bytes());
     }
-    .encode()
-    .unwrap_or_default()
+    out
+}
+
+fn encode_object(out: &mut Vec<u8>, object: &lopdf::Object) {
+    use lopdf::Object;
+    match object {
+        Object::Integer(value) => out.extend_from_slice(itoa::Buffer::new().format(*value).as_bytes()),
+        Object::Real(value) => encode_real(out, *value),
+        Object::Name(name) => encode_name(out, name),
+        Object::String(text, lopdf::StringFormat::Literal) => encode_literal(out, text),
+        Object::String(text, lopdf::StringFormat::Hexadecimal) => {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push(b'<');
+            for &byte in text {
+                out.push(HEX[usize::from(byte >> 4)]);
+                out.push(HEX[usize::from(byte & 15)]);
+            }
+            out.push(b'>');
+        }
+        Object::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 && needs_separator(item) {
+                    out.push(b' ');
+                }
+                encode_object(out, item);
+            }
+            out.push(b']');
+        }
+        // Dictionaries, booleans and the rest are rare in content streams:
+        // lopdf's writer keeps them exactly as before.
+        other => {
+            let single = lopdf::content::Content {
+                operations: vec![LoOp::new("", vec![other.clone()])],
+            };
+            if let Ok(bytes) = single.encode() {
+                out.extend_from_slice(&bytes[..bytes.len().saturating_sub(1)]);
+            }
+        }
+    }
+}
+
+/// lopdf puts a space before an array element unless the element starts
+/// with its own delimiter.
+fn needs_separator(object: &lopdf::Object) -> bool {
+    use lopdf::Object;
+    matches!(
+        object,
+        Object::Null | Object::Boolean(_) | Object::Integer(_) | Object::Real(_) | Object::Reference(_)
+    )
+}
+
+fn encode_real(out: &mut Vec<u8>, value: f32) {
+    // Below 2^24 every whole f32 is exact and is its own shortest form.
+    if value.fract() == 0.0 && value.abs() < 16_777_216.0 {
+        if value == 0.0 && value.is_sign_negative() {
+            out.extend_from_slice(b"-0");
+        } else {
+            out.extend_from_slice(itoa::Buffer::new().format(value as i64).as_bytes());
+        }
+        return;
+    }
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format(value);
+    // ryu writes large whole numbers as `1e9` or `1000000000.0` and non-finite
+    // values by name; `{}` writes them differently, so those take its path.
+    if text.ends_with(".0") || text.bytes().any(|b| matches!(b, b'e' | b'E' | b'N' | b'i')) {
+        use std::io::Write as _;
+        let _ = write!(out, "{value}");
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+fn encode_name(out: &mut Vec<u8>, name: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push(b'/');
+    for &byte in name {
+        if b" \t\n\r\x0C()<>[]{}/%#".contains(&byte) || !(33..=126).contains(&byte) {
+            out.extend_from_slice(&[b'#', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]]);
+        } else {
+            out.push(byte);
+        }
+    }
+}
+
+/// A literal string escapes backslashes, carriage returns and the
+/// parentheses that are not balanced, as lopdf's writer does.
+fn encode_literal(out: &mut Vec<u8>, text: &[u8]) {
+    if !text.iter().any(|&b| matches!(b, b'(' | b')' | b'\\' | b'\r')) {
+        out.push(b'(');
+        out.extend_from_slice(text);
+        out.push(b')');
+        return;
+    }
+    let mut escape = vec![false; text.len()];
+    let mut open = Vec::new();
+    for (index, &byte) in text.iter().enumerate() {
+        match byte {
+            b'(' => open.push(index),
+            b')' => {
+                if open.pop().is_none() {
+                    escape[index] = true;
+                }
+            }
+            b'\\' | b'\r' => escape[index] = true,
+            _ => {}
+        }
+    }
+    for index in open {
+        escape[index] = true;
+    }
+    out.push(b'(');
+    for (&byte, &escaped) in text.iter().zip(&escape) {
+        if escaped {
+            out.push(b'\\');
+            out.push(if byte == b'\r' { b'r' } else { byte });
+        } else {
+            out.push(byte);
+        }
+    }
+    out.push(b')');
 }
 
 // Helper function to encode text items to PDF operations
@@ -2408,5 +2547,46 @@ mod win_ansi_tests {
                 "WinAnsi is a single-byte encoding; {text:?} must not change length"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod content_encoding_tests {
+    use lopdf::{Object, StringFormat};
+
+    use super::{LoOp, encode_content};
+
+    /// The in-place encoder must write what lopdf's `Content::encode` writes.
+    #[test]
+    fn matches_lopdf_byte_for_byte() {
+        let mut reals = vec![
+            0.0f32, -0.0, 1.0, -1.0, 0.5, 0.1, 1.0 / 3.0, 12.345, -595.2756, 1e-7, 3.0e-5, 1e9, 1e12,
+            123456789.0, 16777217.0, f32::MAX, f32::MIN_POSITIVE,
+        ];
+        reals.extend((0..2000).map(|i| (i as f32) * 0.0137 - 9.3));
+        let operands = vec![
+            Object::Integer(-42),
+            Object::Integer(i64::MAX),
+            Object::Name(b"F1 #(x)\x80".to_vec()),
+            Object::String(b"plain".to_vec(), StringFormat::Literal),
+            Object::String(b"a(b)c)d(e\\f\rg".to_vec(), StringFormat::Literal),
+            Object::String(vec![0, 0x12, 0xAB, 0xFF], StringFormat::Hexadecimal),
+            Object::Array(vec![
+                Object::String(b"ab".to_vec(), StringFormat::Literal),
+                Object::Integer(-250),
+                Object::Real(12.5),
+                Object::String(vec![1, 2], StringFormat::Hexadecimal),
+                Object::Name(b"N".to_vec()),
+                Object::Boolean(true),
+            ]),
+            Object::Boolean(false),
+            Object::Null,
+        ];
+        let mut ops = vec![LoOp::new("q", vec![])];
+        ops.extend(reals.chunks(6).map(|c| LoOp::new("cm", c.iter().map(|&r| Object::Real(r)).collect())));
+        ops.extend(operands.into_iter().map(|o| LoOp::new("X", vec![o])));
+        let expected = lopdf::content::Content { operations: ops.clone() }.encode().unwrap();
+        assert_eq!(String::from_utf8_lossy(&encode_content(&ops)), String::from_utf8_lossy(&expected));
+        assert_eq!(encode_content(&ops), expected);
     }
 }
