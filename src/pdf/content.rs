@@ -24,9 +24,10 @@ pub struct Ops<'a> {
     texts: &'a mut [Vec<Option<Arc<str>>>],
     /// The operations so far.
     pub ops: Vec<Op>,
-    /// The font (subset index) and size, and the fill gray, in effect:
-    /// each is set only when it changes (both outlast `ET`).
-    state: (Option<(usize, f32)>, Option<f32>),
+    /// The font (subset index) and size, the fill gray and the horizontal
+    /// scaling (`Tz`, percent) in effect: each is set only when it changes
+    /// (all outlast `ET`; a page starts at 100 %).
+    state: (Option<(usize, f32)>, Option<f32>, f32),
     /// Where the current text line starts, in hundredths of a point, when
     /// known: an upright run moves there from it with `Td`.
     line: Option<(i64, i64)>,
@@ -40,7 +41,7 @@ impl<'a> Ops<'a> {
             subsets,
             texts,
             ops: Vec::new(),
-            state: (None, None),
+            state: (None, None, 100.0),
             line: None,
         }
     }
@@ -88,7 +89,7 @@ impl<'a> Ops<'a> {
     /// Shows glyphs of `face` at `size` from the text matrix `matrix`,
     /// each glyph `(original id, pen advance, text)`: the TJ number after
     /// a glyph makes up the difference between the font's own advance
-    /// (scaled by `hscale`, the `Tz` already set) and the one it is set
+    /// (scaled by `hscale`, set as `Tz` when it changes) and the one it is set
     /// with.
     pub fn show_glyphs<'g>(
         &mut self,
@@ -127,6 +128,11 @@ impl<'a> Ops<'a> {
                 }
             })
             .collect();
+        let percent = round2(hscale * 100.0);
+        if self.state.2 != percent {
+            self.state.2 = percent;
+            self.ops.push(Op::SetHorizontalScaling { percent });
+        }
         if self.state.0 != Some((index, size)) {
             self.state.0 = Some((index, size));
             self.ops.push(Op::SetFont {
@@ -221,13 +227,6 @@ impl<'a> Ops<'a> {
                 col: Color::Greyscale(Greyscale::new(level, None)),
             });
         }
-    }
-
-    /// `102 Tz`
-    pub fn horizontal_scaling(&mut self, percent: f32) {
-        self.ops.push(Op::SetHorizontalScaling {
-            percent: round2(percent),
-        });
     }
 
     /// A stroked straight line in gray.

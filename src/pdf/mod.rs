@@ -182,18 +182,11 @@ pub fn write_pdf(
                     }
                     let rise = run.glyphs.first().map_or(0.0, |g| g.rise);
                     ops.fill_gray(run.gray);
-                    let expanded = (run.hscale - 1.0).abs() > 0.0001;
-                    if expanded {
-                        ops.horizontal_scaling(run.hscale * 100.0);
-                    }
                     ops.show_glyphs(
                         (run.face, run.size, run.hscale),
                         [1.0, 0.0, 0.0, 1.0, run.x, height - run.y + rise],
                         run.glyphs.iter().map(|g| (g.id, g.advance, &g.text)),
                     );
-                    if expanded {
-                        ops.horizontal_scaling(100.0);
-                    }
                 }
                 Item::Line {
                     from,

@@ -477,16 +477,16 @@ struct PendingGlyphRun {
     array: Vec<lopdf::Object>,
 }
 
-fn flush_glyph_run(run: &mut Option<PendingGlyphRun>, content: &mut Vec<LoOp>) {
+fn flush_glyph_run(run: &mut Option<PendingGlyphRun>, content: &mut ContentWriter) {
     if let Some(r) = run.take() {
-        content.push(LoOp::new("Tm", r.matrix.iter().copied().map(Real).collect()));
-        content.push(LoOp::new("TJ", vec![Array(r.array)]));
+        content.op("Tm", &r.matrix.map(Real));
+        content.op("TJ", &[Array(r.array)]);
     }
 }
 
-fn flush_pending_tm(tm: &mut Option<[f32; 6]>, content: &mut Vec<LoOp>) {
+fn flush_pending_tm(tm: &mut Option<[f32; 6]>, content: &mut ContentWriter) {
     if let Some(m) = tm.take() {
-        content.push(LoOp::new("Tm", m.iter().copied().map(Real).collect()));
+        content.op("Tm", &m.map(Real));
     }
 }
 
@@ -497,7 +497,7 @@ pub(crate) fn translate_operations(
     secure: bool,
     warnings: &mut Vec<PdfWarnMsg>,
 ) -> Vec<u8> {
-    let mut content = Vec::new();
+    let mut content = ContentWriter::default();
 
     // Track current font for ShowText operations
     let mut current_font_resource: Option<String> = None;
@@ -676,7 +676,7 @@ pub(crate) fn translate_operations(
             }
             Op::SetHorizontalScaling { percent } => {
                 current_horiz_scaling = *percent;
-                content.push(LoOp::new("Tz", vec![Real(*percent)]));
+                content.op("Tz", &[Real(*percent)]);
             }
             Op::AddLineBreak => {
                 content.push(LoOp::new("T*", vec![]));
@@ -691,7 +691,7 @@ pub(crate) fn translate_operations(
                 ));
             }
             Op::EndLayer => {
-                content.push(LoOp::new("EMC", vec![]));
+                content.op("EMC", &[]);
             }
             Op::SaveGraphicsState => {
                 content.push(LoOp::new("q", vec![]));
@@ -708,21 +708,21 @@ pub(crate) fn translate_operations(
             }
             Op::StartTextSection => {
                 in_text_section = true;
-                content.push(LoOp::new("BT", vec![]));
+                content.op("BT", &[]);
             }
             Op::EndTextSection => {
                 in_text_section = false;
-                content.push(LoOp::new("ET", vec![]));
+                content.op("ET", &[]);
             }
             // New 1:1 PDF operations
             Op::SetFont { font, size } => {
                 let font_resource_name = font.get_resource_name();
                 current_font_resource = Some(font_resource_name.clone());
                 current_font_size = size.0;
-                content.push(LoOp::new(
+                content.op(
                     "Tf",
-                    vec![lopdf::Object::Name(font_resource_name.as_bytes().to_vec()), size.0.into()],
-                ));
+                    &[lopdf::Object::Name(font_resource_name.as_bytes().to_vec()), size.0.into()],
+                );
             }
             Op::ShowText { items } => {
                 if !in_text_section {
@@ -741,7 +741,7 @@ pub(crate) fn translate_operations(
                 content.push(LoOp::new("Tw", vec![Real(pt.0)]));
             }
             Op::SetTextCursor { pos } => {
-                content.push(LoOp::new("Td", vec![pos.x.0.into(), pos.y.0.into()]));
+                content.op("Td", &[pos.x.0.into(), pos.y.0.into()]);
             }
             Op::SetFillColor { col } => {
                 let ci = match &col {
@@ -759,8 +759,8 @@ pub(crate) fn translate_operations(
                         ),
                     ));
                 }
-                let cvec = col.into_vec().into_iter().map(Real).collect();
-                content.push(LoOp::new(ci, cvec));
+                let cvec: Vec<_> = col.into_vec().into_iter().map(Real).collect();
+                content.op(ci, &cvec);
             }
             Op::SetOutlineColor { col } => {
                 let ci = match &col {
@@ -777,8 +777,8 @@ pub(crate) fn translate_operations(
                         ),
                     ));
                 }
-                let cvec = col.into_vec().into_iter().map(Real).collect();
-                content.push(LoOp::new(ci, cvec));
+                let cvec: Vec<_> = col.into_vec().into_iter().map(Real).collect();
+                content.op(ci, &cvec);
             }
             Op::SetOutlineThickness { pt } => {
                 content.push(LoOp::new("w", vec![Real(pt.0)]));
@@ -864,13 +864,10 @@ pub(crate) fn translate_operations(
                 content.push(LoOp::new("EI", vec![]));
             }
             Op::BeginMarkedContent { tag } => {
-                content.push(LoOp::new("BMC", vec![Name(tag.clone().into())]));
+                content.op("BMC", &[Name(tag.clone().into())]);
             }
             Op::BeginMarkedContentWithProperties { tag, properties } => {
-                content.push(LoOp::new(
-                    "BDC",
-                    vec![Name(tag.clone().into()), properties.to_lopdf()]
-                ));
+                content.op("BDC", &[Name(tag.clone().into()), properties.to_lopdf()]);
             }
             Op::BeginOptionalContent { layer_id } => {
                 content.push(LoOp::new(
@@ -883,7 +880,7 @@ pub(crate) fn translate_operations(
                 content.push(LoOp::new("DP", vec![Name(tag.clone().into()), props]));
             }
             Op::EndMarkedContent { .. } | Op::EndMarkedContentWithProperties { .. } | Op::EndOptionalContent { .. } => {
-                content.push(LoOp::new("EMC", vec![]));
+                content.op("EMC", &[]);
             }
             Op::BeginCompatibilitySection => {
                 content.push(LoOp::new("BX", vec![]));
@@ -955,7 +952,7 @@ pub(crate) fn translate_operations(
     flush_glyph_run(&mut glyph_run, &mut content);
     flush_pending_tm(&mut pending_tm, &mut content);
 
-    encode_content(&content)
+    content.out
 }
 
 // PATCH (mdg-export 3): encode the operations straight into the stream's
@@ -965,19 +962,41 @@ pub(crate) fn translate_operations(
 // separators, the same literal-string escapes, and reals in the same
 // shortest round-trip form (ryu's digits; the rare exponent form falls back
 // to `{}` so that lopdf's plain decimal notation is kept).
-fn encode_content(operations: &[LoOp]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(operations.len() * 16);
-    for (i, operation) in operations.iter().enumerate() {
-        if i > 0 {
-            out.push(b'\n');
+//
+// PATCH (mdg-export 4): and as each is translated, not collected first: the
+// frequent operators (text objects, marked content, fonts, positions,
+// colours) are written from their operands on the stack, with no `LoOp`
+// (an operator `String` and an operand `Vec`) made and freed for each.
+#[derive(Default)]
+struct ContentWriter {
+    out: Vec<u8>,
+    started: bool,
+}
+
+impl ContentWriter {
+    /// Writes one operation: its operands, each followed by a space, then
+    /// the operator, operations separated by newlines (lopdf's layout).
+    fn op(&mut self, operator: &str, operands: &[lopdf::Object]) {
+        if self.started {
+            self.out.push(b'\n');
         }
-        for operand in &operation.operands {
-            encode_object(&mut out, operand);
-            out.push(b' ');
+        self.started = true;
+        for operand in operands {
+            encode_object(&mut self.out, operand);
+            self.out.push(b' ');
         }
-        out.extend_from_slice(operation.operator.as_bytes());
+        self.out.extend_from_slice(operator.as_bytes());
     }
-    out
+
+    fn push(&mut self, operation: LoOp) {
+        self.op(&operation.operator, &operation.operands);
+    }
+
+    fn append(&mut self, operations: &mut Vec<LoOp>) {
+        for operation in operations.drain(..) {
+            self.push(operation);
+        }
+    }
 }
 
 fn encode_object(out: &mut Vec<u8>, object: &lopdf::Object) {
@@ -1006,8 +1025,22 @@ fn encode_object(out: &mut Vec<u8>, object: &lopdf::Object) {
             }
             out.push(b']');
         }
-        // Dictionaries, booleans and the rest are rare in content streams:
-        // lopdf's writer keeps them exactly as before.
+        // A marked-content property list (`<</MCID 7>>`) goes with every
+        // tagged line: lopdf's dictionary layout, each key a name, a space
+        // before a value that does not open with its own delimiter.
+        Object::Dictionary(dictionary) => {
+            out.extend_from_slice(b"<<");
+            for (key, value) in dictionary {
+                encode_name(out, key);
+                if needs_separator(value) {
+                    out.push(b' ');
+                }
+                encode_object(out, value);
+            }
+            out.extend_from_slice(b">>");
+        }
+        // Booleans and the rest are rare in content streams: lopdf's writer
+        // keeps them exactly as before.
         other => {
             let single = lopdf::content::Content {
                 operations: vec![LoOp::new("", vec![other.clone()])],
@@ -1147,7 +1180,7 @@ fn encode_text_items_to_pdf(
     items: &[TextItem],
     font_info: Option<&RuntimeFontInfo>,
     builtin_font: Option<&BuiltinFont>,
-    content: &mut Vec<LoOp>,
+    content: &mut ContentWriter,
 ) {
     // Skip if no items
     if items.is_empty() {
@@ -1182,10 +1215,10 @@ fn encode_text_items_to_pdf(
     // Choose appropriate operator based on complexity
     if tj_array.len() == 1 && !items.iter().any(|i| matches!(i, TextItem::Offset(_) | TextItem::GlyphIds(_))) {
         // Single text item with no kerning - use simpler Tj
-        content.push(LoOp::new("Tj", vec![tj_array.swap_remove(0)]));
+        content.op("Tj", &[tj_array.swap_remove(0)]);
     } else {
         // Multiple items or has kerning offsets - use TJ
-        content.push(LoOp::new("TJ", vec![Array(tj_array)]));
+        content.op("TJ", &[Array(tj_array)]);
     }
 }
 
@@ -2554,7 +2587,13 @@ mod win_ansi_tests {
 mod content_encoding_tests {
     use lopdf::{Object, StringFormat};
 
-    use super::{LoOp, encode_content};
+    use super::{ContentWriter, LoOp};
+
+    fn encode_content(ops: &[LoOp]) -> Vec<u8> {
+        let mut writer = ContentWriter::default();
+        writer.append(&mut ops.to_vec());
+        writer.out
+    }
 
     /// The in-place encoder must write what lopdf's `Content::encode` writes.
     #[test]
@@ -2581,6 +2620,7 @@ mod content_encoding_tests {
             ]),
             Object::Boolean(false),
             Object::Null,
+            Object::Dictionary(lopdf::dictionary! { "MCID" => 7, "ActualText" => Object::String(vec![0xFE, 0xFF, 0, 0x41], StringFormat::Hexadecimal), "Lang" => Object::Name(b"sv".to_vec()), "Nested" => lopdf::dictionary! { "A" => Object::Real(0.5) } }),
         ];
         let mut ops = vec![LoOp::new("q", vec![])];
         ops.extend(reals.chunks(6).map(|c| LoOp::new("cm", c.iter().map(|&r| Object::Real(r)).collect())));
