@@ -1386,7 +1386,11 @@ fn collect_used_glyphs_from_pages(
     fonts: &BTreeMap<FontId, crate::font::PdfFont>,
 ) -> BTreeMap<FontId, BTreeMap<u16, String>> {
     let mut used_glyphs: BTreeMap<FontId, BTreeMap<u16, String>> = BTreeMap::new();
-    
+    // PATCH (mdg-export 5): a bit per glyph id and font, set once the glyph
+    // is in `used_glyphs`: a glyph shown again without text (nearly every
+    // use in a long document) costs a bit test, not a map search.
+    let mut seen: BTreeMap<FontId, Vec<u64>> = BTreeMap::new();
+
     for page in pages {
         let mut current_font_id: Option<FontId> = None;
         
@@ -1407,6 +1411,7 @@ fn collect_used_glyphs_from_pages(
                     if let Some(ref font_id) = current_font_id {
                         if let Some(pdf_font) = fonts.get(font_id) {
                             let font_glyphs = used_glyphs.entry(font_id.clone()).or_insert_with(BTreeMap::new);
+                            let font_seen = seen.entry(font_id.clone()).or_insert_with(|| vec![0; 1024]);
                             
                             for item in items {
                                 match item {
@@ -1421,6 +1426,11 @@ fn collect_used_glyphs_from_pages(
                                     TextItem::GlyphIds(glyphs) => {
                                         // Direct glyph IDs - get the unicode codepoint from CID
                                         for codepoint in glyphs {
+                                            let (word, bit) = (usize::from(codepoint.gid) / 64, codepoint.gid % 64);
+                                            if codepoint.cid.is_none() && font_seen[word] & (1 << bit) != 0 {
+                                                continue;
+                                            }
+                                            font_seen[word] |= 1 << bit;
                                             if let Some(ref cid) = codepoint.cid {
                                                 // The FULL extraction text for this glyph — several
                                                 // chars for ligatures ("fi"). Truncating to the first
