@@ -66,11 +66,9 @@ impl<'a> Ops<'a> {
 
     /// `/Tag <</MCID n>> BDC`
     pub fn begin_tagged(&mut self, tag: &str, mcid: usize) {
-        self.ops.push(Op::BeginMarkedContentWithProperties {
+        self.ops.push(Op::BeginMarkedContentWithMcid {
             tag: tag.into(),
-            properties: DictItem::Dict {
-                map: [("MCID".to_string(), DictItem::Int(mcid as i64))].into(),
-            },
+            mcid: mcid as i64,
         });
     }
 

@@ -501,6 +501,11 @@ pub enum Op {
         tag: String,
         properties: DictItem,
     },
+    /// PATCH (mdg-export 6): begins a marked content sequence whose property
+    /// list is only a marked-content id, `/Tag <</MCID n>> BDC`: the one a
+    /// tagged PDF puts around every piece of content (ISO 32000-1, 14.7.4),
+    /// held without the map `BeginMarkedContentWithProperties` needs.
+    BeginMarkedContentWithMcid { tag: String, mcid: i64 },
     /// Starts an optional content layer
     BeginOptionalContent { layer_id: LayerInternalId },
     /// Defines a marked content point with properties.

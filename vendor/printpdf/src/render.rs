@@ -664,7 +664,8 @@ fn render_to_svg_internal(
                 ));
                 current_svg_group.push(String::from("marked"));
             }
-            Op::BeginMarkedContentWithProperties { tag, properties: _ } => {
+            Op::BeginMarkedContentWithProperties { tag, properties: _ }
+            | Op::BeginMarkedContentWithMcid { tag, mcid: _ } => {
                 gst.begin_marked_content(tag.clone());
                 svg.push_str(&format!(
                     "<g class=\"marked-content\" data-tag=\"{}\">",

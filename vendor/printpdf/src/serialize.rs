@@ -869,6 +869,9 @@ pub(crate) fn translate_operations(
             Op::BeginMarkedContentWithProperties { tag, properties } => {
                 content.op("BDC", &[Name(tag.clone().into()), properties.to_lopdf()]);
             }
+            Op::BeginMarkedContentWithMcid { tag, mcid } => {
+                content.marked_content_with_mcid(tag, *mcid);
+            }
             Op::BeginOptionalContent { layer_id } => {
                 content.push(LoOp::new(
                     "BDC",
@@ -986,6 +989,18 @@ impl ContentWriter {
             self.out.push(b' ');
         }
         self.out.extend_from_slice(operator.as_bytes());
+    }
+
+    /// `/Tag <</MCID n>> BDC`, as `op` writes it from a dictionary.
+    fn marked_content_with_mcid(&mut self, tag: &str, mcid: i64) {
+        if self.started {
+            self.out.push(b'\n');
+        }
+        self.started = true;
+        encode_name(&mut self.out, tag.as_bytes());
+        self.out.extend_from_slice(b" <</MCID ");
+        self.out.extend_from_slice(itoa::Buffer::new().format(mcid).as_bytes());
+        self.out.extend_from_slice(b">> BDC");
     }
 
     fn push(&mut self, operation: LoOp) {
@@ -2638,5 +2653,17 @@ mod content_encoding_tests {
         let expected = lopdf::content::Content { operations: ops.clone() }.encode().unwrap();
         assert_eq!(String::from_utf8_lossy(&encode_content(&ops)), String::from_utf8_lossy(&expected));
         assert_eq!(encode_content(&ops), expected);
+    }
+
+    /// The marked-content shorthand writes what the general path writes.
+    #[test]
+    fn mcid_shorthand_matches_the_dictionary() {
+        let mut short = ContentWriter::default();
+        let mut general = ContentWriter::default();
+        for (tag, mcid) in [("P", 0), ("H1", 7), ("Span #x", 123456)] {
+            short.marked_content_with_mcid(tag, mcid);
+            general.op("BDC", &[Object::Name(tag.as_bytes().to_vec()), Object::Dictionary(lopdf::dictionary! { "MCID" => mcid })]);
+        }
+        assert_eq!(short.out, general.out);
     }
 }
