@@ -315,7 +315,7 @@ fn centred(
             width: theme.measure,
             first_indent: 0.0,
             justify: false,
-            hyphenate: None,
+            hyphenate: false,
             verbatim: false,
         },
     );
@@ -393,6 +393,7 @@ fn cover_page(
         strike: false,
         image: None,
         tag: Tag::Node(structure.add(section, Role::Paragraph)),
+        hyphenation: None,
     };
     let title_size = theme.body_size * 2.4;
     y = centred(
@@ -593,6 +594,7 @@ fn set_toc(
         strike: false,
         image: None,
         tag,
+        hyphenation: None,
     };
     // Section › H1 and TOC › TOCI › Link, after the cover's section.
     let mut add = |parent: Option<usize>, role: Role| match structure.as_deref_mut() {
@@ -648,7 +650,7 @@ fn set_toc(
                 width: room.max(theme.measure * 0.3),
                 first_indent: 0.0,
                 justify: false,
-                hyphenate: None,
+                hyphenate: false,
                 verbatim: false,
             },
         );

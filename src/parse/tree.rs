@@ -602,7 +602,9 @@ fn report_undefined_footnotes(blocks: &[Block], warnings: &mut Vec<Diagnostic>) 
                 Inline::Emph(children, _)
                 | Inline::Strong(children, _)
                 | Inline::Strike(children, _) => in_inlines(children, warnings),
-                Inline::Link { content, .. } => in_inlines(content, warnings),
+                Inline::Link { content, .. } | Inline::Span { content, .. } => {
+                    in_inlines(content, warnings)
+                }
                 Inline::Code(..)
                 | Inline::Image(_)
                 | Inline::FootnoteRef { .. }
