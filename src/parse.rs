@@ -7,6 +7,7 @@
 
 mod front_matter;
 mod html_images;
+mod spans;
 mod tree;
 pub mod typography;
 

@@ -147,6 +147,7 @@ pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnosti
     root.flush_inlines(body.len() + offset);
 
     let mut blocks = root.blocks;
+    super::spans::lift(&mut blocks, builder.warnings);
     let cover = match blocks.first() {
         Some(Block::Figure { .. }) => match blocks.remove(0) {
             Block::Figure { image, .. } => Some(image),
@@ -156,7 +157,10 @@ pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnosti
     };
 
     report_undefined_footnotes(&blocks, builder.warnings);
-    let footnotes = builder.finish_footnotes();
+    let mut footnotes = builder.finish_footnotes();
+    for note in &mut footnotes {
+        super::spans::lift(&mut note.blocks, builder.warnings);
+    }
     assign_heading_ids(&mut blocks, &mut builder.ids, &mut BTreeMap::new());
     Document {
         meta,
