@@ -566,6 +566,26 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_has_a_language_or_ends_with_a_span() {
+        let (blocks, _) = build("# Om [In Larger Freedom]{lang=en}\n\n## Summit {lang=en}\n");
+        let Block::Heading { content, .. } = &blocks[0] else {
+            panic!()
+        };
+        assert!(
+            matches!(&content[1], Inline::Span { lang, .. } if lang == "en"),
+            "{content:?}"
+        );
+        assert_eq!(plain_text(content), "Om In Larger Freedom");
+        let Block::Heading { content, .. } = &blocks[1] else {
+            panic!()
+        };
+        assert!(
+            matches!(&content[..], [Inline::Span { lang, .. }] if lang == "en"),
+            "{content:?}"
+        );
+    }
+
+    #[test]
     fn a_stray_closing_fence_stays_text_and_warns() {
         let (blocks, warnings) = build("Text.\n\n:::\n");
         assert_eq!(blocks.len(), 2);
