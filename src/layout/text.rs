@@ -3,8 +3,8 @@
 //! The text is cut into words at the break opportunities of Unicode's line
 //! breaking algorithm (UAX #14) and each word is shaped whole (kerning and
 //! ligatures stay intact). Justified text is broken by the total-fit
-//! algorithm in [`super::breaking`], with Swedish or English hyphenation
-//! from the TeX patterns; ragged text (headings, captions, table cells) is
+//! algorithm in [`super::breaking`], each word hyphenated with the TeX
+//! patterns of its own language (a span's or the paragraph's); ragged text (headings, captions, table cells) is
 //! filled first-fit. A word wider than the line is split between two
 //! characters rather than overflow.
 

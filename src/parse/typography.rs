@@ -2,7 +2,7 @@
 //! sets it, following the language of each run of text (the document's,
 //! a fenced div's or a bracketed span's).
 //!
-//! - quotes: `"` and `'` become the language's marks (see [`marks`]):
+//! - quotes: `"` and `'` become the language's marks (see `marks`):
 //!   ” ” and ’ ’ in Swedish (Svenska skrivregler, Språkrådet 2017, 6.3:
 //!   the same mark opens and closes), “ ” and ‘ ’ in English, « » in
 //!   French, Spanish and Russian, „ “ in German; a `"` inside an open `"`
