@@ -223,3 +223,187 @@ fn a_spanish_document_has_angle_quotes_and_keeps_inverted_marks() {
         assert!(text.contains(expected), "{expected:?} in {text}");
     }
 }
+
+// The syntax: bracketed spans and fenced divs as the model reads them,
+// and what a user is warned of.
+
+use mdg_export::diag::Diagnostic;
+use mdg_export::model::{Block, Inline, plain_text};
+use mdg_export::parse::{MAX_NESTING, ParseOptions};
+
+/// Parses Markdown: its blocks and warnings.
+fn build(text: &str) -> (Vec<Block>, Vec<Diagnostic>) {
+    let parsed =
+        mdg_export::parse::parse(text, &ParseOptions { name: "doc".into() }).expect("parses");
+    (parsed.output.blocks, parsed.warnings)
+}
+
+#[test]
+fn a_bracketed_span_has_a_language() {
+    let (blocks, warnings) = build("Mötet heter [High-level *Plenary* Meeting]{lang=en} i FN.\n");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let Block::Paragraph { content, .. } = &blocks[0] else {
+        panic!("{blocks:?}")
+    };
+    assert_eq!(
+        plain_text(content),
+        "Mötet heter High-level Plenary Meeting i FN."
+    );
+    let Inline::Span {
+        lang,
+        content,
+        span,
+    } = &content[1]
+    else {
+        panic!("{content:?}")
+    };
+    assert_eq!(lang, "en");
+    assert!(matches!(content[1], Inline::Emph(..)));
+    assert_eq!(
+        &"Mötet heter [High-level *Plenary* Meeting]{lang=en} i FN."[span.start..span.end],
+        "[High-level *Plenary* Meeting]{lang=en}"
+    );
+}
+
+#[test]
+fn classes_and_ids_are_read_past() {
+    let (blocks, _) = build("[so]{.x #y lang=\"en-GB\" data-k='v w'} och [bara]{.sc}.\n");
+    let Block::Paragraph { content, .. } = &blocks[0] else {
+        panic!()
+    };
+    assert!(matches!(&content[0], Inline::Span { lang, .. } if lang == "en-GB"));
+    assert_eq!(plain_text(content), "so och bara.");
+}
+
+#[test]
+fn brackets_that_are_no_span_stay_text() {
+    let (blocks, warnings) = build("Se [1] och [a [b] c] samt x]{y.\n");
+    assert!(warnings.is_empty());
+    let Block::Paragraph { content, .. } = &blocks[0] else {
+        panic!()
+    };
+    assert_eq!(plain_text(content), "Se [1] och [a [b] c] samt x]{y.");
+}
+
+#[test]
+fn a_bad_tag_or_attribute_warns_at_its_line() {
+    let (blocks, warnings) = build("Rad ett.\n\nOrd [ett]{lang=engelska} och [två]{lang}.\n");
+    let Block::Paragraph { content, .. } = &blocks[1] else {
+        panic!()
+    };
+    assert_eq!(plain_text(content), "Ord ett och två.");
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .message
+            .contains("`engelska` is not a language tag")
+    );
+    assert!(warnings[1].message.contains("bad attribute list"));
+    let source = "Rad ett.\n\nOrd [ett]{lang=engelska} och [två]{lang}.\n";
+    assert_eq!(
+        mdg_export::diag::line_col(source, warnings[0].span.start).line,
+        3
+    );
+}
+
+#[test]
+fn a_fenced_div_sets_the_language_of_its_blocks() {
+    // After a list, a blank line: else `:::` is a line of its last item.
+    let text = "Svensk text.\n\n::: {lang=fr}\nBonjour.\n\n- un\n- deux\n\n:::\n\nSlut.\n";
+    let (blocks, warnings) = build(text);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(blocks.len(), 3, "{blocks:?}");
+    let Block::Div {
+        lang,
+        blocks: inner,
+        ..
+    } = &blocks[1]
+    else {
+        panic!("{blocks:?}")
+    };
+    assert_eq!(lang, "fr");
+    assert!(
+        matches!(&inner[0], Block::Paragraph { content, .. } if plain_text(content) == "Bonjour.")
+    );
+    assert!(matches!(inner[1], Block::List { .. }));
+}
+
+#[test]
+fn divs_nest_and_an_unclosed_one_warns() {
+    let text = "::: {lang=en}\nOne.\n\n::: {lang=fr}\nDeux.\n:::\n\nThree.\n";
+    let (blocks, warnings) = build(text);
+    let Block::Div {
+        lang,
+        blocks: inner,
+        ..
+    } = &blocks[0]
+    else {
+        panic!("{blocks:?}")
+    };
+    assert_eq!(lang, "en");
+    assert!(matches!(&inner[1], Block::Div { lang, .. } if lang == "fr"));
+    assert!(matches!(&inner[2], Block::Paragraph { .. }));
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].message.contains("never closed"));
+    assert_eq!(
+        mdg_export::diag::line_col(text, warnings[0].span.start).line,
+        1
+    );
+}
+
+#[test]
+fn a_heading_has_a_language_or_ends_with_a_span() {
+    let (blocks, _) = build("# Om [In Larger Freedom]{lang=en}\n\n## Summit {lang=en}\n");
+    let Block::Heading { content, .. } = &blocks[0] else {
+        panic!()
+    };
+    assert!(
+        matches!(&content[1], Inline::Span { lang, .. } if lang == "en"),
+        "{content:?}"
+    );
+    assert_eq!(plain_text(content), "Om In Larger Freedom");
+    let Block::Heading { content, .. } = &blocks[1] else {
+        panic!()
+    };
+    assert!(
+        matches!(&content[..], [Inline::Span { lang, .. }] if lang == "en"),
+        "{content:?}"
+    );
+}
+
+#[test]
+fn a_stray_closing_fence_stays_text_and_warns() {
+    let (blocks, warnings) = build("Text.\n\n:::\n");
+    assert_eq!(blocks.len(), 2);
+    assert!(warnings[0].message.contains("closes no div"));
+}
+
+#[test]
+fn deep_spans_and_divs_are_bounded() {
+    let text = format!("{}x{}\n", "[".repeat(5000), "]{lang=en}".repeat(5000));
+    let (blocks, _) = build(&text);
+    fn depth(inlines: &[Inline]) -> usize {
+        inlines
+            .iter()
+            .map(|i| match i {
+                Inline::Span { content, .. } => 1 + depth(content),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+    let Block::Paragraph { content, .. } = &blocks[0] else {
+        panic!()
+    };
+    assert!(depth(content) <= MAX_NESTING);
+    let text = "::: {lang=en}\n\n".repeat(3000);
+    let (blocks, warnings) = build(&text);
+    let mut level = 0;
+    let mut list = &blocks;
+    while let Some(Block::Div { blocks, .. }) = list.first() {
+        level += 1;
+        list = blocks;
+    }
+    assert!(level <= MAX_NESTING);
+    assert!(!warnings.is_empty());
+}
