@@ -103,6 +103,7 @@ fn paragraphs(times: usize) -> Vec<Vec<Piece>> {
                     strike: false,
                     image: None,
                     tag: Default::default(),
+                    hyphenation: Some(Hyphenation::Swedish),
                 },
             }]),
             _ => None,
@@ -139,7 +140,7 @@ fn break_paragraphs(bencher: divan::Bencher, times: usize) {
         width: 312.0,
         first_indent: 12.0,
         justify: true,
-        hyphenate: Some(Hyphenation::Swedish),
+        hyphenate: true,
         verbatim: false,
     };
     let mut shaper = Shaper::new(&fonts);

@@ -122,7 +122,9 @@ fn images_in(inlines: &[Inline], failures: &mut Vec<Failure>) {
             Inline::Emph(children, _)
             | Inline::Strong(children, _)
             | Inline::Strike(children, _) => images_in(children, failures),
-            Inline::Link { content, .. } => images_in(content, failures),
+            Inline::Link { content, .. } | Inline::Span { content, .. } => {
+                images_in(content, failures)
+            }
             _ => {}
         }
     }

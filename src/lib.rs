@@ -362,6 +362,9 @@ fn inline_html_warnings(inlines: &[model::Inline], out: &mut Vec<Diagnostic>) {
             | model::Inline::Strike(children, _)
             | model::Inline::Link {
                 content: children, ..
+            }
+            | model::Inline::Span {
+                content: children, ..
             } => inline_html_warnings(children, out),
             model::Inline::Text(..)
             | model::Inline::Code(..)

@@ -125,6 +125,16 @@ pub enum Block {
         /// Where it stands.
         span: Span,
     },
+    /// Blocks in another language than their surroundings: pandoc's
+    /// fenced div `::: {lang=fr}` … `:::`.
+    Div {
+        /// The BCP 47 tag of its language, e.g. `fr`.
+        lang: String,
+        /// The blocks.
+        blocks: Vec<Block>,
+        /// Where it stands.
+        span: Span,
+    },
 }
 
 impl Block {
@@ -139,7 +149,8 @@ impl Block {
             | Block::Code { span, .. }
             | Block::Table { span, .. }
             | Block::Rule { span }
-            | Block::Html { span, .. } => *span,
+            | Block::Html { span, .. }
+            | Block::Div { span, .. } => *span,
         }
     }
 }
@@ -256,6 +267,16 @@ pub enum Inline {
     HardBreak(Span),
     /// Raw inline HTML.
     Html(String, Span),
+    /// Text in another language than its surroundings: pandoc's
+    /// bracketed span `[text]{lang=en}`.
+    Span {
+        /// The BCP 47 tag of its language, e.g. `en`.
+        lang: String,
+        /// The text.
+        content: Vec<Inline>,
+        /// Where it stands.
+        span: Span,
+    },
 }
 
 impl Inline {
@@ -270,7 +291,9 @@ impl Inline {
             | Inline::SoftBreak(s)
             | Inline::HardBreak(s)
             | Inline::Html(_, s) => *s,
-            Inline::Link { span, .. } | Inline::FootnoteRef { span, .. } => *span,
+            Inline::Link { span, .. }
+            | Inline::FootnoteRef { span, .. }
+            | Inline::Span { span, .. } => *span,
             Inline::Image(image) => image.span,
         }
     }
@@ -291,7 +314,9 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
             Inline::Emph(children, _)
             | Inline::Strong(children, _)
             | Inline::Strike(children, _) => push_plain_text(children, out),
-            Inline::Link { content, .. } => push_plain_text(content, out),
+            Inline::Link { content, .. } | Inline::Span { content, .. } => {
+                push_plain_text(content, out)
+            }
             Inline::Image(image) => out.push_str(&image.alt),
             Inline::FootnoteRef { number, .. } => {
                 let _ = write!(out, "{number}");
@@ -309,7 +334,9 @@ pub fn for_each_block<'a>(blocks: &'a [Block], visit: &mut impl FnMut(&'a Block)
     for block in blocks {
         visit(block);
         match block {
-            Block::Quote { blocks, .. } => for_each_block(blocks, visit),
+            Block::Quote { blocks, .. } | Block::Div { blocks, .. } => {
+                for_each_block(blocks, visit)
+            }
             Block::List { items, .. } => {
                 for item in items {
                     for_each_block(&item.blocks, visit);
@@ -331,7 +358,9 @@ pub fn for_each_block_mut(blocks: &mut [Block], visit: &mut impl FnMut(&mut Bloc
     for block in blocks {
         visit(block);
         match block {
-            Block::Quote { blocks, .. } => for_each_block_mut(blocks, visit),
+            Block::Quote { blocks, .. } | Block::Div { blocks, .. } => {
+                for_each_block_mut(blocks, visit)
+            }
             Block::List { items, .. } => {
                 for item in items {
                     for_each_block_mut(&mut item.blocks, visit);
@@ -403,7 +432,9 @@ pub fn collect_inline_images<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Image>
             Inline::Emph(children, _)
             | Inline::Strong(children, _)
             | Inline::Strike(children, _) => collect_inline_images(children, out),
-            Inline::Link { content, .. } => collect_inline_images(content, out),
+            Inline::Link { content, .. } | Inline::Span { content, .. } => {
+                collect_inline_images(content, out)
+            }
             Inline::Text(..)
             | Inline::Code(..)
             | Inline::FootnoteRef { .. }
@@ -544,6 +575,12 @@ fn dump_block(block: &Block, depth: usize, out: &mut String) {
         Block::Html { html, span } => {
             let _ = writeln!(out, "html {html:?} @{}..{}", span.start, span.end);
         }
+        Block::Div { lang, blocks, span } => {
+            let _ = writeln!(out, "div lang={lang:?} @{}..{}", span.start, span.end);
+            for block in blocks {
+                dump_block(block, depth + 1, out);
+            }
+        }
     }
 }
 
@@ -596,6 +633,10 @@ fn dump_inlines(inlines: &[Inline], depth: usize, out: &mut String) {
             }
             Inline::Html(html, _) => {
                 let _ = writeln!(out, "html {html:?} {at}");
+            }
+            Inline::Span { lang, content, .. } => {
+                let _ = writeln!(out, "span lang={lang:?} {at}");
+                dump_inlines(content, depth + 1, out);
             }
         }
     }

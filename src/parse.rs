@@ -7,6 +7,7 @@
 
 mod front_matter;
 mod html_images;
+mod spans;
 mod tree;
 pub mod typography;
 
@@ -72,8 +73,8 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
     for note in &mut doc.footnotes {
         typography::apply(&mut note.blocks, &lang);
     }
-    typography::apply_inlines(&mut doc.meta.title, &lang, &mut None);
-    typography::apply_inlines(&mut doc.meta.subtitle, &lang, &mut None);
+    typography::apply_inlines(&mut doc.meta.title, &lang, &mut Default::default());
+    typography::apply_inlines(&mut doc.meta.subtitle, &lang, &mut Default::default());
 
     if doc.meta.title.is_empty() {
         doc.meta.title = doc
@@ -135,7 +136,10 @@ fn link_digit_headings(doc: &mut crate::model::Document) {
                 }
                 Inline::Emph(children, _)
                 | Inline::Strong(children, _)
-                | Inline::Strike(children, _) => relink(children, ids),
+                | Inline::Strike(children, _)
+                | Inline::Span {
+                    content: children, ..
+                } => relink(children, ids),
                 _ => {}
             }
         }
@@ -160,6 +164,15 @@ fn title_text(content: &[crate::model::Inline]) -> Vec<crate::model::Inline> {
                 Inline::Emph(children, span) => Some(Inline::Emph(strip(children), *span)),
                 Inline::Strong(children, span) => Some(Inline::Strong(strip(children), *span)),
                 Inline::Strike(children, span) => Some(Inline::Strike(strip(children), *span)),
+                Inline::Span {
+                    lang,
+                    content,
+                    span,
+                } => Some(Inline::Span {
+                    lang: lang.clone(),
+                    content: strip(content),
+                    span: *span,
+                }),
                 Inline::Link { content, .. } => {
                     let content = strip(content);
                     (!crate::model::plain_text(&content).trim().is_empty()).then(|| {
@@ -235,6 +248,11 @@ fn detach(inlines: Vec<crate::model::Inline>) -> Vec<crate::model::Inline> {
             } => Inline::Link {
                 url,
                 title,
+                content: detach(content),
+                span: Span::DETACHED,
+            },
+            Inline::Span { lang, content, .. } => Inline::Span {
+                lang,
                 content: detach(content),
                 span: Span::DETACHED,
             },

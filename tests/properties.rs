@@ -58,6 +58,7 @@ fn style(face: FaceRole, size: f32) -> Style {
         strike: false,
         image: None,
         tag: Default::default(),
+        hyphenation: Some(Hyphenation::Swedish),
     }
 }
 
@@ -113,7 +114,7 @@ proptest! {
             width,
             first_indent: indent,
             justify,
-            hyphenate: hyphenate.then_some(Hyphenation::Swedish),
+            hyphenate,
             verbatim: false,
         };
         let lines = break_lines(&pieces, &mut shaper, &options);

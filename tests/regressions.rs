@@ -113,13 +113,14 @@ fn issue_5_proptest_hyphenated_word_lends_no_shrink_to_the_next_line() {
             strike: false,
             image: None,
             tag: Default::default(),
+            hyphenation: Some(Hyphenation::Swedish),
         },
     }];
     let options = LineOptions {
         width: 351.5833,
         first_indent: 0.0,
         justify: true,
-        hyphenate: Some(Hyphenation::Swedish),
+        hyphenate: true,
         verbatim: false,
     };
     let lines = break_lines(&pieces, &mut shaper, &options);

@@ -39,7 +39,9 @@ fn push_blocks_text(blocks: &[Block], out: &mut String) {
                     push_blocks_text(&item.blocks, out);
                 }
             }
-            Block::Quote { blocks, .. } => push_blocks_text(blocks, out),
+            Block::Quote { blocks, .. } | Block::Div { blocks, .. } => {
+                push_blocks_text(blocks, out)
+            }
             Block::Code { text, .. } => out.push_str(text),
             Block::Table { head, rows, .. } => {
                 for cell in head.iter().chain(rows.iter().flatten()) {

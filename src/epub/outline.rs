@@ -155,7 +155,9 @@ fn heading_text(inlines: &[Inline]) -> String {
             Inline::Emph(children, _)
             | Inline::Strong(children, _)
             | Inline::Strike(children, _) => out.push_str(&heading_text(children)),
-            Inline::Link { content, .. } => out.push_str(&heading_text(content)),
+            Inline::Link { content, .. } | Inline::Span { content, .. } => {
+                out.push_str(&heading_text(content))
+            }
             other => out.push_str(&plain_text(std::slice::from_ref(other))),
         }
     }

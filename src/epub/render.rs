@@ -326,6 +326,13 @@ impl<'a> Renderer<'a> {
                 self.write_blocks(blocks, out);
                 out.push_str("</blockquote>\n");
             }
+            Block::Div { lang, blocks, .. } => {
+                out.push_str("<div");
+                push_lang(out, lang);
+                out.push_str(">\n");
+                self.write_blocks(blocks, out);
+                out.push_str("</div>\n");
+            }
             Block::Code { lang, text, .. } => {
                 out.push_str("<pre><code");
                 let lang: String = lang
@@ -553,6 +560,15 @@ impl<'a> Renderer<'a> {
                     self.html.leave(was, out);
                     out.push_str("</del>");
                 }
+                Inline::Span { lang, content, .. } => {
+                    out.push_str("<span");
+                    push_lang(out, lang);
+                    out.push('>');
+                    let was = self.html.enter(false);
+                    self.write_inlines(content, out, in_link);
+                    self.html.leave(was, out);
+                    out.push_str("</span>");
+                }
                 Inline::Link {
                     url,
                     title,
@@ -750,6 +766,17 @@ impl<'a> Renderer<'a> {
 }
 
 /// Whether markup has any text outside its tags.
+/// Writes ` lang="…" xml:lang="…"`: EPUB 3 content documents are XHTML,
+/// whose reading systems look at either attribute (EPUB 3.3, 3.1.4;
+/// HTML's "the lang and xml:lang attributes").
+fn push_lang(out: &mut String, lang: &str) {
+    out.push_str(" lang=\"");
+    push_attr(out, lang);
+    out.push_str("\" xml:lang=\"");
+    push_attr(out, lang);
+    out.push('"');
+}
+
 fn has_text(markup: &str) -> bool {
     let mut in_tag = false;
     markup.chars().any(|c| match c {

@@ -86,6 +86,9 @@ struct Context {
     quote_rules: [Option<f32>; 4],
     /// The structure node new blocks go into.
     node: usize,
+    /// The hyphenation patterns of the blocks' language (a fenced div's
+    /// or the document's); `None` for a language we have none for.
+    hyphenation: Option<Hyphenation>,
 }
 
 struct Builder<'a, 's, 'f> {
@@ -136,6 +139,7 @@ fn build_flow_split(
         leading: theme.leading,
         quote_rules: [None; 4],
         node: Structure::ROOT,
+        hyphenation: builder.hyphenation,
     };
     // Footnotes first, each on its own: a note taller than 40 % of the
     // text block would crowd its page and becomes an endnote instead.
@@ -241,6 +245,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             strike: false,
             image: None,
             tag: Tag::Node(context.node),
+            hyphenation: context.hyphenation,
         }
     }
 
@@ -542,6 +547,16 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             Block::Html { .. } => {
                 // Raw HTML has no meaning on paper; the CLI reports it once.
             }
+            Block::Div { lang, blocks, .. } => {
+                // A Div element carries the language (ISO 32000-1,
+                // 14.9.2: /Lang holds for everything below it).
+                let inner = Context {
+                    hyphenation: Hyphenation::for_lang(lang),
+                    ..self.open(context, Role::Division)
+                };
+                self.structure.nodes[inner.node].lang = Some(lang.clone());
+                self.blocks(blocks, inner);
+            }
         }
     }
 
@@ -589,7 +604,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             width: context.width,
             first_indent: indent,
             justify,
-            hyphenate: if justify { self.hyphenation } else { None },
+            hyphenate: justify,
             verbatim: setting == Setting::Verbatim,
         };
         let (lines, stats) = break_lines_with_stats(pieces, self.shaper, &options);
@@ -921,7 +936,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                         width: (width - 2.0 * padding).max(1.0),
                         first_indent: 0.0,
                         justify: false,
-                        hyphenate: None,
+                        hyphenate: false,
                         verbatim: false,
                     },
                 );
@@ -1043,6 +1058,25 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                         ..style.clone()
                     };
                     self.pieces(children, &inner, out, images);
+                }
+                Inline::Span { lang, content, .. } => {
+                    // A Span element with its /Lang (ISO 32000-1, 14.9.2;
+                    // WCAG 3.1.2, language of parts), and the patterns
+                    // of its language for its words.
+                    let tag = match style.tag {
+                        Tag::Node(parent) => {
+                            let node = self.structure.add(parent, Role::Span);
+                            self.structure.nodes[node].lang = Some(lang.clone());
+                            Tag::Node(node)
+                        }
+                        Tag::Artifact => Tag::Artifact,
+                    };
+                    let inner = Style {
+                        tag,
+                        hyphenation: Hyphenation::for_lang(lang),
+                        ..style.clone()
+                    };
+                    self.pieces(content, &inner, out, images);
                 }
                 Inline::Link { url, content, .. } => {
                     let target = match url.strip_prefix('#') {

@@ -315,7 +315,7 @@ fn centred(
             width: theme.measure,
             first_indent: 0.0,
             justify: false,
-            hyphenate: None,
+            hyphenate: false,
             verbatim: false,
         },
     );
@@ -393,6 +393,7 @@ fn cover_page(
         strike: false,
         image: None,
         tag: Tag::Node(structure.add(section, Role::Paragraph)),
+        hyphenation: None,
     };
     let title_size = theme.body_size * 2.4;
     y = centred(
@@ -494,10 +495,31 @@ pub fn format_date(date: &str, lang: &str) -> String {
     let Some(index) = month.checked_sub(1).filter(|m| *m < 12) else {
         return date.to_string();
     };
-    if lang.starts_with("sv") {
-        format!("{day} {} {year}", SV[index])
-    } else {
-        format!("{day} {} {year}", EN[index])
+    // French, Spanish and Russian as their style guides write dates
+    // (Imprimerie nationale: « 1er septembre »; RAE: « 20 de septiembre
+    // de 2010 »; Russian months in the genitive, « 2010 г. »).
+    let month_of = |names: &'static str| names.split(' ').nth(index).unwrap_or("");
+    match lang.split('-').next().unwrap_or("") {
+        "sv" => format!("{day} {} {year}", SV[index]),
+        "fr" => {
+            let names = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre";
+            let day = if day == 1 {
+                "1er".into()
+            } else {
+                day.to_string()
+            };
+            format!("{day} {} {year}", month_of(names))
+        }
+        "es" => {
+            let names = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre";
+            format!("{day} de {} de {year}", month_of(names))
+        }
+        "ru" => {
+            let names =
+                "января февраля марта апреля мая июня июля августа сентября октября ноября декабря";
+            format!("{day} {} {year}\u{a0}г.", month_of(names))
+        }
+        _ => format!("{day} {} {year}", EN[index]),
     }
 }
 
@@ -593,6 +615,7 @@ fn set_toc(
         strike: false,
         image: None,
         tag,
+        hyphenation: None,
     };
     // Section › H1 and TOC › TOCI › Link, after the cover's section.
     let mut add = |parent: Option<usize>, role: Role| match structure.as_deref_mut() {
@@ -648,7 +671,7 @@ fn set_toc(
                 width: room.max(theme.measure * 0.3),
                 first_indent: 0.0,
                 justify: false,
-                hyphenate: None,
+                hyphenate: false,
                 verbatim: false,
             },
         );
@@ -728,10 +751,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_in_swedish_and_english() {
+    fn dates_in_the_documents_language() {
         assert_eq!(format_date("2010-09-20", "sv"), "20 september 2010");
         assert_eq!(format_date("2010-09-20", "en"), "20 September 2010");
         assert_eq!(format_date("hösten", "sv"), "hösten");
+        assert_eq!(format_date("2010-09-01", "fr"), "1er septembre 2010");
+        assert_eq!(format_date("2010-09-20", "es"), "20 de septiembre de 2010");
+        assert_eq!(format_date("2010-09-20", "ru"), "20 сентября 2010\u{a0}г.");
     }
 
     use crate::fonts::FontSet;

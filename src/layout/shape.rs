@@ -3,6 +3,7 @@
 //! The only module that imports `rustybuzz`. Each distinct (face, text)
 //! pair is shaped once and cached: running text repeats its words.
 
+use super::text::Hyphenation;
 use crate::fonts::{FaceRole, FontSet};
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -90,9 +91,10 @@ pub struct Shaper<'f> {
     cache: Vec<(FaceRole, WordMap<Arc<Shaped>>)>,
     /// Characters no face could show, with the role they were asked of.
     pub missing: Vec<(FaceRole, char)>,
-    /// Hyphenation points (byte offsets) of lowercased words: running text
-    /// repeats its words, and the patterns cost more than the lookup.
-    syllables: WordMap<Arc<[usize]>>,
+    /// Hyphenation points (byte offsets) of lowercased words by language:
+    /// running text repeats its words, and the patterns cost more than
+    /// the lookup.
+    syllables: Vec<(Hyphenation, WordMap<Arc<[usize]>>)>,
 }
 
 /// A face of the set, parsed and measured on first use.
@@ -139,7 +141,7 @@ impl<'f> Shaper<'f> {
             plans: Vec::new(),
             cache: Vec::new(),
             missing: Vec::new(),
-            syllables: WordMap::default(),
+            syllables: Vec::new(),
         }
     }
 
@@ -223,19 +225,28 @@ impl<'f> Shaper<'f> {
         })
     }
 
-    /// The hyphenation points of `word` (byte offsets), computed by
-    /// `hyphenate` on the first request for the word and remembered.
-    /// The cache is per document, and a document has one language.
+    /// The hyphenation points of `word` in `lang` (byte offsets),
+    /// computed by `hyphenate` on the first request for the word and
+    /// remembered.
     pub fn syllable_breaks(
         &mut self,
+        lang: Hyphenation,
         word: &str,
         hyphenate: impl FnOnce(&str) -> Vec<usize>,
     ) -> Arc<[usize]> {
-        if let Some(breaks) = self.syllables.get(word) {
+        let index = match self.syllables.iter().position(|(l, _)| *l == lang) {
+            Some(index) => index,
+            None => {
+                self.syllables.push((lang, WordMap::default()));
+                self.syllables.len() - 1
+            }
+        };
+        let words = &mut self.syllables[index].1;
+        if let Some(breaks) = words.get(word) {
             return Arc::clone(breaks);
         }
         let breaks: Arc<[usize]> = Arc::from(hyphenate(word));
-        self.syllables.insert(word.to_string(), Arc::clone(&breaks));
+        words.insert(word.to_string(), Arc::clone(&breaks));
         breaks
     }
 

@@ -57,6 +57,10 @@ pub enum Role {
     Link,
     /// A table of contents.
     Contents,
+    /// Blocks in another language (a fenced div).
+    Division,
+    /// Text in another language (a bracketed span).
+    Span,
     /// One entry of a table of contents.
     ContentsItem,
 }
@@ -72,6 +76,9 @@ pub struct StructNode {
     pub children: Vec<usize>,
     /// Alternative text (figures).
     pub alt: Option<String>,
+    /// The language of the node's content where it differs from its
+    /// parent's (a span or div with `lang`), as a BCP 47 tag.
+    pub lang: Option<String>,
 }
 
 /// The structure tree: node 0 is the document, the root.
@@ -88,6 +95,7 @@ impl Default for Structure {
                 role: Role::Document,
                 children: Vec::new(),
                 alt: None,
+                lang: None,
             }],
         }
     }
@@ -110,6 +118,7 @@ impl Structure {
             role,
             children: Vec::new(),
             alt: None,
+            lang: None,
         });
         self.nodes.len() - 1
     }

@@ -3,8 +3,8 @@
 //! The text is cut into words at the break opportunities of Unicode's line
 //! breaking algorithm (UAX #14) and each word is shaped whole (kerning and
 //! ligatures stay intact). Justified text is broken by the total-fit
-//! algorithm in [`super::breaking`], with Swedish or English hyphenation
-//! from the TeX patterns; ragged text (headings, captions, table cells) is
+//! algorithm in [`super::breaking`], each word hyphenated with the TeX
+//! patterns of its own language (a span's or the paragraph's); ragged text (headings, captions, table cells) is
 //! filled first-fit. A word wider than the line is split between two
 //! characters rather than overflow.
 
@@ -34,6 +34,9 @@ pub struct Style {
     /// The piece is a picture set in the line like a letter (its text is
     /// one U+FFFC, the object replacement character).
     pub image: Option<std::sync::Arc<InlineImage>>,
+    /// The hyphenation patterns of the text's language; `None` for a
+    /// language we have none for, whose words are not hyphenated.
+    pub hyphenation: Option<Hyphenation>,
 }
 
 /// A small picture in a line of text: a badge, an icon, a symbol.
@@ -67,20 +70,28 @@ pub struct LineOptions {
     pub first_indent: f32,
     /// Stretch word spaces so lines end flush right (not the last line).
     pub justify: bool,
-    /// Hyphenate running text in this language (`None`: never).
-    pub hyphenate: Option<Hyphenation>,
+    /// Hyphenate running text, each word with the patterns of its
+    /// style's language ([`Style::hyphenation`]).
+    pub hyphenate: bool,
     /// Set the text as written (code): every space is kept and drawn,
     /// indentation included, and nothing is stretched.
     pub verbatim: bool,
 }
 
-/// Languages with hyphenation patterns compiled in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Languages with hyphenation patterns compiled in: the summit's
+/// Swedish, and the UN languages written in scripts we hyphenate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Hyphenation {
     /// Swedish (TeX `hyph-sv`).
     Swedish,
     /// English (TeX `hyph-en-us`).
     English,
+    /// French (TeX `hyph-fr`).
+    French,
+    /// Spanish (TeX `hyph-es`).
+    Spanish,
+    /// Russian (TeX `hyph-ru`).
+    Russian,
 }
 
 impl Hyphenation {
@@ -90,7 +101,20 @@ impl Hyphenation {
         match primary.as_str() {
             "sv" => Some(Hyphenation::Swedish),
             "en" => Some(Hyphenation::English),
+            "fr" => Some(Hyphenation::French),
+            "es" => Some(Hyphenation::Spanish),
+            "ru" => Some(Hyphenation::Russian),
             _ => None,
+        }
+    }
+
+    fn patterns(self) -> hypher::Lang {
+        match self {
+            Hyphenation::Swedish => hypher::Lang::Swedish,
+            Hyphenation::English => hypher::Lang::English,
+            Hyphenation::French => hypher::Lang::French,
+            Hyphenation::Spanish => hypher::Lang::Spanish,
+            Hyphenation::Russian => hypher::Lang::Russian,
         }
     }
 }
@@ -573,7 +597,10 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
         };
         // Split the content at style boundaries and shape each part.
         let mut offset = previous;
-        let mut hyphenatable = options.hyphenate.is_some();
+        let mut hyphenatable = options.hyphenate;
+        // The language of the word's first letters; a word whose pieces
+        // are in two languages is not hyphenated.
+        let mut word_lang: Option<Option<Hyphenation>> = None;
         while offset < content_end {
             let index = style_at(offset);
             let piece_end = piece_starts
@@ -599,6 +626,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
                 offset = piece_end;
                 continue;
             }
+            hyphenatable &= *word_lang.get_or_insert(style.hyphenation) == style.hyphenation;
             hyphenatable &= style.link.is_none()
                 && matches!(
                     style.face,
@@ -620,7 +648,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             word.width += shaped.width * style.size;
             offset = piece_end;
         }
-        if let (true, Some(lang)) = (hyphenatable, options.hyphenate) {
+        if let (true, Some(Some(lang))) = (hyphenatable, word_lang) {
             word.hyphen_points = hyphen_points(content, &word.glyphs, lang, shaper);
         }
         let spaces = &full[content_end..end];
@@ -677,10 +705,6 @@ fn hyphen_points(
     {
         return Vec::new();
     }
-    let lang = match lang {
-        Hyphenation::Swedish => hypher::Lang::Swedish,
-        Hyphenation::English => hypher::Lang::English,
-    };
     let lower = core.to_lowercase();
     if lower.len() != core.len() {
         return Vec::new();
@@ -692,9 +716,9 @@ fn hyphen_points(
         starts.push((!glyph.text.is_empty()).then_some(offset));
         offset += glyph.text.len();
     }
-    let breaks = shaper.syllable_breaks(&lower, |word| {
+    let breaks = shaper.syllable_breaks(lang, &lower, |word| {
         let mut at = 0;
-        let syllables: Vec<&str> = hypher::hyphenate_bounded(word, lang, 2, 3).collect();
+        let syllables: Vec<&str> = hypher::hyphenate_bounded(word, lang.patterns(), 2, 3).collect();
         syllables[..syllables.len().saturating_sub(1)]
             .iter()
             .map(|syllable| {
@@ -1065,6 +1089,7 @@ mod tests {
                 strike: false,
                 tag: Tag::Artifact,
                 image: None,
+                hyphenation: None,
             },
         }]
     }
@@ -1089,7 +1114,7 @@ mod tests {
             width: 150.0,
             first_indent: 0.0,
             justify: true,
-            hyphenate: None,
+            hyphenate: false,
             verbatim: false,
         };
         let lines = break_lines(&plain(text), &mut shaper, &options);
@@ -1114,7 +1139,7 @@ mod tests {
             width: 80.0,
             first_indent: 0.0,
             justify: true,
-            hyphenate: None,
+            hyphenate: false,
             verbatim: false,
         };
         let lines = break_lines(&plain(text), &mut shaper, &options);
@@ -1134,7 +1159,7 @@ mod tests {
             width: 300.0,
             first_indent: 0.0,
             justify: true,
-            hyphenate: None,
+            hyphenate: false,
             verbatim: false,
         };
         let lines = break_lines(&plain("ett\ntvå"), &mut shaper, &options);
@@ -1150,7 +1175,7 @@ mod tests {
             width: 120.0,
             first_indent: 15.0,
             justify: true,
-            hyphenate: None,
+            hyphenate: false,
             verbatim: false,
         };
         let lines = break_lines(&plain(&"mmmmm".repeat(40)), &mut shaper, &options);

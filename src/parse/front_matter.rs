@@ -256,7 +256,7 @@ fn non_empty(s: String) -> Option<String> {
 
 /// A loose BCP 47 check: letters, digits and hyphens, starting with a
 /// 2–3 letter primary language subtag.
-fn is_language_tag(tag: &str) -> bool {
+pub(super) fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");
     (2..=3).contains(&primary.len())

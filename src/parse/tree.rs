@@ -28,6 +28,8 @@ enum Kind {
     Heading {
         level: u8,
         id: Option<String>,
+        /// `lang=` of its attribute block.
+        lang: Option<String>,
     },
     Quote,
     List {
@@ -147,6 +149,7 @@ pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnosti
     root.flush_inlines(body.len() + offset);
 
     let mut blocks = root.blocks;
+    super::spans::lift(&mut blocks, builder.warnings);
     let cover = match blocks.first() {
         Some(Block::Figure { .. }) => match blocks.remove(0) {
             Block::Figure { image, .. } => Some(image),
@@ -156,7 +159,10 @@ pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnosti
     };
 
     report_undefined_footnotes(&blocks, builder.warnings);
-    let footnotes = builder.finish_footnotes();
+    let mut footnotes = builder.finish_footnotes();
+    for note in &mut footnotes {
+        super::spans::lift(&mut note.blocks, builder.warnings);
+    }
     assign_heading_ids(&mut blocks, &mut builder.ids, &mut BTreeMap::new());
     Document {
         meta,
@@ -308,9 +314,15 @@ impl Builder<'_> {
     fn start(&mut self, tag: Tag<'_>, span: Span) {
         let kind = match tag {
             Tag::Paragraph => Kind::Paragraph,
-            Tag::Heading { level, id, .. } => Kind::Heading {
+            Tag::Heading {
+                level, id, attrs, ..
+            } => Kind::Heading {
                 level: heading_level(level),
                 id: id.map(|id| id.into_string()),
+                lang: attrs
+                    .into_iter()
+                    .find(|(key, _)| &**key == "lang")
+                    .map(|(_, value)| value.map(|v| v.into_string()).unwrap_or_default()),
             },
             Tag::BlockQuote(_) => Kind::Quote,
             Tag::CodeBlock(kind) => Kind::Code {
@@ -377,8 +389,11 @@ impl Builder<'_> {
                 let block = paragraph_or_figure(frame.inlines, whole);
                 self.top().blocks.push(block);
             }
-            Kind::Heading { level, id } => {
-                let content = frame.inlines;
+            Kind::Heading { level, id, lang } => {
+                let mut content = frame.inlines;
+                if let Some(lang) = lang {
+                    self.heading_lang(lang, &mut content, whole);
+                }
                 let id = id
                     .map(|id| slug(&id))
                     .filter(|id| !id.is_empty())
@@ -529,6 +544,48 @@ impl Builder<'_> {
         }
     }
 
+    /// `# Titel {lang=en}`: the heading is in that language. pulldown-cmark
+    /// reads a heading's last `{…}` as its attributes, also where it
+    /// closes a bracketed span (`# Om [In Larger Freedom]{lang=en}`):
+    /// then the braces are put back, for [`super::spans`] to read.
+    fn heading_lang(&mut self, lang: String, content: &mut Vec<Inline>, whole: Span) {
+        let source = self
+            .body
+            .get(whole.start.saturating_sub(self.offset)..whole.end.saturating_sub(self.offset))
+            .unwrap_or("");
+        let line = source.lines().next().unwrap_or("").trim_end();
+        if let Some(open) = line.rfind('{')
+            && line[..open].ends_with(']')
+            && let Some(close) = line[open..].find('}')
+        {
+            let at = whole.start + open;
+            push_text(
+                content,
+                &line[open..open + close + 1],
+                Span::new(at..at + close + 1),
+            );
+            return;
+        }
+        if !super::front_matter::is_language_tag(&lang) {
+            self.warnings.push(
+                Diagnostic::warning(
+                    whole,
+                    format!(
+                        "`{lang}` is not a language tag; the heading keeps the language around it"
+                    ),
+                )
+                .with_hint("use a BCP 47 tag such as `en`, `fr`, `es-MX` or `zh-Hans`"),
+            );
+            return;
+        }
+        let inner = std::mem::take(content);
+        content.push(Inline::Span {
+            lang,
+            content: inner,
+            span: whole,
+        });
+    }
+
     /// Orders footnote definitions by first reference and reports the
     /// undefined and the unused.
     fn finish_footnotes(&mut self) -> Vec<Footnote> {
@@ -602,7 +659,9 @@ fn report_undefined_footnotes(blocks: &[Block], warnings: &mut Vec<Diagnostic>) 
                 Inline::Emph(children, _)
                 | Inline::Strong(children, _)
                 | Inline::Strike(children, _) => in_inlines(children, warnings),
-                Inline::Link { content, .. } => in_inlines(content, warnings),
+                Inline::Link { content, .. } | Inline::Span { content, .. } => {
+                    in_inlines(content, warnings)
+                }
                 Inline::Code(..)
                 | Inline::Image(_)
                 | Inline::FootnoteRef { .. }

@@ -1,9 +1,18 @@
 //! Typographic punctuation: what a typewriter keyboard gives, as a printer
-//! sets it, following the document's language.
+//! sets it, following the language of each run of text (the document's,
+//! a fenced div's or a bracketed span's).
 //!
-//! - quotes: `"` and `'` become ” ” and ’ ’ in Swedish (Svenska
-//!   skrivregler, Språkrådet 2017, 6.3: the same mark opens and closes),
-//!   “ ” and ‘ ’ in English; other languages keep straight quotes;
+//! - quotes: `"` and `'` become the language's marks (see `marks`):
+//!   ” ” and ’ ’ in Swedish (Svenska skrivregler, Språkrådet 2017, 6.3:
+//!   the same mark opens and closes), “ ” and ‘ ’ in English, « » in
+//!   French, Spanish and Russian, „ “ in German; a `"` inside an open `"`
+//!   takes the language's inner marks where it has them (Russian « „ “ »),
+//!   and a `'` that closes no quote is an apostrophe (’), so French
+//!   `l'homme` keeps one; other languages keep straight quotes;
+//! - French spacing (Lexique des règles typographiques en usage à
+//!   l'Imprimerie nationale, 2002): a narrow no-break space (U+202F)
+//!   inside « » and before ; ! ?, a no-break space (U+00A0) before :;
+//!   a space typed there is replaced, a missing one is added;
 //! - `--` and a spaced ` - ` become an en dash, `---` an em dash, a hyphen
 //!   in a range of numbers (`14-16`, not in identifiers such as dates,
 //!   telephone numbers or `Figure 4-1`) an en dash, `...` an ellipsis;
@@ -12,19 +21,61 @@
 //!   `10 kg`) and of a preceding abbreviation (`kl. 10`, `s. 12`) through a
 //!   no-break space.
 //!
-//! Code is never touched.
+//! Code is never touched; Spanish ¿ and ¡ are left as written.
 
 use crate::model::{Block, Inline};
 
-/// Quote marks for a language: (double open, double close, single open,
-/// single close).
-fn quotes(lang: &str) -> Option<(char, char, char, char)> {
+/// A language's quotation marks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Marks {
+    /// What `"` opens and closes with.
+    double: (char, char),
+    /// What `'` opens and closes with.
+    single: (char, char),
+    /// What a `"` inside an open `"` opens and closes with, where the
+    /// language nests with other marks (Russian « „ “ »); else the same.
+    nested: Option<(char, char)>,
+    /// French: spaces inside guillemets and before `; : ! ?`.
+    french_spacing: bool,
+}
+
+/// The quotation marks of a language (primary subtag), if it has rules
+/// here: Svenska skrivregler 6.3; The Chicago Manual of Style 6.9 and
+/// 6.11; Imprimerie nationale (French « “ ” »); Ortografía de la lengua
+/// española, RAE 2010, 3.4.8 (« “ ” »); Russian «ёлочки» with „лапки“
+/// inside; German „Gänsefüßchen“ with ‚ ‘ inside (Duden).
+fn marks(lang: &str) -> Option<Marks> {
     let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    let marks = |double, single, nested| Marks {
+        double,
+        single,
+        nested,
+        french_spacing: false,
+    };
     match primary.as_str() {
-        "sv" | "fi" => Some(('”', '”', '’', '’')),
-        "en" => Some(('“', '”', '‘', '’')),
+        "sv" | "fi" => Some(marks(('”', '”'), ('’', '’'), None)),
+        "en" => Some(marks(('“', '”'), ('‘', '’'), None)),
+        "fr" => Some(Marks {
+            french_spacing: true,
+            ..marks(('«', '»'), ('“', '”'), Some(('“', '”')))
+        }),
+        "es" => Some(marks(('«', '»'), ('“', '”'), Some(('“', '”')))),
+        "ru" => Some(marks(('«', '»'), ('„', '“'), Some(('„', '“')))),
+        "de" => Some(marks(('„', '“'), ('‚', '‘'), Some(('‚', '‘')))),
         _ => None,
     }
+}
+
+/// The state of quoting carried from one piece of text to the next, so
+/// that `"*ord*"` closes the quote its first piece opened.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Quoting {
+    /// The last character set.
+    pub previous: Option<char>,
+    /// Double quotes open: 0, 1, or 2 for a nested one.
+    doubles: u8,
+    /// A single quote is open.
+    single: bool,
 }
 
 /// Units a number is kept with.
@@ -36,54 +87,97 @@ const UNITS: &[&str] = &[
 /// Abbreviations a following number is kept with.
 const BEFORE_NUMBER: &[&str] = &["kl.", "s.", "nr", "kap.", "ca", "ca.", "p.", "art.", "§"];
 
-/// Applies the rules to every text of the blocks, in place.
+/// Applies the rules to every text of the blocks, in place; `lang` is
+/// theirs, a div's blocks follow the div's.
 pub fn apply(blocks: &mut [Block], lang: &str) {
-    crate::model::for_each_block_mut(blocks, &mut |block| {
-        for run in block.inline_runs_mut() {
-            apply_inlines(run, lang, &mut None);
-        }
-    });
-}
-
-/// Applies the rules to inlines; `previous` is the last character seen,
-/// across inline boundaries (`"*ord*"` opens its quote before the emphasis).
-pub fn apply_inlines(inlines: &mut [Inline], lang: &str, previous: &mut Option<char>) {
-    for inline in inlines {
-        match inline {
-            Inline::Text(text, _) => {
-                *text = transform(text, lang, previous);
-                *previous = text.chars().last().or(*previous);
+    for block in blocks {
+        match block {
+            Block::Div {
+                lang: own, blocks, ..
+            } => {
+                let own = own.clone();
+                apply(blocks, &own);
             }
-            Inline::Code(text, _) => *previous = text.chars().last(),
-            Inline::Emph(children, _)
-            | Inline::Strong(children, _)
-            | Inline::Strike(children, _) => apply_inlines(children, lang, previous),
-            Inline::Link { content, .. } => apply_inlines(content, lang, previous),
-            Inline::SoftBreak(_) | Inline::HardBreak(_) => *previous = Some(' '),
-            Inline::Image(_) | Inline::FootnoteRef { .. } | Inline::Html(..) => {
-                *previous = Some('x')
+            Block::Quote { blocks, .. } => apply(blocks, lang),
+            Block::List { items, .. } => {
+                for item in items {
+                    apply(&mut item.blocks, lang);
+                }
+            }
+            other => {
+                for run in other.inline_runs_mut() {
+                    apply_inlines(run, lang, &mut Quoting::default());
+                }
             }
         }
     }
 }
 
-/// Applies every rule to one piece of text.
+/// Applies the rules to inlines in `lang`; `state` is carried across
+/// inline boundaries (`"*ord*"` opens its quote before the emphasis).
+pub fn apply_inlines(inlines: &mut [Inline], lang: &str, state: &mut Quoting) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(text, _) => {
+                *text = transform_with(text, lang, state);
+            }
+            Inline::Code(text, _) => state.previous = text.chars().last(),
+            Inline::Emph(children, _)
+            | Inline::Strong(children, _)
+            | Inline::Strike(children, _) => apply_inlines(children, lang, state),
+            Inline::Link { content, .. } => apply_inlines(content, lang, state),
+            Inline::Span {
+                lang: own, content, ..
+            } => {
+                // The span's own quotes are its language's; the quote
+                // around it stays the surrounding one's.
+                let mut inner = Quoting {
+                    previous: state.previous,
+                    ..Quoting::default()
+                };
+                apply_inlines(content, own, &mut inner);
+                state.previous = inner.previous;
+            }
+            Inline::SoftBreak(_) | Inline::HardBreak(_) => state.previous = Some(' '),
+            Inline::Image(_) | Inline::FootnoteRef { .. } | Inline::Html(..) => {
+                state.previous = Some('x')
+            }
+        }
+    }
+}
+
+/// Applies every rule to one piece of text; `previous` is the character
+/// before it.
 pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String {
-    // Every rule starts at a quote, a hyphen, a full stop or a digit:
-    // most pieces of prose have none.
-    let untouched = !text
+    let mut state = Quoting {
+        previous: *previous,
+        ..Quoting::default()
+    };
+    let out = transform_with(text, lang, &mut state);
+    *previous = state.previous;
+    out
+}
+
+/// [`transform`], carrying the whole quoting state.
+fn transform_with(text: &str, lang: &str, state: &mut Quoting) -> String {
+    let marks = marks(lang);
+    let french = marks.is_some_and(|m| m.french_spacing);
+    // Every rule starts at a quote, a hyphen, a full stop or a digit
+    // (in French also at ; : ! ? « »): most pieces of prose have none.
+    let starts_a_rule = text
         .bytes()
-        .any(|b| matches!(b, b'"' | b'\'' | b'-' | b'.' | b'0'..=b'9'));
+        .any(|b| matches!(b, b'"' | b'\'' | b'-' | b'.' | b'0'..=b'9'))
+        || (french && text.contains([';', ':', '!', '?', '«', '»']));
+    let untouched = !starts_a_rule;
     if untouched {
         if let Some(last) = text.chars().next_back() {
-            *previous = Some(last);
+            state.previous = Some(last);
         }
         return text.to_string();
     }
     let chars: Vec<char> = text.chars().collect();
-    let quotes = quotes(lang);
-    let mut out = String::with_capacity(text.len());
-    let mut before = *previous;
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut before = state.previous;
     // The last mark set opened a quotation: a quote right after it opens
     // too (`"'Shelob' is my name."`: double, then single, both opening).
     let mut after_opening = false;
@@ -92,22 +186,39 @@ pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String 
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let opening =
-            || after_opening || before.is_none_or(|b| b.is_whitespace() || "([{–—/".contains(b));
+            || after_opening || before.is_none_or(|b| b.is_whitespace() || "([{–—/¿¡".contains(b));
         let mut opened = false;
-        let pushed = match c {
-            '"' if quotes.is_some() => {
-                let (open, close, _, _) = quotes.expect("checked");
+        let pushed = match (c, marks) {
+            ('"', Some(marks)) => {
                 opened = opening();
-                if opened { open } else { close }
+                let nested = marks.nested.unwrap_or(marks.double);
+                if opened {
+                    state.doubles = (state.doubles + 1).min(2);
+                    if state.doubles == 2 {
+                        nested.0
+                    } else {
+                        marks.double.0
+                    }
+                } else {
+                    let inner = state.doubles == 2;
+                    state.doubles = state.doubles.saturating_sub(1);
+                    if inner { nested.1 } else { marks.double.1 }
+                }
             }
-            '\'' if quotes.is_some() => {
-                let (_, _, open, close) = quotes.expect("checked");
+            ('\'', Some(marks)) => {
                 // An apostrophe inside or after a word closes; one that
                 // starts a word before a digit is an elision ('90).
                 opened = opening() && !next.is_some_and(|n| n.is_ascii_digit());
-                if opened { open } else { close }
+                if opened {
+                    state.single = true;
+                    marks.single.0
+                } else if std::mem::take(&mut state.single) {
+                    marks.single.1
+                } else {
+                    '’'
+                }
             }
-            '-' if next == Some('-') => {
+            ('-', _) if next == Some('-') => {
                 if chars.get(i + 2) == Some(&'-') {
                     i += 2;
                     '—'
@@ -116,25 +227,75 @@ pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String 
                     '–'
                 }
             }
-            '-' if matches!(before, Some(' ' | '\t')) && matches!(next, Some(' ' | '\t')) => '–',
-            '-' if is_number_range(&chars, i) => '–',
-            '.' if next == Some('.') && chars.get(i + 2) == Some(&'.') => {
+            ('-', _) if matches!(before, Some(' ' | '\t')) && matches!(next, Some(' ' | '\t')) => {
+                '–'
+            }
+            ('-', _) if is_number_range(&chars, i) => '–',
+            ('.', _) if next == Some('.') && chars.get(i + 2) == Some(&'.') => {
                 i += 2;
                 '…'
             }
             // Both rules need a digit beside the space; most spaces have
             // none, and the full checks look at whole words.
-            ' ' if near_digit(before, next) && joins_digit_group(&chars, i) => '\u{202f}',
-            ' ' if near_digit(before, next) && keeps_number_with_neighbour(&chars, i) => '\u{a0}',
-            other => other,
+            (' ', _) if near_digit(before, next) && joins_digit_group(&chars, i) => '\u{202f}',
+            (' ', _) if near_digit(before, next) && keeps_number_with_neighbour(&chars, i) => {
+                '\u{a0}'
+            }
+            (other, _) => other,
         };
+        if french {
+            space_before_french_mark(pushed, before, next, &mut out);
+        }
         out.push(pushed);
         before = Some(pushed);
+        if french && pushed == '«' {
+            // The space inside the guillemet: typed or not, a narrow
+            // no-break one.
+            out.push('\u{202f}');
+            before = Some('\u{202f}');
+            while chars.get(i + 1).is_some_and(|&c| c == ' ' || c == '\u{a0}') {
+                i += 1;
+            }
+        }
         after_opening = opened;
         i += 1;
     }
-    *previous = before;
+    state.previous = before;
     out
+}
+
+/// French: before `»` and `; ! ?` a narrow no-break space, before `:` a
+/// no-break space, in place of a space typed there or added after a
+/// word. A `:` or `?` touching a letter on both sides (`12:30`,
+/// `http://`, `page?id`) is no punctuation of prose and stays as it is.
+fn space_before_french_mark(
+    mark: char,
+    before: Option<char>,
+    next: Option<char>,
+    out: &mut String,
+) {
+    let space = match mark {
+        '»' | ';' | '!' | '?' => '\u{202f}',
+        ':' => '\u{a0}',
+        _ => return,
+    };
+    match before {
+        // A space that ended the previous piece of text stays.
+        Some(typed @ (' ' | '\u{a0}' | '\u{202f}')) if out.ends_with(typed) => {
+            out.pop();
+            out.push(space);
+        }
+        Some(' ' | '\u{a0}' | '\u{202f}') => {}
+        Some(b) if b.is_alphanumeric() || ")]”’…»".contains(b) => {
+            let prose =
+                mark == '»' || next.is_none_or(|n| n.is_whitespace() || "»)]!?.,;:”".contains(n));
+            let time_or_address = mark == ':' && !b.is_alphabetic();
+            if prose && !time_or_address {
+                out.push(space);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn near_digit(before: Option<char>, next: Option<char>) -> bool {
@@ -295,7 +456,7 @@ mod tests {
 
     #[test]
     fn other_languages_keep_straight_quotes() {
-        assert_eq!(transform("\"x\"", "de", &mut None), "\"x\"");
+        assert_eq!(transform("\"x\"", "it", &mut None), "\"x\"");
     }
 
     #[test]
@@ -365,5 +526,84 @@ mod tests {
         let first = transform("sa \"", "en", &mut previous);
         let second = transform("hej\"", "en", &mut previous);
         assert_eq!(format!("{first}{second}"), "sa “hej”");
+    }
+
+    fn fr(text: &str) -> String {
+        transform(text, "fr", &mut None)
+    }
+
+    #[test]
+    fn french_guillemets_hold_narrow_no_break_spaces() {
+        assert_eq!(
+            fr("il dit \"bonjour\"."),
+            "il dit «\u{202f}bonjour\u{202f}»."
+        );
+        // Typed guillemets and spaces get the same spaces.
+        assert_eq!(fr("« bonjour »"), "«\u{202f}bonjour\u{202f}»");
+        assert_eq!(fr("«bonjour»"), "«\u{202f}bonjour\u{202f}»");
+    }
+
+    #[test]
+    fn french_punctuation_is_spaced() {
+        assert_eq!(fr("Vraiment ? Oui !"), "Vraiment\u{202f}? Oui\u{202f}!");
+        assert_eq!(fr("Vraiment? Oui!"), "Vraiment\u{202f}? Oui\u{202f}!");
+        assert_eq!(
+            fr("deux points : voici ; fin"),
+            "deux points\u{a0}: voici\u{202f}; fin"
+        );
+        assert_eq!(fr("Note: voici"), "Note\u{a0}: voici");
+        // Times, addresses and `?!` stay as written.
+        assert_eq!(
+            fr("à 12:30, https://un.org ?!"),
+            "à 12:30, https://un.org\u{202f}?!"
+        );
+    }
+
+    #[test]
+    fn french_apostrophes_stay_apostrophes() {
+        assert_eq!(fr("l'homme d'État"), "l’homme d’État");
+    }
+
+    #[test]
+    fn spanish_quotes_leave_inverted_marks_alone() {
+        let es = |t| transform(t, "es", &mut None);
+        assert_eq!(es("¿Dijo \"sí\"?"), "¿Dijo «sí»?");
+        assert_eq!(es("¡\"Hola\"!"), "¡«Hola»!");
+        assert_eq!(es("\"el 'plan' nuevo\""), "«el “plan” nuevo»");
+    }
+
+    #[test]
+    fn russian_quotes_nest_with_low_marks() {
+        let ru = |t| transform(t, "ru", &mut None);
+        assert_eq!(ru("\"Он сказал \"да\" вчера\""), "«Он сказал „да“ вчера»");
+    }
+
+    #[test]
+    fn german_quotes_open_low() {
+        let de = |t| transform(t, "de", &mut None);
+        assert_eq!(
+            de("Er sagte \"ja\" und 'nein'."),
+            "Er sagte „ja“ und ‚nein‘."
+        );
+        assert_eq!(de("Peter's Buch"), "Peter’s Buch");
+    }
+
+    #[test]
+    fn a_span_is_set_in_its_own_language() {
+        use crate::diag::Span;
+        let mut inlines = vec![
+            Inline::Text("rapporten \"".into(), Span::DETACHED),
+            Inline::Span {
+                lang: "en".into(),
+                content: vec![Inline::Text("the 'larger' freedom".into(), Span::DETACHED)],
+                span: Span::DETACHED,
+            },
+            Inline::Text("\" kom".into(), Span::DETACHED),
+        ];
+        apply_inlines(&mut inlines, "sv", &mut Quoting::default());
+        assert_eq!(
+            crate::model::plain_text(&inlines),
+            "rapporten ”the ‘larger’ freedom” kom"
+        );
     }
 }

@@ -93,6 +93,8 @@ pub fn struct_type(role: Role) -> &'static str {
         Role::Link => "Link",
         Role::Contents => "TOC",
         Role::ContentsItem => "TOCI",
+        Role::Division => "Div",
+        Role::Span => "Span",
     }
 }
 
@@ -323,6 +325,9 @@ pub fn add_structure_tree(
         }
         if let Some(alt) = &info.alt {
             dict.set("Alt", text_string(alt));
+        }
+        if let Some(lang) = &info.lang {
+            dict.set("Lang", text_string(lang));
         }
         match info.role {
             // Header cells head their column (ISO 32000-1, 14.8.5.7;
