@@ -4,10 +4,14 @@
 //! `fonts-linuxlibertine`, see `fonts/README.md`) is compiled into the
 //! binary, so the tool needs nothing installed. `--font-dir` swaps any
 //! face for a file of the user's.
+//!
+//! Scripts those faces lack have built-in faces of their own (Arabic,
+//! Simplified Chinese, and a code face with Cyrillic and Greek), stored
+//! Brotli-compressed and unpacked only when a document uses the script.
 
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The role a face plays in the design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,6 +33,16 @@ pub enum FaceRole {
     /// Glyphs the face asked for lacks (`--fallback-font`). Not one of
     /// [`FaceRole::ALL`]: a set has it only when one was given.
     Fallback,
+    /// Code in scripts the code face lacks (Cyrillic, Greek).
+    MonoScripts,
+    /// Arabic script in running text.
+    Arabic,
+    /// Arabic script in headings and strong emphasis.
+    ArabicBold,
+    /// Chinese in running text.
+    Cjk,
+    /// Chinese in headings and strong emphasis.
+    CjkBold,
 }
 
 impl FaceRole {
@@ -54,6 +68,45 @@ impl FaceRole {
             FaceRole::Sans => "sans",
             FaceRole::Mono => "mono",
             FaceRole::Fallback => "fallback",
+            FaceRole::MonoScripts => "mono-scripts",
+            FaceRole::Arabic => "arabic",
+            FaceRole::ArabicBold => "arabic-bold",
+            FaceRole::Cjk => "cjk",
+            FaceRole::CjkBold => "cjk-bold",
+        }
+    }
+
+    /// The built-in script faces that stand in for this face, in the
+    /// order they are tried, for characters it lacks: a face of the same
+    /// weight for each script.
+    pub fn script_faces(self) -> &'static [FaceRole] {
+        use FaceRole::*;
+        match self {
+            Regular | Italic | Sans | Fallback => &[Arabic, Cjk],
+            Bold | BoldItalic | Heading => &[ArabicBold, CjkBold],
+            Mono => &[MonoScripts, Arabic, Cjk],
+            MonoScripts | Arabic | ArabicBold | Cjk | CjkBold => &[],
+        }
+    }
+
+    /// Whether a script face is meant for `c`. Asked before its font is
+    /// looked at: a script face is unpacked only for its own script, and
+    /// CJK fonts cover symbols and Latin that the main faces should set.
+    pub fn serves(self, c: char) -> bool {
+        let code = u32::from(c);
+        match self {
+            FaceRole::Arabic | FaceRole::ArabicBold => matches!(
+                code,
+                0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF
+            ),
+            FaceRole::Cjk | FaceRole::CjkBold => is_cjk(c),
+            // Greek and Cyrillic (with their extensions): DejaVu has more,
+            // but symbols in code keep the face they were set in before.
+            FaceRole::MonoScripts => matches!(
+                code,
+                0x0370..=0x052F | 0x1C80..=0x1C8F | 0x1F00..=0x1FFF | 0x2DE0..=0x2DFF | 0xA640..=0xA69F
+            ),
+            _ => true,
         }
     }
 
@@ -71,7 +124,11 @@ impl FaceRole {
     pub fn is_bold(self) -> bool {
         matches!(
             self,
-            FaceRole::Bold | FaceRole::BoldItalic | FaceRole::Heading
+            FaceRole::Bold
+                | FaceRole::BoldItalic
+                | FaceRole::Heading
+                | FaceRole::ArabicBold
+                | FaceRole::CjkBold
         )
     }
 
@@ -107,6 +164,61 @@ impl fmt::Debug for Face {
     }
 }
 
+/// Whether `c` is Chinese, Japanese or Korean script or the punctuation
+/// and full-width forms set with it (the Unicode blocks of CJK
+/// ideographs, kana, bopomofo, CJK symbols and half- and full-width
+/// forms): characters set on the ideographic em grid.
+pub fn is_cjk(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x2E80..=0x2FDF
+            | 0x3000..=0x30FF
+            | 0x3100..=0x312F
+            | 0x31C0..=0x31FF
+            | 0x3200..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFFEF
+            | 0x20000..=0x3FFFF
+    )
+}
+
+/// A font program compiled in Brotli-compressed, unpacked on first use.
+///
+/// The Chinese faces are megabytes even cut to GB 2312; compressed they
+/// cost the binary a third less, and a document that never uses the
+/// script never pays for unpacking them.
+pub struct Packed {
+    compressed: &'static [u8],
+    data: OnceLock<Vec<u8>>,
+}
+
+impl Packed {
+    const fn new(compressed: &'static [u8]) -> Packed {
+        Packed {
+            compressed,
+            data: OnceLock::new(),
+        }
+    }
+
+    /// The font program, unpacked on the first call.
+    pub fn bytes(&self) -> &[u8] {
+        self.data.get_or_init(|| {
+            let mut out = Vec::new();
+            brotli_decompressor::BrotliDecompress(&mut &self.compressed[..], &mut out)
+                .expect("the built-in script fonts are valid Brotli streams");
+            out
+        })
+    }
+
+    /// Whether it has been unpacked (for tests of laziness).
+    pub fn is_unpacked(&self) -> bool {
+        self.data.get().is_some()
+    }
+}
+
 /// The bytes of a font program: compiled in, or read from a file.
 ///
 /// The built-in fonts are megabytes; borrowing them from the binary
@@ -117,6 +229,8 @@ pub enum FontBytes {
     Static(&'static [u8]),
     /// Read at run time.
     Shared(Arc<[u8]>),
+    /// Compiled in compressed (the script faces).
+    Packed(&'static Packed),
 }
 
 impl std::ops::Deref for FontBytes {
@@ -126,6 +240,7 @@ impl std::ops::Deref for FontBytes {
         match self {
             FontBytes::Static(bytes) => bytes,
             FontBytes::Shared(bytes) => bytes,
+            FontBytes::Packed(packed) => packed.bytes(),
         }
     }
 }
@@ -170,6 +285,49 @@ static BUILT_IN: [(FaceRole, &[u8]); 7] = [
     ),
 ];
 
+static MONO_SCRIPTS: Packed = Packed::new(include_bytes!("../fonts/DejaVuSansMono.ttf.br"));
+static ARABIC: Packed = Packed::new(include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf.br"));
+static ARABIC_BOLD: Packed = Packed::new(include_bytes!("../fonts/NotoNaskhArabic-Bold.ttf.br"));
+static CJK: Packed = Packed::new(include_bytes!(
+    "../fonts/NotoSerifCJKsc-Regular-GB2312.otf.br"
+));
+static CJK_BOLD: Packed = Packed::new(include_bytes!("../fonts/NotoSansCJKsc-Bold-GB2312.otf.br"));
+
+/// The built-in script faces with their family and PostScript names:
+/// written here, as reading them from the fonts would unpack them.
+static BUILT_IN_SCRIPTS: [(FaceRole, &Packed, &str, &str); 5] = [
+    (
+        FaceRole::MonoScripts,
+        &MONO_SCRIPTS,
+        "DejaVu Sans Mono",
+        "DejaVuSansMono",
+    ),
+    (
+        FaceRole::Arabic,
+        &ARABIC,
+        "Noto Naskh Arabic",
+        "NotoNaskhArabic-Regular",
+    ),
+    (
+        FaceRole::ArabicBold,
+        &ARABIC_BOLD,
+        "Noto Naskh Arabic",
+        "NotoNaskhArabic-Bold",
+    ),
+    (
+        FaceRole::Cjk,
+        &CJK,
+        "Noto Serif CJK SC",
+        "NotoSerifCJKsc-Regular",
+    ),
+    (
+        FaceRole::CjkBold,
+        &CJK_BOLD,
+        "Noto Sans CJK SC",
+        "NotoSansCJKsc-Bold",
+    ),
+];
+
 /// Why a font could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FontError {
@@ -190,13 +348,24 @@ impl std::error::Error for FontError {}
 impl FontSet {
     /// The fonts compiled into the binary.
     pub fn built_in() -> FontSet {
-        let faces = BUILT_IN
+        let mut faces: Vec<Face> = BUILT_IN
             .iter()
             .map(|&(role, data)| {
                 make_face(role, FontBytes::Static(data), "built-in".into())
                     .expect("the built-in fonts are valid OpenType fonts")
             })
             .collect();
+        faces.extend(
+            BUILT_IN_SCRIPTS
+                .iter()
+                .map(|&(role, packed, family, postscript_name)| Face {
+                    role,
+                    family: family.into(),
+                    postscript_name: postscript_name.into(),
+                    data: FontBytes::Packed(packed),
+                    origin: "built-in".into(),
+                }),
+        );
         FontSet { faces }
     }
 
@@ -272,7 +441,8 @@ impl FontSet {
             .expect("a font set has a face for every role")
     }
 
-    /// All faces, in [`FaceRole::ALL`] order, then the fallback face.
+    /// All faces, in [`FaceRole::ALL`] order, then the script faces, then
+    /// the fallback face.
     pub fn faces(&self) -> &[Face] {
         &self.faces
     }
@@ -366,7 +536,7 @@ mod tests {
     #[test]
     fn built_in_faces_cover_swedish() {
         let set = FontSet::built_in();
-        for face in set.faces() {
+        for face in FaceRole::ALL.map(|role| set.face(role)) {
             let parsed = rustybuzz::ttf_parser::Face::parse(&face.data, 0).unwrap();
             for c in "åäöÅÄÖé–”’…".chars() {
                 assert!(
@@ -377,5 +547,33 @@ mod tests {
             }
         }
         assert_eq!(set.face(FaceRole::Regular).family, "Linux Libertine O");
+    }
+
+    #[test]
+    fn script_faces_are_named_as_their_fonts_say() {
+        for face in FontSet::built_in().faces() {
+            let read = make_face(face.role, face.data.clone(), "test".into()).unwrap();
+            assert_eq!(
+                (&read.family, &read.postscript_name),
+                (&face.family, &face.postscript_name)
+            );
+        }
+    }
+
+    #[test]
+    fn script_faces_cover_their_scripts() {
+        let set = FontSet::built_in();
+        for (role, text) in [
+            (FaceRole::MonoScripts, "Съешь же ещё этих булок αβγ ΑΒΓ"),
+            (FaceRole::Arabic, "العربية"),
+            (FaceRole::ArabicBold, "العربية"),
+            (FaceRole::Cjk, "中华人民共和国，联合国。「」"),
+            (FaceRole::CjkBold, "中华人民共和国，联合国。「」"),
+        ] {
+            let face = rustybuzz::ttf_parser::Face::parse(&set.face(role).data, 0).unwrap();
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                assert!(face.glyph_index(c).is_some(), "{role:?} lacks {c:?}");
+            }
+        }
     }
 }

@@ -272,21 +272,23 @@ fn a_remote_image_warns_shows_its_alt_text_and_is_never_fetched() {
 
 #[test]
 fn characters_the_fonts_lack_are_listed_with_their_lines() {
+    // 㐀 is a CJK ideograph of Extension A, outside the GB 2312 cut of the
+    // built-in Chinese faces; ☂ and 😀 no built-in face has.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("doc.md"),
-        "# Rubrik\n\nVälkommen: 中文.\n\nText utan problem.\n\nIgen 中 och 😀.\n",
+        "# Rubrik\n\nVälkommen: 㐀☂.\n\nText utan problem.\n\nIgen 㐀 och 😀.\n",
     )
     .unwrap();
     let output = run_mdg(dir.path(), &["pdf", "doc.md"]);
     let err = stderr_of(&output);
     assert!(output.status.success(), "{err}");
-    assert!(err.contains("U+4E2D"), "{err}");
-    assert!(err.contains("U+6587"), "{err}");
+    assert!(err.contains("U+3400"), "{err}");
+    assert!(err.contains("U+2602"), "{err}");
     assert!(err.contains("U+1F600"), "{err}");
     // Where: the first place, and every line for each character.
     assert!(err.contains("doc.md:3:"), "{err}");
-    assert!(err.contains("中 (U+4E2D) on lines 3, 7"), "{err}");
+    assert!(err.contains("㐀 (U+3400) on lines 3, 7"), "{err}");
     assert!(err.contains("😀 (U+1F600) on line 7"), "{err}");
     assert!(err.contains("hint:"), "{err}");
 }

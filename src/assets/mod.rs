@@ -481,7 +481,10 @@ pub fn load_assets(
 fn svg_options_with(fonts: &FontSet) -> usvg::Options<'static> {
     let mut options = usvg::Options::default();
     let db = options.fontdb_mut();
-    for face in fonts.faces() {
+    // The script faces stay out: loading them would unpack them for every
+    // SVG, and usvg's own fallback would pick them for symbols.
+    let faces = fonts.faces().iter();
+    for face in faces.filter(|face| !matches!(face.data, crate::fonts::FontBytes::Packed(_))) {
         // Shared, not copied: the fonts are megabytes.
         db.load_font_source(usvg::fontdb::Source::Binary(Arc::new(face.data.clone())));
     }

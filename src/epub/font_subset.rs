@@ -72,8 +72,16 @@ pub(super) fn plan_fonts(
     fonts: &FontSet,
     used: &BTreeMap<FaceRole, BTreeSet<char>>,
 ) -> Vec<FontPlan> {
+    let used = &with_script_faces(fonts, used);
     let mut embedded: Vec<(EmbeddedFont, BTreeSet<char>)> = Vec::new();
-    for &role in &FaceRole::ALL {
+    let script_roles = FaceRole::ALL.iter().flat_map(|role| role.script_faces());
+    let mut roles: Vec<FaceRole> = FaceRole::ALL.to_vec();
+    for &role in script_roles {
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    for role in roles {
         let Some(chars) = used
             .get(&role)
             .filter(|c| c.iter().any(|c| !c.is_whitespace()))
@@ -112,6 +120,41 @@ pub(super) fn plan_fonts(
     embedded
 }
 
+/// `used` with each character a face lacks moved to the first of its
+/// built-in script faces that serves and has it (the style sheet lists
+/// them after the face's family, so a reading system falls back on them
+/// as the PDF does).
+fn with_script_faces(
+    fonts: &FontSet,
+    used: &BTreeMap<FaceRole, BTreeSet<char>>,
+) -> BTreeMap<FaceRole, BTreeSet<char>> {
+    let mut out: BTreeMap<FaceRole, BTreeSet<char>> = BTreeMap::new();
+    let mut parsed: BTreeMap<FaceRole, Option<ttf_parser::Face<'_>>> = BTreeMap::new();
+    let mut covers = |role: FaceRole, c: char| {
+        role.serves(c)
+            && parsed
+                .entry(role)
+                .or_insert_with(|| ttf_parser::Face::parse(&fonts.face(role).data, 0).ok())
+                .as_ref()
+                .is_some_and(|face| face.glyph_index(c).is_some())
+    };
+    for (&role, chars) in used {
+        for &c in chars {
+            let target = if c.is_whitespace() || covers(role, c) {
+                role
+            } else {
+                role.script_faces()
+                    .iter()
+                    .copied()
+                    .find(|&script| covers(script, c))
+                    .unwrap_or(role)
+            };
+            out.entry(target).or_default().insert(c);
+        }
+    }
+    out
+}
+
 /// Cuts the planned faces down to their characters. Each face is cut on
 /// a thread of its own: they share nothing, and the result keeps the
 /// plan's order.
@@ -119,6 +162,13 @@ pub(super) fn cut_fonts(fonts: &FontSet, embedded: Vec<FontPlan>) -> Vec<Embedde
     let cut = |(mut font, mut chars): (EmbeddedFont, BTreeSet<char>)| {
         chars.extend((' '..='~').chain(ALWAYS.chars()));
         let face = fonts.face(font.roles[0]);
+        // Arabic letters take their joining forms from the font's GSUB,
+        // which a subset does not keep (it keeps the characters' own
+        // glyphs and their ligatures): the Arabic faces go in whole.
+        if matches!(font.roles[0], FaceRole::Arabic | FaceRole::ArabicBold) {
+            font.data = face.data.to_vec();
+            return font;
+        }
         font.data = subset_face(face, &chars).unwrap_or_else(|| face.data.to_vec());
         font
     };

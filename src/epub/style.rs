@@ -238,6 +238,17 @@ fn family_list(fonts: &[EmbeddedFont], roles: &[FaceRole], generic: &str) -> Str
             names.push(name);
         }
     }
+    // The built-in faces for scripts the first face lacks, where the book
+    // uses them (see `font_subset::with_script_faces`).
+    let scripts = roles.first().map_or(&[][..], |role| role.script_faces());
+    for role in scripts {
+        let found = fonts.iter().find(|font| font.roles.contains(role));
+        if let Some(font) = found
+            && !names.contains(&font.family.as_str())
+        {
+            names.push(&font.family);
+        }
+    }
     let mut list: Vec<String> = names.iter().map(|name| format!("\"{name}\"")).collect();
     list.push(generic.to_string());
     list.join(", ")

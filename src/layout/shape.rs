@@ -4,7 +4,7 @@
 //! pair is shaped once and cached: running text repeats its words.
 
 use super::text::Hyphenation;
-use crate::fonts::{FaceRole, FontSet};
+use crate::fonts::{FaceRole, FontBytes, FontSet};
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -100,7 +100,8 @@ pub struct Shaper<'f> {
 /// A face of the set, parsed and measured on first use.
 struct FaceSlot<'f> {
     role: FaceRole,
-    data: &'f [u8],
+    /// Not unpacked until the face is parsed (see [`FontBytes::Packed`]).
+    data: &'f FontBytes,
     face: OnceCell<rustybuzz::Face<'f>>,
     /// What every line asks of a face: its metrics, its space glyph and
     /// its break hyphen.
@@ -120,7 +121,7 @@ struct FaceInfo {
 impl<'f> Shaper<'f> {
     /// Prepares every face of the set for shaping.
     pub fn new(fonts: &'f FontSet) -> Self {
-        Shaper::for_faces(fonts.faces().iter().map(|face| (face.role, &face.data[..])))
+        Shaper::for_faces(fonts.faces().iter().map(|face| (face.role, &face.data)))
     }
 
     /// A shaper for the same faces with empty caches, for another thread.
@@ -128,7 +129,7 @@ impl<'f> Shaper<'f> {
         Shaper::for_faces(self.faces.iter().map(|slot| (slot.role, slot.data)))
     }
 
-    fn for_faces(faces: impl Iterator<Item = (FaceRole, &'f [u8])>) -> Self {
+    fn for_faces(faces: impl Iterator<Item = (FaceRole, &'f FontBytes)>) -> Self {
         Shaper {
             faces: faces
                 .map(|(role, data)| FaceSlot {
@@ -153,6 +154,9 @@ impl<'f> Shaper<'f> {
 
     /// Whether the face for `role` has a glyph for `c`.
     pub fn covers(&self, role: FaceRole, c: char) -> bool {
+        if !role.serves(c) {
+            return false;
+        }
         let code = c as usize;
         if code < BASIC {
             return self.info(role).basic[code / 64] & (1 << (code % 64)) != 0;
@@ -161,19 +165,25 @@ impl<'f> Shaper<'f> {
     }
 
     /// The faces a character missing from `role`'s face is looked for in,
-    /// in order: the set's other faces that come closest in design (a
-    /// code face lacks Cyrillic that the text face has), then the
-    /// `--fallback-font`, if there is one.
+    /// in order: the built-in code face for Cyrillic and Greek (for code),
+    /// the set's other faces that come closest in design, then the
+    /// `--fallback-font`, if there is one (the user's choice comes before
+    /// ours), then the built-in faces for scripts the set lacks (see
+    /// [`FaceRole::script_faces`]).
     pub fn substitutes(&self, role: FaceRole) -> impl Iterator<Item = FaceRole> + '_ {
         use FaceRole::*;
         let near: &[FaceRole] = match role {
-            Regular | Fallback => &[],
-            Italic | Bold | Heading | Sans | Mono => &[Regular],
+            Regular | Fallback | MonoScripts | Arabic | ArabicBold | Cjk | CjkBold => &[],
+            Italic | Bold | Heading | Sans => &[Regular],
+            Mono => &[MonoScripts, Regular],
             BoldItalic => &[Bold, Italic, Regular],
         };
+        let scripts = role.script_faces().iter().copied();
         near.iter()
             .copied()
             .chain(self.has_face(Fallback).then_some(Fallback))
+            .chain(scripts.filter(|&script| script != MonoScripts))
+            .filter(|&face| self.has_face(face))
     }
 
     fn slot(&self, role: FaceRole) -> &FaceSlot<'f> {
@@ -186,7 +196,8 @@ impl<'f> Shaper<'f> {
     fn face(&self, role: FaceRole) -> &rustybuzz::Face<'f> {
         let slot = self.slot(role);
         slot.face.get_or_init(|| {
-            rustybuzz::Face::from_slice(slot.data, 0).expect("FontSet only holds faces that parse")
+            rustybuzz::Face::from_slice(slot.data.as_ref(), 0)
+                .expect("FontSet only holds faces that parse")
         })
     }
 

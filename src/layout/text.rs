@@ -11,7 +11,7 @@
 use super::breaking::{self, Element, INFINITY, Params};
 use super::shape::Shaper;
 use super::{Item, LinkTarget, PlacedGlyph, Rect, Tag, TextRun};
-use crate::fonts::FaceRole;
+use crate::fonts::{FaceRole, is_cjk};
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 /// How a piece of text is set.
@@ -177,7 +177,17 @@ struct Word {
     /// A one-letter word: the space after it does not break (Swedish
     /// practice: "i", "å", "ö" never end a line).
     single_letter: bool,
+    /// How far the gap after the word may stretch when it is a break
+    /// between characters of Chinese or Japanese, which has no spaces:
+    /// justified lines spread their slack over these gaps.
+    cjk_gap: f32,
 }
+
+/// How far each gap between CJK characters may stretch, in ems: a line
+/// of twenty characters can take two ems of slack at the ratio the
+/// breaker accepts as loose, and the characters stay on their grid as
+/// far as the slack allows (JLREQ 3.8, inter-character spacing).
+const CJK_GAP_STRETCH: f32 = 0.1;
 
 /// Breaks styled text into lines.
 pub fn break_lines(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> Vec<Line> {
@@ -431,6 +441,15 @@ fn total_fit(
                 shrink: shrink + EXPANSION * last_fragment,
             });
             owners.push(None);
+        } else if word.cjk_gap > 0.0 {
+            // Between CJK characters: a break as good as a space, and the
+            // gap stretches to justify the line.
+            elements.push(Element::Glue {
+                width: 0.0,
+                stretch: word.cjk_gap,
+                shrink: 0.0,
+            });
+            owners.push(None);
         } else {
             // A break opportunity with no space: after a dash, a slash.
             elements.push(Element::Penalty {
@@ -593,7 +612,9 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             forced,
             hyphen_points: Vec::new(),
             ends_with_dash: content.ends_with(['-', '‐', '–', '—']),
-            single_letter: content.chars().count() == 1 && content.chars().all(char::is_alphabetic),
+            single_letter: content.chars().count() == 1
+                && content.chars().all(|c| c.is_alphabetic() && !is_cjk(c)),
+            cjk_gap: 0.0,
         };
         // Split the content at style boundaries and shape each part.
         let mut offset = previous;
@@ -684,6 +705,30 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             words.push(word);
         }
     }
+    // UAX #14 breaks between ideographs but never before closing
+    // punctuation or after opening punctuation (classes CL, CP, OP; and
+    // NS for 々 and small kana), so a word here is one character with the
+    // punctuation that must stay with it: kinsoku comes with the words.
+    for i in 1..words.len() {
+        let (before, after) = words.split_at_mut(i);
+        let word = &mut before[i - 1];
+        let first = after[0]
+            .glyphs
+            .iter()
+            .find_map(|(_, g)| g.text.chars().next());
+        let last = word
+            .glyphs
+            .iter()
+            .rev()
+            .find_map(|(_, g)| g.text.chars().last());
+        if word.space == 0.0
+            && !word.forced
+            && (last.is_some_and(is_cjk) || first.is_some_and(is_cjk))
+            && let Some((style, _)) = word.glyphs.last()
+        {
+            word.cjk_gap = CJK_GAP_STRETCH * pieces[*style].style.size;
+        }
+    }
     words
 }
 
@@ -747,6 +792,7 @@ fn split_wide_word(word: Word, max_width: f32) -> Vec<Word> {
         hyphen_points: Vec::new(),
         ends_with_dash: false,
         single_letter: false,
+        cjk_gap: 0.0,
     };
     let mut out = Vec::new();
     let mut current = empty(word.space_style);
@@ -801,6 +847,8 @@ fn set_line(
                 natural += word.space;
                 space_stretch += word.space / 2.0;
                 space_shrink += word.space / 3.0;
+            } else if i + 1 < count && to == word.glyphs.len() {
+                space_stretch += word.cjk_gap;
             }
         }
         if spec.hyphen
@@ -881,13 +929,25 @@ fn set_line(
     let count = spec.fragments.len();
     for (i, &(w, from, to)) in spec.fragments.iter().enumerate() {
         let word = &words[w];
-        for (style_index, glyph) in &word.glyphs[from..to] {
+        // A stretched gap between CJK characters widens the advance of
+        // the glyph before it: the run goes on, one glyph offset in `TJ`.
+        let gap = if spec.stretch_spaces
+            && space_ratio > 0.0
+            && i + 1 < count
+            && to == word.glyphs.len()
+            && word.space == 0.0
+        {
+            space_ratio * word.cjk_gap
+        } else {
+            0.0
+        };
+        for (k, (style_index, glyph)) in word.glyphs[from..to].iter().enumerate() {
             let style = &styles[*style_index];
             size = size.max(style.size);
             // Link areas and strikes cover the glyph as set (expanded), so
             // a link's areas join into one annotation.
             let glyph = PlacedGlyph {
-                advance: glyph.advance * scale,
+                advance: glyph.advance * scale + if from + k + 1 == to { gap } else { 0.0 },
                 ..glyph.clone()
             };
             if let Some(target) = &style.link {
@@ -908,6 +968,9 @@ fn set_line(
             }
             x += glyph.advance;
             natural += glyph.advance;
+            if from + k + 1 == to {
+                natural -= gap;
+            }
             if let Some(image) = &style.image {
                 size = size.max(image.height);
                 pictures.push(Item::Image {
