@@ -94,6 +94,9 @@ struct Builder<'a, 's, 'f> {
     shaper: &'s mut Shaper<'f>,
     lang: &'a str,
     hyphenation: Option<Hyphenation>,
+    /// The document's language is written right to left: paragraphs with
+    /// no strong character are too, and lists and quotes are mirrored.
+    rtl: bool,
     elements: Vec<Element>,
     stats: super::Stats,
     /// Start of the span of the block being laid out.
@@ -276,6 +279,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             shaper,
             lang,
             hyphenation: Hyphenation::for_lang(lang),
+            rtl: crate::model::is_rtl(lang),
             elements: Vec::new(),
             stats: super::Stats::default(),
             current_block: 0,
@@ -592,7 +596,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             hyphenate: if justify { self.hyphenation } else { None },
             verbatim: setting == Setting::Verbatim,
         };
-        let (lines, stats) = break_lines_with_stats(pieces, self.shaper, &options);
+        let (lines, stats) = break_lines_with_stats(pieces, self.shaper, &options, self.rtl);
         if justify {
             let mut run = 0;
             for line in &lines {
@@ -1268,19 +1272,26 @@ pub(super) fn end_with_space(line: &mut super::text::Line, shaper: &mut Shaper) 
     if !line.ends_at_space {
         return;
     }
-    let Some(run) = line.items.iter_mut().rev().find_map(|item| match item {
+    // The line's logical end: at the left of a right-to-left line.
+    let mut runs = line.items.iter_mut().filter_map(|item| match item {
         Item::Text(run) => Some(run),
         _ => None,
-    }) else {
+    });
+    let Some(run) = (if line.rtl { runs.next() } else { runs.last() }) else {
         return;
     };
     if let Some((id, text)) = shaper.space_glyph(run.face) {
-        run.glyphs.push(super::PlacedGlyph {
+        let space = super::PlacedGlyph {
             id,
             advance: 0.0,
             rise: 0.0,
             text,
-        });
+        };
+        if line.rtl {
+            run.glyphs.insert(0, space);
+        } else {
+            run.glyphs.push(space);
+        }
     }
 }
 
