@@ -434,7 +434,13 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 let inner = if self.may_indent(context, 2.0 * inset) {
                     let mut rules = context.quote_rules;
                     if let Some(slot) = rules.iter_mut().find(|r| r.is_none()) {
-                        *slot = Some(context.left + inset * 0.4);
+                        // The rule stands where lines begin: at the right
+                        // in a right-to-left document.
+                        *slot = Some(if self.rtl {
+                            context.left + context.width - inset * 0.4
+                        } else {
+                            context.left + inset * 0.4
+                        });
                     }
                     Context {
                         left: context.left + inset,
@@ -686,8 +692,14 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
     ) {
         let hang = self.theme.indent * 1.3;
         let inner = if self.may_indent(context, hang) {
+            // The marker hangs where lines begin: at the right in a
+            // right-to-left document.
             Context {
-                left: context.left + hang,
+                left: if self.rtl {
+                    context.left
+                } else {
+                    context.left + hang
+                },
                 width: context.width - hang,
                 node: body,
                 ..context
@@ -724,8 +736,13 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             })
             .unwrap_or(element.height * 0.78);
         let glyphs = shaped.placed(style.size);
+        let x = if self.rtl {
+            inner.left + inner.width + self.theme.indent * 0.4
+        } else {
+            inner.left - marker_width - self.theme.indent * 0.4
+        };
         element.items.push(Item::Text(super::TextRun {
-            x: inner.left - marker_width - self.theme.indent * 0.4,
+            x,
             y: baseline,
             face: style.face,
             size: style.size,
