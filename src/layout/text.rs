@@ -1313,6 +1313,57 @@ mod tests {
     }
 
     #[test]
+    fn mixed_runs_are_set_in_visual_order_flush_right() {
+        // Libertine has Hebrew: a right-to-left paragraph (its first
+        // strong letter) with a Latin word and a number inside.
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        let options = LineOptions {
+            width: 300.0,
+            first_indent: 0.0,
+            justify: false,
+            hyphenate: None,
+            verbatim: false,
+        };
+        let text = "שלום abc 123 עולם";
+        let lines = break_lines(&plain(text), &mut shaper, &options);
+        assert_eq!(lines.len(), 1);
+        let line = &lines[0];
+        assert!(line.rtl);
+        // Read left to right as drawn: the Hebrew words reversed and in
+        // swapped places; the Latin word and the number after it (a
+        // European number after a Latin letter is Latin, rule W7) left
+        // to right.
+        let mut glyphs: Vec<(f32, String)> = Vec::new();
+        for item in &line.items {
+            if let Item::Text(run) = item {
+                let mut x = run.x;
+                for glyph in &run.glyphs {
+                    glyphs.push((x, glyph.text.to_string()));
+                    x += glyph.advance;
+                }
+            }
+        }
+        glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let visual: String = glyphs.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(visual, "םלוע abc 123 םולש");
+        // Ragged, yet flush right.
+        assert!((line.width - 300.0).abs() < 0.01, "{}", line.width);
+        let left = glyphs[0].0;
+        assert!(left > 100.0, "the line starts at the right, not at {left}");
+    }
+
+    #[test]
+    fn left_to_right_text_needs_no_bidi_levels() {
+        assert_eq!(
+            bidi_levels("Toppmötet 2010 – Ελλάδα, Россия", false),
+            (vec![], false)
+        );
+        let (levels, rtl) = bidi_levels("2010", true);
+        assert!(rtl && levels.iter().all(|&l| l == 2), "{levels:?}");
+    }
+
+    #[test]
     fn a_giant_first_word_fits_beside_the_indent() {
         let fonts = FontSet::built_in();
         let mut shaper = Shaper::new(&fonts);
