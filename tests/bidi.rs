@@ -157,3 +157,33 @@ fn the_epub_is_right_to_left() {
         assert!(html.contains("dir=\"rtl\""), "{name}: {html}");
     }
 }
+
+#[test]
+fn an_arabic_paragraph_in_a_swedish_book_is_marked_right_to_left() {
+    let text = "---\nlang: sv\n---\n\n# Citat\n\nPå arabiska:\n\nالقضاء على الفقر المدقع والجوع.\n";
+    let options = mdg_export::ExportOptions {
+        name: "doc".into(),
+        pdf: false,
+        epub: true,
+        ..mdg_export::ExportOptions::default()
+    };
+    let outputs = mdg_export::export(
+        text,
+        &mdg_export::EmbeddedSource::default(),
+        &mdg_export::FontSet::built_in(),
+        &options,
+    )
+    .unwrap()
+    .output;
+    let epub = outputs.epub.expect("an EPUB was asked for");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut xhtml = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        if file.name().ends_with(".xhtml") {
+            file.read_to_string(&mut xhtml).unwrap();
+        }
+    }
+    assert!(xhtml.contains("<p dir=\"rtl\">القضاء"), "{xhtml}");
+    assert!(xhtml.contains("<p>På arabiska:</p>"), "{xhtml}");
+}
