@@ -299,6 +299,29 @@ impl Inline {
     }
 }
 
+/// Whether the language is written right to left (primary subtag): the
+/// base direction of the EPUB's pages and of the PDF's paragraphs that
+/// do not say theirs with a strong character.
+pub fn is_rtl(lang: &str) -> bool {
+    let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
+    matches!(
+        primary.as_str(),
+        "ar" | "arc"
+            | "ckb"
+            | "dv"
+            | "fa"
+            | "he"
+            | "iw"
+            | "ks"
+            | "ku"
+            | "ps"
+            | "sd"
+            | "ug"
+            | "ur"
+            | "yi"
+    )
+}
+
 /// Concatenates the text of inlines, as a reader would say it: images give
 /// their alt text, breaks give a space, raw HTML gives nothing.
 pub fn plain_text(inlines: &[Inline]) -> String {

@@ -92,26 +92,7 @@ pub(super) fn is_language_tag(tag: &str) -> bool {
         })
 }
 
-/// Whether the language is written right to left (primary subtag).
-pub(super) fn is_rtl(lang: &str) -> bool {
-    let primary = lang.split('-').next().unwrap_or("").to_ascii_lowercase();
-    matches!(
-        primary.as_str(),
-        "ar" | "arc"
-            | "ckb"
-            | "dv"
-            | "fa"
-            | "he"
-            | "iw"
-            | "ks"
-            | "ku"
-            | "ps"
-            | "sd"
-            | "ug"
-            | "ur"
-            | "yi"
-    )
-}
+pub(super) use crate::model::is_rtl;
 
 /// The publication date for `dc:date`, if it is a W3C date (`YYYY`,
 /// `YYYY-MM` or `YYYY-MM-DD`), which is what EPUB requires; anything else

@@ -314,7 +314,11 @@ impl<'a> Renderer<'a> {
                 out.push_str(&format!("</h{level}>\n"));
             }
             Block::Paragraph { content, .. } => {
-                out.push_str("<p>");
+                // A right-to-left paragraph (its first strong letter, as
+                // in the PDF) says so, also in a left-to-right book.
+                let rtl = unicode_bidi::get_base_direction_full(plain_text(content).as_str())
+                    == unicode_bidi::Direction::Rtl;
+                out.push_str(if rtl { "<p dir=\"rtl\">" } else { "<p>" });
                 self.write_text(content, out);
                 self.finish_text(out);
                 out.push_str("</p>\n");

@@ -97,6 +97,9 @@ struct Builder<'a, 's, 'f> {
     shaper: &'s mut Shaper<'f>,
     lang: &'a str,
     hyphenation: Option<Hyphenation>,
+    /// The document's language is written right to left: paragraphs with
+    /// no strong character are too, and lists and quotes are mirrored.
+    rtl: bool,
     elements: Vec<Element>,
     stats: super::Stats,
     /// Start of the span of the block being laid out.
@@ -281,6 +284,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             shaper,
             lang,
             hyphenation: Hyphenation::for_lang(lang),
+            rtl: crate::model::is_rtl(lang),
             elements: Vec::new(),
             stats: super::Stats::default(),
             current_block: 0,
@@ -435,7 +439,13 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 let inner = if self.may_indent(context, 2.0 * inset) {
                     let mut rules = context.quote_rules;
                     if let Some(slot) = rules.iter_mut().find(|r| r.is_none()) {
-                        *slot = Some(context.left + inset * 0.4);
+                        // The rule stands where lines begin: at the right
+                        // in a right-to-left document.
+                        *slot = Some(if self.rtl {
+                            context.left + context.width - inset * 0.4
+                        } else {
+                            context.left + inset * 0.4
+                        });
                     }
                     Context {
                         left: context.left + inset,
@@ -607,7 +617,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             hyphenate: justify,
             verbatim: setting == Setting::Verbatim,
         };
-        let (lines, stats) = break_lines_with_stats(pieces, self.shaper, &options);
+        let (lines, stats) = break_lines_with_stats(pieces, self.shaper, &options, self.rtl);
         if justify {
             let mut run = 0;
             for line in &lines {
@@ -697,8 +707,14 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
     ) {
         let hang = self.theme.indent * 1.3;
         let inner = if self.may_indent(context, hang) {
+            // The marker hangs where lines begin: at the right in a
+            // right-to-left document.
             Context {
-                left: context.left + hang,
+                left: if self.rtl {
+                    context.left
+                } else {
+                    context.left + hang
+                },
                 width: context.width - hang,
                 node: body,
                 ..context
@@ -735,8 +751,13 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             })
             .unwrap_or(element.height * 0.78);
         let glyphs = shaped.placed(style.size);
+        let x = if self.rtl {
+            inner.left + inner.width + self.theme.indent * 0.4
+        } else {
+            inner.left - marker_width - self.theme.indent * 0.4
+        };
         element.items.push(Item::Text(super::TextRun {
-            x: inner.left - marker_width - self.theme.indent * 0.4,
+            x,
             y: baseline,
             face: style.face,
             size: style.size,
@@ -1302,19 +1323,26 @@ pub(super) fn end_with_space(line: &mut super::text::Line, shaper: &mut Shaper) 
     if !line.ends_at_space {
         return;
     }
-    let Some(run) = line.items.iter_mut().rev().find_map(|item| match item {
+    // The line's logical end: at the left of a right-to-left line.
+    let mut runs = line.items.iter_mut().filter_map(|item| match item {
         Item::Text(run) => Some(run),
         _ => None,
-    }) else {
+    });
+    let Some(run) = (if line.rtl { runs.next() } else { runs.last() }) else {
         return;
     };
     if let Some((id, text)) = shaper.space_glyph(run.face) {
-        run.glyphs.push(super::PlacedGlyph {
+        let space = super::PlacedGlyph {
             id,
             advance: 0.0,
             rise: 0.0,
             text,
-        });
+        };
+        if line.rtl {
+            run.glyphs.insert(0, space);
+        } else {
+            run.glyphs.push(space);
+        }
     }
 }
 

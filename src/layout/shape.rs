@@ -15,6 +15,9 @@ use std::sync::Arc;
 /// the seed never shows in the output.
 type WordMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
+/// Shaped words of one face in one direction (`true`: right to left).
+type ShapeCache = ((FaceRole, bool), WordMap<Arc<Shaped>>);
+
 /// One glyph of a shaped run, at 1 pt font size (multiply by the size).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
@@ -86,9 +89,10 @@ pub struct Shaper<'f> {
         Option<rustybuzz::Script>,
         rustybuzz::ShapePlan,
     )>,
-    /// Shaped text by face, then text (looked up by `&str`, without
-    /// making a key string for every word of every line).
-    cache: Vec<(FaceRole, WordMap<Arc<Shaped>>)>,
+    /// Shaped text by face and whether it was set right to left, then
+    /// text (looked up by `&str`, without making a key string for every
+    /// word of every line).
+    cache: Vec<ShapeCache>,
     /// Characters no face could show, with the role they were asked of.
     pub missing: Vec<(FaceRole, char)>,
     /// Hyphenation points (byte offsets) of lowercased words by language:
@@ -292,27 +296,39 @@ impl<'f> Shaper<'f> {
     /// Shapes `text` in the face for `role`, with kerning and standard
     /// ligatures, in the script and direction the text implies.
     pub fn shape(&mut self, role: FaceRole, text: &str) -> Arc<Shaped> {
-        let slot = match self.cache.iter().position(|(r, _)| *r == role) {
+        self.shape_in(role, text, false)
+    }
+
+    /// Shapes `text` as [`Shaper::shape`] does, right to left when `rtl`:
+    /// a run the bidi algorithm put at an odd level (UAX #9) is set right
+    /// to left whatever its first letter, so that its brackets mirror and
+    /// its neutrals join the Arabic or Hebrew around them. The glyphs are
+    /// in visual order either way.
+    pub fn shape_in(&mut self, role: FaceRole, text: &str, rtl: bool) -> Arc<Shaped> {
+        let slot = match self.cache.iter().position(|(r, _)| *r == (role, rtl)) {
             Some(slot) => slot,
             None => {
-                self.cache.push((role, WordMap::default()));
+                self.cache.push(((role, rtl), WordMap::default()));
                 self.cache.len() - 1
             }
         };
         if let Some(shaped) = self.cache[slot].1.get(text) {
             return Arc::clone(shaped);
         }
-        let shaped = Arc::new(self.shape_uncached(role, text));
+        let shaped = Arc::new(self.shape_uncached(role, text, rtl));
         self.cache[slot]
             .1
             .insert(text.to_string(), Arc::clone(&shaped));
         shaped
     }
 
-    fn shape_uncached(&mut self, role: FaceRole, text: &str) -> Shaped {
+    fn shape_uncached(&mut self, role: FaceRole, text: &str, rtl: bool) -> Shaped {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
         buffer.guess_segment_properties();
+        if rtl {
+            buffer.set_direction(rustybuzz::Direction::RightToLeft);
+        }
         let (direction, script) = (buffer.direction(), Some(buffer.script()));
         let known = self
             .plans

@@ -7,6 +7,12 @@
 //! patterns of its own language (a span's or the paragraph's); ragged text (headings, captions, table cells) is
 //! filled first-fit. A word wider than the line is split between two
 //! characters rather than overflow.
+//!
+//! Right-to-left text follows the Unicode bidirectional algorithm (UAX #9,
+//! `unicode-bidi`): a paragraph's direction comes from its first strong
+//! character, each run is shaped in its own direction, lines are broken in
+//! logical order and each line's glyphs are then put in visual order
+//! (rule L2), a right-to-left paragraph set flush right.
 
 use super::breaking::{self, Element, INFINITY, Params};
 use super::shape::Shaper;
@@ -152,18 +158,27 @@ pub struct Line {
     /// The mean width of its word spaces, for justified lines that have
     /// spaces and are not a paragraph's last.
     pub mean_space: Option<f32>,
+    /// The paragraph is set right to left: the line is flush right, its
+    /// items in visual order, so its logical end is at the left.
+    pub rtl: bool,
 }
 
 /// A word (an unbreakable box but for its hyphenation points) and the
 /// space after it.
 #[derive(Debug, Clone)]
 struct Word {
-    /// The glyphs with the index of their style.
+    /// The glyphs with the index of their style, in logical order (a
+    /// right-to-left run's glyphs reversed from the shaper's visual order).
     glyphs: Vec<(usize, PlacedGlyph)>,
+    /// The bidi embedding level of each glyph; empty when all are 0 (the
+    /// left-to-right text of almost every document).
+    levels: Vec<u8>,
     width: f32,
     /// Width of the following space (0 if none), and the style it has.
     space: f32,
     space_style: usize,
+    /// The bidi level of that space.
+    space_level: u8,
     /// How many space characters that width stands for: one in running
     /// text (a run of spaces is one word space), each of them in
     /// verbatim text.
@@ -191,14 +206,17 @@ const CJK_GAP_STRETCH: f32 = 0.1;
 
 /// Breaks styled text into lines.
 pub fn break_lines(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> Vec<Line> {
-    break_lines_with_stats(pieces, shaper, options).0
+    break_lines_with_stats(pieces, shaper, options, false).0
 }
 
-/// Breaks styled text into lines and says how it went.
+/// Breaks styled text into lines and says how it went. `rtl_default`:
+/// the paragraph is right to left if its text has no strong character
+/// to say (a document in Arabic, Hebrew, Persian, Urdu …).
 pub fn break_lines_with_stats(
     pieces: &[Piece],
     shaper: &mut Shaper,
     options: &LineOptions,
+    rtl_default: bool,
 ) -> (Vec<Line>, BreakStats) {
     let with_fallback;
     let pieces = if pieces.iter().all(|p| {
@@ -212,7 +230,7 @@ pub fn break_lines_with_stats(
         &with_fallback[..]
     };
     let styles: Vec<Style> = pieces.iter().map(|p| p.style.clone()).collect();
-    let words = make_words(pieces, shaper, options);
+    let (words, rtl) = make_words(pieces, shaper, options, rtl_default);
     let mut stats = BreakStats::default();
     if words.is_empty() {
         return (Vec::new(), stats);
@@ -245,6 +263,7 @@ pub fn break_lines_with_stats(
                 shaper,
                 indent,
                 options.width - indent,
+                rtl,
             )
         })
         .collect();
@@ -570,8 +589,14 @@ fn first_fit(words: &[Word], options: &LineOptions) -> Vec<std::ops::Range<usize
     lines
 }
 
-/// Cuts the text into words at UAX #14 opportunities and shapes them.
-fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> Vec<Word> {
+/// Cuts the text into words at UAX #14 opportunities and shapes them;
+/// says whether the paragraph is right to left.
+fn make_words(
+    pieces: &[Piece],
+    shaper: &mut Shaper,
+    options: &LineOptions,
+    rtl_default: bool,
+) -> (Vec<Word>, bool) {
     // Any word may start the first line, after its indent.
     let max_width = options.width - options.first_indent.max(0.0);
     let mut full = String::new();
@@ -591,6 +616,8 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
         }
         Err(i) => i - 1,
     };
+    let (levels, rtl) = bidi_levels(&full, rtl_default);
+    let level_at = |offset: usize| levels.get(offset).copied().unwrap_or(0);
 
     let mut words = Vec::new();
     let mut previous = 0;
@@ -605,9 +632,11 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
         let forced = opportunity == BreakOpportunity::Mandatory && end < full.len();
         let mut word = Word {
             glyphs: Vec::new(),
+            levels: Vec::new(),
             width: 0.0,
             space: 0.0,
             space_style: style_at(previous.min(full.len().saturating_sub(1))),
+            space_level: 0,
             space_count: 0,
             forced,
             hyphen_points: Vec::new(),
@@ -624,14 +653,25 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
         let mut word_lang: Option<Option<Hyphenation>> = None;
         while offset < content_end {
             let index = style_at(offset);
-            let piece_end = piece_starts
+            let mut piece_end = piece_starts
                 .get(index + 1)
                 .copied()
                 .unwrap_or(full.len())
                 .min(content_end);
+            // A run of one bidi level is shaped on its own, in its
+            // direction.
+            let level = level_at(offset);
+            if !levels.is_empty()
+                && let Some(change) = levels[offset..piece_end].iter().position(|&l| l != level)
+            {
+                piece_end = offset + change;
+            }
             let text = &full[offset..piece_end];
             let style = &pieces[index].style;
             if let Some(image) = &style.image {
+                if !levels.is_empty() {
+                    word.levels.push(level);
+                }
                 // One box as wide as the picture, with no text of its own.
                 word.glyphs.push((
                     index,
@@ -649,14 +689,16 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             }
             hyphenatable &= *word_lang.get_or_insert(style.hyphenation) == style.hyphenation;
             hyphenatable &= style.link.is_none()
+                && level == 0
                 && matches!(
                     style.face,
                     FaceRole::Regular | FaceRole::Italic | FaceRole::Bold | FaceRole::BoldItalic
                 );
-            let shaped = shaper.shape(style.face, text);
+            let rtl_run = level % 2 == 1;
+            let shaped = shaper.shape_in(style.face, text, rtl_run);
             word.glyphs.reserve(shaped.glyphs.len());
-            for g in &shaped.glyphs {
-                word.glyphs.push((
+            let placed = |g: &super::shape::Glyph| {
+                (
                     index,
                     PlacedGlyph {
                         id: g.id,
@@ -664,7 +706,17 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
                         rise: g.y_offset * style.size + style.rise,
                         text: g.text.clone(),
                     },
-                ));
+                )
+            };
+            // Logical order in the word, as the line breaker cuts it; the
+            // line puts them back (rule L2).
+            if rtl_run {
+                word.glyphs.extend(shaped.glyphs.iter().rev().map(placed));
+            } else {
+                word.glyphs.extend(shaped.glyphs.iter().map(placed));
+            }
+            if !levels.is_empty() {
+                word.levels.resize(word.glyphs.len(), level);
             }
             word.width += shaped.width * style.size;
             offset = piece_end;
@@ -677,6 +729,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
         if count > 0 {
             let index = style_at(content_end);
             word.space_style = index;
+            word.space_level = level_at(content_end);
             let style = &pieces[index].style;
             word.space_count = if options.verbatim {
                 u16::try_from(count).unwrap_or(u16::MAX)
@@ -729,7 +782,37 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             word.cjk_gap = CJK_GAP_STRETCH * pieces[*style].style.size;
         }
     }
-    words
+    (words, rtl)
+}
+
+/// The bidi embedding level of each byte of a paragraph's text (UAX #9,
+/// rules P2 to I2) and whether the paragraph is right to left: empty
+/// levels when the paragraph is left to right and has no character of a
+/// right-to-left script or bidi control, which spares running text in
+/// Latin, Greek or Cyrillic the algorithm.
+fn bidi_levels(text: &str, rtl_default: bool) -> (Vec<u8>, bool) {
+    use unicode_bidi::{BidiClass, Direction, Level};
+    let rtl = match unicode_bidi::get_base_direction_full(text) {
+        Direction::Rtl => true,
+        Direction::Ltr => false,
+        Direction::Mixed => rtl_default,
+    };
+    // Every right-to-left letter, Arabic digit and bidi control is at
+    // U+0590 or above.
+    let needed = rtl
+        || text.chars().any(|c| {
+            c >= '\u{590}'
+                && !matches!(
+                    unicode_bidi::bidi_class(c),
+                    BidiClass::L | BidiClass::EN | BidiClass::ON | BidiClass::WS | BidiClass::NSM
+                )
+        });
+    if !needed {
+        return (Vec::new(), false);
+    }
+    let base = if rtl { Level::rtl() } else { Level::ltr() };
+    let info = unicode_bidi::BidiInfo::new(text, Some(base));
+    (info.levels.iter().map(Level::number).collect(), rtl)
 }
 
 /// Where a word may be hyphenated, as glyph indices: only in words of
@@ -782,11 +865,14 @@ fn hyphen_points(
 /// Splits a word wider than the line between glyph clusters, so it can
 /// never run past the margin (a long URL, a giant compound).
 fn split_wide_word(word: Word, max_width: f32) -> Vec<Word> {
+    let space_level = word.space_level;
     let empty = |space_style| Word {
         glyphs: Vec::new(),
+        levels: Vec::new(),
         width: 0.0,
         space: 0.0,
         space_style,
+        space_level,
         space_count: 0,
         forced: false,
         hyphen_points: Vec::new(),
@@ -796,7 +882,7 @@ fn split_wide_word(word: Word, max_width: f32) -> Vec<Word> {
     };
     let mut out = Vec::new();
     let mut current = empty(word.space_style);
-    for (style, glyph) in word.glyphs {
+    for (i, (style, glyph)) in word.glyphs.into_iter().enumerate() {
         // Only break before the first glyph of a cluster.
         let starts_cluster = !glyph.text.is_empty();
         if starts_cluster && current.width + glyph.advance > max_width && current.width > 0.0 {
@@ -804,6 +890,9 @@ fn split_wide_word(word: Word, max_width: f32) -> Vec<Word> {
         }
         current.width += glyph.advance;
         current.glyphs.push((style, glyph));
+        if let Some(&level) = word.levels.get(i) {
+            current.levels.push(level);
+        }
     }
     current.space = word.space;
     current.space_count = word.space_count;
@@ -821,6 +910,7 @@ fn set_line(
     shaper: &mut Shaper,
     indent: f32,
     width: f32,
+    rtl: bool,
 ) -> Line {
     // The ratio is measured on the line itself, so a justified line ends
     // exactly at the margin whatever pass found it (the emergency pass
@@ -885,48 +975,16 @@ fn set_line(
             space_ratio = for_spaces / capacity;
         }
     }
-    let mut runs: Vec<TextRun> = Vec::new();
-    let mut pictures: Vec<Item> = Vec::new();
-    let mut links: Vec<(Rect, LinkTarget, Tag)> = Vec::new();
-    let mut strikes: Vec<Item> = Vec::new();
-    let mut x = indent;
-    let mut natural = indent;
-    let mut size: f32 = 0.0;
-    // Where the last run ends: a glyph set there in the same style
-    // continues it.
-    let mut run_end = f32::NAN;
-    let glyph_count: usize = spec.fragments.iter().map(|&(_, from, to)| to - from).sum();
-    let mut push_glyph = |runs: &mut Vec<TextRun>, style: &Style, x: f32, glyph: PlacedGlyph| {
-        let end = x + glyph.advance;
-        match runs.last_mut() {
-            Some(run)
-                if run.face == style.face
-                    && run.size == style.size
-                    && run.gray == style.gray
-                    && run.tag == style.tag
-                    && (run_end - x).abs() < 0.001 =>
-            {
-                run.glyphs.push(glyph)
-            }
-            _ => {
-                // Most lines are one run: room for the words and spaces.
-                let mut glyphs = Vec::with_capacity(glyph_count + spec.fragments.len() + 1);
-                glyphs.push(glyph);
-                runs.push(TextRun {
-                    x,
-                    y: 0.0,
-                    face: style.face,
-                    size: style.size,
-                    gray: style.gray,
-                    hscale: scale,
-                    glyphs,
-                    tag: style.tag,
-                })
-            }
-        }
-        run_end = end;
-    };
+    // The line's glyphs, spaces and hyphen in logical order, with their
+    // bidi levels; placed below in visual order.
     let count = spec.fragments.len();
+    let glyph_count: usize = spec.fragments.iter().map(|&(_, from, to)| to - from).sum();
+    let bidi = spec
+        .fragments
+        .iter()
+        .any(|&(w, _, _)| !words[w].levels.is_empty());
+    let mut units: Vec<Unit> = Vec::with_capacity(glyph_count + count + 1);
+    let mut levels: Vec<u8> = Vec::new();
     for (i, &(w, from, to)) in spec.fragments.iter().enumerate() {
         let word = &words[w];
         // A stretched gap between CJK characters widens the advance of
@@ -941,52 +999,15 @@ fn set_line(
         } else {
             0.0
         };
-        for (k, (style_index, glyph)) in word.glyphs[from..to].iter().enumerate() {
-            let style = &styles[*style_index];
-            size = size.max(style.size);
-            // Link areas and strikes cover the glyph as set (expanded), so
-            // a link's areas join into one annotation.
-            let glyph = PlacedGlyph {
-                advance: glyph.advance * scale + if from + k + 1 == to { gap } else { 0.0 },
-                ..glyph.clone()
-            };
-            if let Some(target) = &style.link {
-                extend_link(
-                    &mut links,
-                    target,
-                    style.tag,
-                    Rect {
-                        x,
-                        y: -style.size * 0.75,
-                        w: glyph.advance,
-                        h: style.size,
-                    },
-                );
+        for (k, (style, glyph)) in word.glyphs[from..to].iter().enumerate() {
+            units.push(Unit::Glyph {
+                style: *style,
+                glyph,
+                gap: if from + k + 1 == to { gap } else { 0.0 },
+            });
+            if bidi {
+                levels.push(word.levels.get(from + k).copied().unwrap_or(0));
             }
-            if style.strike {
-                extend_strike(&mut strikes, style, x, glyph.advance);
-            }
-            x += glyph.advance;
-            natural += glyph.advance;
-            if from + k + 1 == to {
-                natural -= gap;
-            }
-            if let Some(image) = &style.image {
-                size = size.max(image.height);
-                pictures.push(Item::Image {
-                    url: image.url.clone(),
-                    rect: Rect {
-                        x: x - glyph.advance,
-                        y: INLINE_IMAGE_DROP * style.size - image.height,
-                        w: glyph.advance,
-                        h: image.height,
-                    },
-                    alt: image.alt.clone(),
-                    tag: style.tag,
-                });
-                continue;
-            }
-            push_glyph(&mut runs, style, x - glyph.advance, glyph);
         }
         // The space after a whole word, unless it ends the line.
         let ends_word = to == word.glyphs.len();
@@ -1006,69 +1027,186 @@ fn set_line(
             } else {
                 word.space + space_ratio * shrink
             };
-            // The space is drawn as a glyph so text extraction sees words
-            // (verbatim text: every space it stands for).
-            if let Some((id, text)) = shaper.space_glyph(style.face) {
-                let count = word.space_count.max(1);
-                let each = advance / f32::from(count);
-                for k in 0..count {
-                    push_glyph(
-                        &mut runs,
-                        style,
-                        x + each * f32::from(k),
-                        PlacedGlyph {
-                            id,
-                            advance: each,
-                            rise: 0.0,
-                            text: text.clone(),
-                        },
-                    );
-                }
-            }
             let next_link = spec
                 .fragments
                 .get(i + 1)
                 .and_then(|&(nw, nf, _)| words[nw].glyphs.get(nf))
                 .and_then(|(s, _)| styles[*s].link.as_ref());
-            if let (Some(target), Some(next)) = (&style.link, next_link)
-                && target == next
-            {
-                extend_link(
-                    &mut links,
-                    target,
-                    style.tag,
-                    Rect {
-                        x,
-                        y: -style.size * 0.75,
-                        w: advance,
-                        h: style.size,
-                    },
-                );
+            let link = style.link.is_some() && style.link.as_ref() == next_link;
+            // Drawn as glyphs so text extraction sees words (verbatim
+            // text: every space it stands for).
+            let spaces = word.space_count.max(1);
+            for _ in 0..spaces {
+                units.push(Unit::Space {
+                    style: word.space_style,
+                    advance: advance / f32::from(spaces),
+                    natural: word.space / f32::from(spaces),
+                    link,
+                });
+                if bidi {
+                    levels.push(word.space_level);
+                }
             }
-            x += advance;
-            natural += word.space;
         }
     }
     if spec.hyphen
         && let Some(&(w, _, to)) = spec.fragments.last()
-        && let Some((style_index, _)) = words[w].glyphs.get(to.saturating_sub(1))
+        && let Some((style, _)) = words[w].glyphs.get(to.saturating_sub(1))
     {
-        let style = &styles[*style_index];
-        let (id, text, advance) = shaper.hyphen(style.face);
-        let advance = advance * style.size * scale;
-        push_glyph(
-            &mut runs,
-            style,
-            x,
-            PlacedGlyph {
-                id,
+        units.push(Unit::Hyphen { style: *style });
+        if bidi {
+            levels.push(levels.last().copied().unwrap_or(0));
+        }
+    }
+    let visual: Vec<usize> = if levels.iter().any(|&level| level > 0) {
+        unicode_bidi::BidiInfo::reorder_visual(unicode_bidi::Level::from_slice_unchecked(&levels))
+    } else {
+        Vec::new()
+    };
+
+    let mut runs: Vec<TextRun> = Vec::new();
+    let mut pictures: Vec<Item> = Vec::new();
+    let mut links: Vec<(Rect, LinkTarget, Tag)> = Vec::new();
+    let mut strikes: Vec<Item> = Vec::new();
+    // A right-to-left line is set from 0 and moved flush right at the end.
+    let mut x = if rtl { 0.0 } else { indent };
+    let mut natural = indent;
+    let mut size: f32 = 0.0;
+    // Where the last run ends: a glyph set there in the same style
+    // continues it.
+    let mut run_end = f32::NAN;
+    let mut push_glyph = |runs: &mut Vec<TextRun>, style: &Style, x: f32, glyph: PlacedGlyph| {
+        let end = x + glyph.advance;
+        match runs.last_mut() {
+            Some(run)
+                if run.face == style.face
+                    && run.size == style.size
+                    && run.gray == style.gray
+                    && run.tag == style.tag
+                    && (run_end - x).abs() < 0.001 =>
+            {
+                run.glyphs.push(glyph)
+            }
+            _ => {
+                // Most lines are one run: room for the words and spaces.
+                let mut glyphs = Vec::with_capacity(glyph_count + count + 1);
+                glyphs.push(glyph);
+                runs.push(TextRun {
+                    x,
+                    y: 0.0,
+                    face: style.face,
+                    size: style.size,
+                    gray: style.gray,
+                    hscale: scale,
+                    glyphs,
+                    tag: style.tag,
+                })
+            }
+        }
+        run_end = end;
+    };
+    for k in 0..units.len() {
+        let unit = &units[visual.get(k).copied().unwrap_or(k)];
+        match *unit {
+            Unit::Glyph { style, glyph, gap } => {
+                let style = &styles[style];
+                size = size.max(style.size);
+                // Link areas and strikes cover the glyph as set (expanded),
+                // so a link's areas join into one annotation.
+                let glyph = PlacedGlyph {
+                    advance: glyph.advance * scale + gap,
+                    ..glyph.clone()
+                };
+                if let Some(target) = &style.link {
+                    extend_link(
+                        &mut links,
+                        target,
+                        style.tag,
+                        Rect {
+                            x,
+                            y: -style.size * 0.75,
+                            w: glyph.advance,
+                            h: style.size,
+                        },
+                    );
+                }
+                if style.strike {
+                    extend_strike(&mut strikes, style, x, glyph.advance);
+                }
+                x += glyph.advance;
+                natural += glyph.advance - gap;
+                if let Some(image) = &style.image {
+                    size = size.max(image.height);
+                    pictures.push(Item::Image {
+                        url: image.url.clone(),
+                        rect: Rect {
+                            x: x - glyph.advance,
+                            y: INLINE_IMAGE_DROP * style.size - image.height,
+                            w: glyph.advance,
+                            h: image.height,
+                        },
+                        alt: image.alt.clone(),
+                        tag: style.tag,
+                    });
+                    continue;
+                }
+                push_glyph(&mut runs, style, x - glyph.advance, glyph);
+            }
+            Unit::Space {
+                style,
                 advance,
-                rise: 0.0,
-                text: text.into(),
-            },
-        );
-        x += advance;
-        natural += advance;
+                natural: space,
+                link,
+            } => {
+                let style = &styles[style];
+                if let Some((id, text)) = shaper.space_glyph(style.face) {
+                    push_glyph(
+                        &mut runs,
+                        style,
+                        x,
+                        PlacedGlyph {
+                            id,
+                            advance,
+                            rise: 0.0,
+                            text,
+                        },
+                    );
+                }
+                if let (true, Some(target)) = (link, &style.link) {
+                    extend_link(
+                        &mut links,
+                        target,
+                        style.tag,
+                        Rect {
+                            x,
+                            y: -style.size * 0.75,
+                            w: advance,
+                            h: style.size,
+                        },
+                    );
+                }
+                x += advance;
+                natural += space;
+            }
+            Unit::Hyphen { style } => {
+                let style = &styles[style];
+                let (id, text, advance) = shaper.hyphen(style.face);
+                let advance = advance * style.size * scale;
+                push_glyph(
+                    &mut runs,
+                    style,
+                    x,
+                    PlacedGlyph {
+                        id,
+                        advance,
+                        rise: 0.0,
+                        text: text.into(),
+                    },
+                );
+                x += advance;
+                natural += advance;
+            }
+        }
     }
     let spaces: Vec<f32> = runs
         .iter()
@@ -1086,6 +1224,15 @@ fn set_line(
             .into_iter()
             .map(|(rect, target, tag)| Item::Link { rect, target, tag }),
     );
+    if rtl {
+        // Flush right, the first line's indent at the right.
+        let shift = width - x;
+        items = items
+            .into_iter()
+            .map(|item| item.translated(shift, 0.0))
+            .collect();
+        x += shift;
+    }
     Line {
         items,
         natural_width: natural,
@@ -1098,7 +1245,30 @@ fn set_line(
             }),
         ratio,
         mean_space,
+        rtl,
     }
+}
+
+/// What a line draws, in logical order, before it is placed.
+enum Unit<'w> {
+    /// A glyph of a word, with its style.
+    /// `gap`: the stretch of the gap between CJK characters after it.
+    Glyph {
+        style: usize,
+        glyph: &'w PlacedGlyph,
+        gap: f32,
+    },
+    /// A word space (one of several in verbatim text): its advance as
+    /// set and its natural width; `link` when the link before it goes on
+    /// after it.
+    Space {
+        style: usize,
+        advance: f32,
+        natural: f32,
+        link: bool,
+    },
+    /// The hyphen of a line broken inside a word.
+    Hyphen { style: usize },
 }
 
 fn extend_strike(strikes: &mut Vec<Item>, style: &Style, x: f32, width: f32) {
@@ -1228,6 +1398,57 @@ mod tests {
         let lines = break_lines(&plain("ett\ntvå"), &mut shaper, &options);
         assert_eq!(lines.len(), 2);
         assert_eq!(line_text(&lines[0]), "ett");
+    }
+
+    #[test]
+    fn mixed_runs_are_set_in_visual_order_flush_right() {
+        // Libertine has Hebrew: a right-to-left paragraph (its first
+        // strong letter) with a Latin word and a number inside.
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        let options = LineOptions {
+            width: 300.0,
+            first_indent: 0.0,
+            justify: false,
+            hyphenate: None,
+            verbatim: false,
+        };
+        let text = "שלום abc 123 עולם";
+        let lines = break_lines(&plain(text), &mut shaper, &options);
+        assert_eq!(lines.len(), 1);
+        let line = &lines[0];
+        assert!(line.rtl);
+        // Read left to right as drawn: the Hebrew words reversed and in
+        // swapped places; the Latin word and the number after it (a
+        // European number after a Latin letter is Latin, rule W7) left
+        // to right.
+        let mut glyphs: Vec<(f32, String)> = Vec::new();
+        for item in &line.items {
+            if let Item::Text(run) = item {
+                let mut x = run.x;
+                for glyph in &run.glyphs {
+                    glyphs.push((x, glyph.text.to_string()));
+                    x += glyph.advance;
+                }
+            }
+        }
+        glyphs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let visual: String = glyphs.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(visual, "םלוע abc 123 םולש");
+        // Ragged, yet flush right.
+        assert!((line.width - 300.0).abs() < 0.01, "{}", line.width);
+        let left = glyphs[0].0;
+        assert!(left > 100.0, "the line starts at the right, not at {left}");
+    }
+
+    #[test]
+    fn left_to_right_text_needs_no_bidi_levels() {
+        assert_eq!(
+            bidi_levels("Toppmötet 2010 – Ελλάδα, Россия", false),
+            (vec![], false)
+        );
+        let (levels, rtl) = bidi_levels("2010", true);
+        assert!(rtl && levels.iter().all(|&l| l == 2), "{levels:?}");
     }
 
     #[test]

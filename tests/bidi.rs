@@ -1,0 +1,180 @@
+//! Right-to-left text (issue 15): an Arabic document with a Latin name,
+//! numbers and lists, exported with the real binary and read back as a
+//! user would, with poppler's `pdftotext` and by unzipping the EPUB.
+
+use std::io::Read;
+use std::process::Command;
+
+const ARABIC: &str = "---
+title: قمة الأهداف الإنمائية للألفية
+lang: ar
+date: 2010-09-20
+---
+
+# قمة الأهداف الإنمائية للألفية
+
+عقدت الجمعية العامة للأمم المتحدة اجتماعا رفيع المستوى في نيويورك من 20 إلى 22 سبتمبر 2010 لاستعراض التقدم المحرز نحو تحقيق الأهداف الإنمائية الثمانية، وشارك في القمة أكثر من 140 رئيس دولة وحكومة.
+
+واعتمدت الدول الأعضاء وثيقة بعنوان Keeping the Promise تحدد خطة عمل حتى عام 2015، وتركز على الحد من الفقر والجوع وتحسين صحة الأمهات والأطفال في جميع أنحاء العالم.
+
+- القضاء على الفقر المدقع والجوع
+- تعميم التعليم الابتدائي
+- تعزيز المساواة بين الجنسين وتمكين المرأة
+";
+
+/// Exports the Arabic document into a temporary folder; the folder and
+/// the PDF and EPUB bytes.
+fn export() -> (tempfile::TempDir, Vec<u8>, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ar.md"), ARABIC).unwrap();
+    // The built-in faces (Noto Naskh Arabic): no option.
+    let args = ["all", "ar.md", "--out-dir", "out"];
+    let output = Command::new(env!("CARGO_BIN_EXE_mdg-export"))
+        .args(&args)
+        .current_dir(dir.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdf = std::fs::read(dir.path().join("out/ar.pdf")).unwrap();
+    let epub = std::fs::read(dir.path().join("out/ar.epub")).unwrap();
+    (dir, pdf, epub)
+}
+
+/// `pdftotext` of page 2 (the first after the cover), with `extra`
+/// options, and without the embedding marks poppler puts around the
+/// runs it reorders (U+202A to U+202E).
+fn pdftotext(dir: &std::path::Path, extra: &[&str]) -> String {
+    let output = Command::new("pdftotext")
+        .args(["-f", "2", "-l", "2"])
+        .args(extra)
+        .args(["out/ar.pdf", "-"])
+        .current_dir(dir)
+        .output()
+        .expect("pdftotext runs (poppler-utils; scripts/install-validators.sh)");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !('\u{202a}'..='\u{202e}').contains(c))
+        .collect()
+}
+
+#[test]
+fn arabic_copies_out_in_logical_order() {
+    let (dir, _, _) = export();
+    let text = pdftotext(dir.path(), &[]);
+    // Poppler moves the space beside a number or a Latin run to that
+    // run's other side (`من 20 إلى` copies as `من 20إلى`): letters and
+    // their order are compared, white space is not.
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let words = squeeze(&text);
+    for phrase in [
+        "قمة الأهداف الإنمائية للألفية",
+        "عقدت الجمعية العامة للأمم المتحدة اجتماعا رفيع المستوى في نيويورك من 20 إلى 22",
+        "وشارك في القمة أكثر من 140 رئيس دولة وحكومة.",
+        "واعتمدت الدول الأعضاء وثيقة بعنوان Keeping the Promise تحدد خطة عمل",
+        "القضاء على الفقر المدقع والجوع",
+        "تعزيز المساواة بين الجنسين وتمكين المرأة",
+    ] {
+        assert!(words.contains(&squeeze(phrase)), "{phrase:?} not in {text}");
+    }
+}
+
+#[test]
+fn arabic_lines_end_at_the_right_margin() {
+    let (dir, _, _) = export();
+    let theme = mdg_export::layout::Theme::for_paper(mdg_export::Paper::A5);
+    let right = theme.margin_left + theme.measure;
+    let layout = pdftotext(dir.path(), &["-bbox-layout"]);
+    let lines: Vec<(f32, f32)> = layout
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<line "))
+        .map(|l| {
+            let number = |key: &str| -> f32 {
+                let rest = &l[l.find(key).unwrap() + key.len()..];
+                rest[..rest.find('"').unwrap()].parse().unwrap()
+            };
+            (number("xMin=\""), number("xMax=\""))
+        })
+        .collect();
+    // The heading (ragged) and the first line of the paragraph end at the
+    // right margin; the heading starts well to the right of the left one.
+    let (heading, first) = (lines[0], lines[1]);
+    for (x_min, x_max) in [heading, first] {
+        assert!(
+            (x_max - right).abs() < 0.5,
+            "{x_min}..{x_max}, margin {right}"
+        );
+    }
+    assert!(heading.0 > theme.margin_left + 50.0, "{heading:?}");
+    // The list's bullets hang outside the right margin of the items.
+    let bullets = layout.matches(">•<").count();
+    assert_eq!(bullets, 3);
+    let bullet = layout.find(">•<").unwrap();
+    let line_start = layout[..bullet].rfind("<word xMin=\"").unwrap() + 12;
+    let x: f32 = layout[line_start..line_start + 6]
+        .trim_end_matches('"')
+        .parse()
+        .unwrap_or(0.0);
+    assert!(x > right - 20.0, "bullet at {x}");
+}
+
+#[test]
+fn the_epub_is_right_to_left() {
+    let (_, _, epub) = export();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut opf = String::new();
+    let mut pages = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().to_string();
+        let mut text = String::new();
+        if name.ends_with(".opf") {
+            file.read_to_string(&mut opf).unwrap();
+        } else if name.ends_with(".xhtml") {
+            file.read_to_string(&mut text).unwrap();
+            pages.push((name, text));
+        }
+    }
+    assert!(opf.contains("page-progression-direction=\"rtl\""), "{opf}");
+    assert!(!pages.is_empty());
+    for (name, page) in &pages {
+        let html = &page[page.find("<html").unwrap()..];
+        let html = &html[..html.find('>').unwrap()];
+        assert!(html.contains("dir=\"rtl\""), "{name}: {html}");
+    }
+}
+
+#[test]
+fn an_arabic_paragraph_in_a_swedish_book_is_marked_right_to_left() {
+    let text = "---\nlang: sv\n---\n\n# Citat\n\nPå arabiska:\n\nالقضاء على الفقر المدقع والجوع.\n";
+    let options = mdg_export::ExportOptions {
+        name: "doc".into(),
+        pdf: false,
+        epub: true,
+        ..mdg_export::ExportOptions::default()
+    };
+    let outputs = mdg_export::export(
+        text,
+        &mdg_export::EmbeddedSource::default(),
+        &mdg_export::FontSet::built_in(),
+        &options,
+    )
+    .unwrap()
+    .output;
+    let epub = outputs.epub.expect("an EPUB was asked for");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut xhtml = String::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        if file.name().ends_with(".xhtml") {
+            file.read_to_string(&mut xhtml).unwrap();
+        }
+    }
+    assert!(xhtml.contains("<p dir=\"rtl\">القضاء"), "{xhtml}");
+    assert!(xhtml.contains("<p>På arabiska:</p>"), "{xhtml}");
+}
