@@ -684,6 +684,9 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
     for i in 1..words.len() {
         let (before, after) = words.split_at_mut(i);
         let word = &mut before[i - 1];
+        if word.space != 0.0 || word.forced {
+            continue;
+        }
         let first = after[0]
             .glyphs
             .iter()
@@ -693,9 +696,7 @@ fn make_words(pieces: &[Piece], shaper: &mut Shaper, options: &LineOptions) -> V
             .iter()
             .rev()
             .find_map(|(_, g)| g.text.chars().last());
-        if word.space == 0.0
-            && !word.forced
-            && (last.is_some_and(is_cjk) || first.is_some_and(is_cjk))
+        if (last.is_some_and(is_cjk) || first.is_some_and(is_cjk))
             && let Some((style, _)) = word.glyphs.last()
         {
             word.cjk_gap = CJK_GAP_STRETCH * pieces[*style].style.size;
@@ -917,13 +918,20 @@ fn set_line(
         } else {
             0.0
         };
-        for (k, (style_index, glyph)) in word.glyphs[from..to].iter().enumerate() {
+        let last = word.glyphs[..to].last().map(std::ptr::from_ref);
+        for entry in &word.glyphs[from..to] {
+            let (style_index, glyph) = entry;
+            let gap = if gap > 0.0 && last == Some(std::ptr::from_ref(entry)) {
+                gap
+            } else {
+                0.0
+            };
             let style = &styles[*style_index];
             size = size.max(style.size);
             // Link areas and strikes cover the glyph as set (expanded), so
             // a link's areas join into one annotation.
             let glyph = PlacedGlyph {
-                advance: glyph.advance * scale + if from + k + 1 == to { gap } else { 0.0 },
+                advance: glyph.advance * scale + gap,
                 ..glyph.clone()
             };
             if let Some(target) = &style.link {
@@ -944,9 +952,7 @@ fn set_line(
             }
             x += glyph.advance;
             natural += glyph.advance;
-            if from + k + 1 == to {
-                natural -= gap;
-            }
+            natural -= gap;
             if let Some(image) = &style.image {
                 size = size.max(image.height);
                 pictures.push(Item::Image {
