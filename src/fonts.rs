@@ -89,6 +89,18 @@ impl FaceRole {
         }
     }
 
+    /// Whether it is one of the built-in faces for other scripts.
+    pub fn is_script(self) -> bool {
+        matches!(
+            self,
+            FaceRole::MonoScripts
+                | FaceRole::Arabic
+                | FaceRole::ArabicBold
+                | FaceRole::Cjk
+                | FaceRole::CjkBold
+        )
+    }
+
     /// Whether a script face is meant for `c`. Asked before its font is
     /// looked at: a script face is unpacked only for its own script, and
     /// CJK fonts cover symbols and Latin that the main faces should set.

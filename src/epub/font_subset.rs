@@ -140,10 +140,11 @@ fn with_script_faces(
     };
     for (&role, chars) in used {
         for &c in chars {
-            let target = if c.is_whitespace() || covers(role, c) {
+            let scripts = role.script_faces();
+            let target = if !scripts.iter().any(|script| script.serves(c)) || covers(role, c) {
                 role
             } else {
-                role.script_faces()
+                scripts
                     .iter()
                     .copied()
                     .find(|&script| covers(script, c))

@@ -158,14 +158,13 @@ impl<'f> Shaper<'f> {
 
     /// Whether the face for `role` has a glyph for `c`.
     pub fn covers(&self, role: FaceRole, c: char) -> bool {
-        if !role.serves(c) {
-            return false;
-        }
+        // Script faces serve no character below BASIC (see
+        // `FaceRole::serves`), which running Latin text asks most about.
         let code = c as usize;
         if code < BASIC {
-            return self.info(role).basic[code / 64] & (1 << (code % 64)) != 0;
+            return !role.is_script() && self.info(role).basic[code / 64] & (1 << (code % 64)) != 0;
         }
-        self.face(role).glyph_index(c).is_some()
+        role.serves(c) && self.face(role).glyph_index(c).is_some()
     }
 
     /// The faces a character missing from `role`'s face is looked for in,

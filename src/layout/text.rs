@@ -765,6 +765,9 @@ fn make_words(
     for i in 1..words.len() {
         let (before, after) = words.split_at_mut(i);
         let word = &mut before[i - 1];
+        if word.space != 0.0 || word.forced {
+            continue;
+        }
         let first = after[0]
             .glyphs
             .iter()
@@ -774,9 +777,7 @@ fn make_words(
             .iter()
             .rev()
             .find_map(|(_, g)| g.text.chars().last());
-        if word.space == 0.0
-            && !word.forced
-            && (last.is_some_and(is_cjk) || first.is_some_and(is_cjk))
+        if (last.is_some_and(is_cjk) || first.is_some_and(is_cjk))
             && let Some((style, _)) = word.glyphs.last()
         {
             word.cjk_gap = CJK_GAP_STRETCH * pieces[*style].style.size;
