@@ -699,7 +699,15 @@ fn hostile_inputs_end_cleanly_under_a_memory_limit() {
             vec![],
             "",
             0,
+            "left out `<!DOCTYPE x>`\n  --> doc.md:3:1",
+        ),
+        (
+            "deep nesting",
+            format!("# N\n\n{}x\n", "> ".repeat(10_000)),
+            vec![],
             "",
+            0,
+            "nested more than 48 levels deep is flattened\n  --> doc.md:3:",
         ),
         (
             "a font file that is not a font",
