@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Time per megabyte for the document shapes that make a typesetter do
 # superlinear work if it is careless: one long paragraph, many footnotes,
-# deep lists, wide tables, many headings, very long words, long lines of
-# code, many links, many image references. Each shape is made at two
-# sizes, 4× apart; if the cost per MB at the larger size is not close to
-# that at the smaller, something grows faster than the input. Prints one
-# line per shape and size, then the ceiling: the worst seconds per MB.
+# deep lists, wide tables, tables of one-letter cells, many headings, very
+# long words, long lines of code, many links, many image references. Each
+# shape is made at two sizes, 4× apart; if the cost per MB at the larger
+# size is not close to that at the smaller, something grows faster than
+# the input. Prints one line per shape and size, then the ceiling: the
+# worst seconds per MB.
 #
 #   scripts/shapes.sh [BINARY]                 CPU seconds (user + sys, the
 #                                              best of 3 runs) and peak memory
@@ -71,6 +72,11 @@ while total < size:
         s = f"Se [{w} {n}](https://example.org/{w}/{n}) och [nästa](#rubrik-{n % 50}) {w}.\n"
         if n % 20 == 0:
             s += "\n"
+    elif shape == "cells":
+        s = ""
+        if n % 400 == 1:
+            s = "\n|" + "|".join("k" * 20) + "|\n|" + "|".join("-" * 20) + "|\n"
+        s += "|" + "|".join(w[0] * 20) + "|\n"
     elif shape == "images":
         s = f"Bild {n} om {w}: ![{w} {n}](bild.png) och text.\n\n"
     out.append(s)
@@ -79,7 +85,7 @@ sys.stdout.write("".join(out))
 EOF
 }
 
-shapes="paragraph footnotes lists tables headings longwords code links images"
+shapes="paragraph footnotes lists tables cells headings longwords code links images"
 if [ "$mode" = instructions ]; then
   printf '%-10s %9s %14s %12s\n' shape bytes instructions 'instr/byte'
   for shape in $shapes; do
