@@ -401,10 +401,7 @@ impl FontSet {
                     continue;
                 }
                 let origin = path.display().to_string();
-                let data = std::fs::read(&path).map_err(|err| FontError {
-                    origin: origin.clone(),
-                    reason: err.to_string(),
-                })?;
+                let data = read_font_file(&path, &origin)?;
                 *face = make_face(face.role, FontBytes::Shared(Arc::from(data)), origin)?;
                 found += 1;
                 break;
@@ -426,10 +423,7 @@ impl FontSet {
     /// system falls back on its own fonts).
     pub fn with_fallback(mut self, path: &Path) -> Result<FontSet, FontError> {
         let origin = path.display().to_string();
-        let data = std::fs::read(path).map_err(|err| FontError {
-            origin: origin.clone(),
-            reason: err.to_string(),
-        })?;
+        let data = read_font_file(path, &origin)?;
         let face = make_face(
             FaceRole::Fallback,
             FontBytes::Shared(Arc::from(data)),
@@ -458,6 +452,44 @@ impl FontSet {
     pub fn faces(&self) -> &[Face] {
         &self.faces
     }
+}
+
+/// The largest font file read from `--font-dir` or `--fallback-font`.
+/// The biggest fonts in use, the CJK collections, are 20–30 MB; a file
+/// past this is a mistake, and reading it whole would cost its size in
+/// memory before anything could say so.
+pub const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a user's font file, refusing what is no regular file (a FIFO or
+/// `/dev/zero` would never end) or larger than [`MAX_FONT_BYTES`].
+fn read_font_file(path: &Path, origin: &str) -> Result<Vec<u8>, FontError> {
+    use std::io::Read;
+    let fail = |reason: String| FontError {
+        origin: origin.to_string(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|err| fail(err.to_string()))?;
+    let meta = file.metadata().map_err(|err| fail(err.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    let too_big = || {
+        fail(format!(
+            "the file is larger than the limit of {} MB for a font",
+            MAX_FONT_BYTES >> 20
+        ))
+    };
+    if meta.len() > MAX_FONT_BYTES {
+        return Err(too_big());
+    }
+    let mut data = Vec::new();
+    file.take(MAX_FONT_BYTES + 1)
+        .read_to_end(&mut data)
+        .map_err(|err| fail(err.to_string()))?;
+    if data.len() as u64 > MAX_FONT_BYTES {
+        return Err(too_big());
+    }
+    Ok(data)
 }
 
 fn make_face(role: FaceRole, data: FontBytes, origin: String) -> Result<Face, FontError> {

@@ -701,7 +701,15 @@ fn hostile_inputs_end_cleanly_under_a_memory_limit() {
             vec![],
             "",
             0,
+            "left out `<!DOCTYPE x>`\n  --> doc.md:3:1",
+        ),
+        (
+            "deep nesting",
+            format!("# N\n\n{}x\n", "> ".repeat(10_000)),
+            vec![],
             "",
+            0,
+            "nested more than 48 levels deep is flattened\n  --> doc.md:3:",
         ),
         (
             "a font file that is not a font",
@@ -711,11 +719,28 @@ fn hostile_inputs_end_cleanly_under_a_memory_limit() {
             2,
             "notafont.otf",
         ),
+        (
+            "a font folder whose regular face is not a font",
+            "# F\n\nText.\n".into(),
+            vec![("fonts/regular.otf", b"<html>no font</html>\n")],
+            "--font-dir fonts",
+            2,
+            "fonts/regular.otf: not an OpenType font",
+        ),
+        (
+            "a device as the fallback font",
+            "# F\n\nText.\n".into(),
+            vec![],
+            "--fallback-font /dev/zero",
+            2,
+            "/dev/zero: not a regular file",
+        ),
     ];
     for (name, document, files, extra, code, message) in cases {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("doc.md"), document).unwrap();
         for (file, bytes) in files {
+            std::fs::create_dir_all(dir.path().join(file).parent().unwrap()).unwrap();
             std::fs::write(dir.path().join(file), bytes).unwrap();
         }
         let output = run_limited(
@@ -742,4 +767,28 @@ fn hostile_inputs_end_cleanly_under_a_memory_limit() {
     assert_eq!(output.status.code(), Some(1), "{err}");
     assert!(err.contains("doc.md:3:1") && err.contains("a.png"), "{err}");
     assert!(!dir.path().join("out/doc.pdf").exists());
+}
+
+/// Issue 17: a font file is read whole before it is parsed, so one past
+/// `fonts::MAX_FONT_BYTES` is refused from its size, naming the file and
+/// the limit, before any of it is read (the file here is sparse: 65 MB
+/// that take no disk).
+#[test]
+fn a_font_file_over_the_size_limit_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.md"), "# F\n\nText.\n").unwrap();
+    let font = std::fs::File::create(dir.path().join("huge.otf")).unwrap();
+    font.set_len(mdg_export::fonts::MAX_FONT_BYTES + 1).unwrap();
+    let output = run_limited(
+        dir.path(),
+        1024,
+        "all doc.md --out-dir out --fallback-font huge.otf",
+    );
+    let err = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("huge.otf") && err.contains("limit of 64 MB"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing written");
 }

@@ -188,3 +188,33 @@ fn issue_13_fuzz_table_cell_with_spaces_before_a_question_mark() {
         .expect("sh runs");
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
 }
+
+/// Issue 17, found by fuzzing the front-matter reader: a YAML error on a
+/// line that starts with a letter of several bytes (`öte: [A, B`) had a
+/// span one byte long, ending inside the `ö`; a program slicing the
+/// source with the span (as an editor plugin would, to underline it)
+/// panicked. Every front-matter message now spans whole characters.
+#[test]
+fn issue_17_fuzz_front_matter_error_spans_whole_characters() {
+    let options = mdg_export::parse::ParseOptions { name: "doc".into() };
+    for source in [
+        "---\ntitle: T\ndesc- a\nöte i genera: [A, B\\\n---\n\nText.\n",
+        "---\ntitle: T\nåäö\n---\n\nText.\n",
+        "---\nö: x\n[1]: y\n---\n\nText.\n",
+    ] {
+        let diagnostics = match mdg_export::parse::parse(source, &options) {
+            Ok(warned) => warned.warnings,
+            Err(errors) => errors,
+        };
+        assert!(!diagnostics.is_empty(), "{source:?}");
+        for diagnostic in diagnostics {
+            let span = diagnostic.span;
+            let marked = source.get(span.start..span.end);
+            assert!(
+                marked.is_some_and(|text| !text.is_empty()),
+                "{source:?}: {} at {span:?}",
+                diagnostic.message
+            );
+        }
+    }
+}

@@ -131,3 +131,103 @@ pub fn check_epub(epub: &[u8]) {
     }
     assert!(xhtml > 0, "the EPUB has no XHTML file");
 }
+
+/// The front-matter reader alone: `data` is put between `---` lines above
+/// a one-line body and parsed. Whatever the YAML, the parse ends with the
+/// document or with errors, and every diagnostic points inside the source
+/// on a character boundary (the message shows that line).
+pub fn check_front_matter(data: &[u8]) {
+    let Ok(yaml) = std::str::from_utf8(data) else {
+        return;
+    };
+    let source = format!("---\n{yaml}\n---\n\nText.\n");
+    let options = parse::ParseOptions {
+        name: "fuzz".into(),
+    };
+    let diagnostics = match parse::parse(&source, &options) {
+        Ok(warned) => warned.warnings,
+        Err(errors) => {
+            assert!(
+                errors.iter().any(|d| d.is_error()),
+                "failed without an error"
+            );
+            errors
+        }
+    };
+    for diagnostic in diagnostics {
+        let span = diagnostic.span;
+        assert!(
+            span.start <= span.end && span.end <= source.len(),
+            "span {span:?} outside"
+        );
+        assert!(
+            source.is_char_boundary(span.start) && source.is_char_boundary(span.end),
+            "span {span:?} splits a character"
+        );
+    }
+}
+
+/// Serves the fuzzed bytes as the one image `x.svg`.
+struct OneFile(Vec<u8>);
+
+impl AssetSource for OneFile {
+    fn read(&self, _url: &str) -> Result<Vec<u8>, (String, String)> {
+        Ok(self.0.clone())
+    }
+}
+
+/// The SVG path alone: `data` is the file of an image `x.svg`, loaded as
+/// the export loads it (size, entity and limit checks, text lifted off for
+/// the PDF), then parsed for the PDF and written for the EPUB. Either it is
+/// refused with an error at the image, or the file the EPUB would carry is
+/// well-formed XML.
+pub fn check_svg(data: &[u8]) {
+    static DOC: OnceLock<mdg_export::model::Document> = OnceLock::new();
+    let doc = DOC.get_or_init(|| {
+        let options = parse::ParseOptions {
+            name: "fuzz".into(),
+        };
+        parse::parse("Text.\n\n![Bild](x.svg)\n", &options)
+            .expect("the document parses")
+            .output
+    });
+    let Ok(warned) = mdg_export::assets::load_assets(doc, &OneFile(data.to_vec()), fonts()) else {
+        return;
+    };
+    let assets = warned.output;
+    assets.prepare(true, true);
+    for asset in assets.iter() {
+        if asset.mime == "image/svg+xml" {
+            let text = std::str::from_utf8(asset.bytes()).expect("the EPUB's SVG is UTF-8");
+            let options = roxmltree::ParsingOptions {
+                allow_dtd: true,
+                ..roxmltree::ParsingOptions::default()
+            };
+            roxmltree::Document::parse_with_options(text, options)
+                .unwrap_or_else(|err| panic!("the EPUB's SVG is not well-formed XML: {err}"));
+        }
+    }
+}
+
+/// The raw-HTML sanitizer alone: the first byte says block or inline, the
+/// rest is the HTML. What it writes, put in an element, must be well-formed
+/// XML (it goes into an XHTML file of the EPUB as it is).
+pub fn check_html(data: &[u8]) {
+    let Some((&bits, body)) = data.split_first() else {
+        return;
+    };
+    let Ok(html) = std::str::from_utf8(body) else {
+        return;
+    };
+    let (out, _) = mdg_export::epub::sanitize_html(html, bits & 1 == 0);
+    let xml = format!(
+        "<!DOCTYPE html><html xmlns=\"http://www.w3.org/1999/xhtml\" \
+         xmlns:epub=\"http://www.idpf.org/2007/ops\"><body><div>{out}</div></body></html>"
+    );
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(&xml, options)
+        .unwrap_or_else(|err| panic!("the sanitizer wrote ill-formed XHTML: {err}\n{out}"));
+}

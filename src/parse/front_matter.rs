@@ -61,7 +61,7 @@ pub fn split_and_parse(
         let offset = line_offset(source, yaml_start, line);
         return Err(vec![
             Diagnostic::error(
-                Span::new(offset..offset + 1),
+                char_at(source, offset),
                 "the front matter uses a YAML alias (`*name`), which is not supported",
             )
             .with_hint("write the value out in full where the alias stands"),
@@ -76,7 +76,7 @@ pub fn split_and_parse(
         let offset = line_offset(source, yaml_start, line);
         vec![
             Diagnostic::error(
-                Span::new(offset..offset + 1),
+                char_at(source, offset),
                 format!("the front matter is not valid YAML: {}", err.info()),
             )
             .with_hint("front matter is `key: value` lines between `---` lines; quote values that hold `:` or `#`"),
@@ -91,7 +91,7 @@ pub fn split_and_parse(
         }
         return Err(vec![
             Diagnostic::error(
-                Span::new(yaml_start..yaml_start + 1),
+                char_at(source, yaml_start),
                 "the front matter is not a list of `key: value` pairs",
             )
             .with_hint("write each setting as `key: value` on its own line"),
@@ -105,7 +105,7 @@ pub fn split_and_parse(
             _ => {
                 warnings.push(
                     Diagnostic::warning(
-                        Span::new(yaml_start..yaml_start + 3),
+                        char_at(source, yaml_start),
                         "a front-matter key is not text",
                     )
                     .with_hint("keys are words such as `title`"),
@@ -215,6 +215,14 @@ fn line_offset(source: &str, yaml_start: usize, line: usize) -> usize {
     offset.min(source.len().saturating_sub(1))
 }
 
+/// The span of the character at `offset` (a line's start), whole: a span
+/// that ended inside a letter such as `ö` would break whoever slices the
+/// source with it (found by fuzzing the front-matter reader, issue 17).
+fn char_at(source: &str, offset: usize) -> Span {
+    let width = source[offset..].chars().next().map_or(0, char::len_utf8);
+    Span::new(offset..offset + width)
+}
+
 /// The span of `key:` in the front matter, for messages about its value.
 fn key_span(source: &str, yaml_start: usize, body_start: usize, key: &str) -> Span {
     let yaml = &source[yaml_start..body_start];
@@ -226,7 +234,7 @@ fn key_span(source: &str, yaml_start: usize, body_start: usize, key: &str) -> Sp
         }
         offset += line.len();
     }
-    Span::new(yaml_start..yaml_start + 1)
+    char_at(source, yaml_start)
 }
 
 fn scalar(value: &Yaml) -> String {
