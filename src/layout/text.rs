@@ -1411,7 +1411,7 @@ mod tests {
             width: 300.0,
             first_indent: 0.0,
             justify: false,
-            hyphenate: None,
+            hyphenate: false,
             verbatim: false,
         };
         let text = "שלום abc 123 עולם";
