@@ -30,8 +30,6 @@ command -v java >/dev/null || missing+=(default-jre-headless)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v unzip >/dev/null || missing+=(unzip)
-# The Arabic face tests/bidi.rs sets with --fallback-font.
-[ -f /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || missing+=(fonts-noto-core)
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
