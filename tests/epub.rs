@@ -370,13 +370,17 @@ impl Epub {
             .collect()
     }
 
-    fn text(&self, name: &str) -> String {
+    fn bytes(&self, name: &str) -> &[u8] {
         let (_, data, _) = self
             .entries
             .iter()
             .find(|(n, ..)| n == name)
             .unwrap_or_else(|| panic!("no {name} in {:?}", self.names()));
-        String::from_utf8(data.clone()).unwrap()
+        data
+    }
+
+    fn text(&self, name: &str) -> String {
+        String::from_utf8(self.bytes(name).to_vec()).unwrap()
     }
 
     fn has(&self, name: &str) -> bool {
@@ -853,8 +857,12 @@ fn the_cover_is_a_page_and_the_cover_image() {
         .filter(|(_, _, properties)| properties.split(' ').any(|p| p == "cover-image"))
         .collect();
     assert_eq!(covers.len(), 1);
-    assert_eq!(covers[0].0, "OEBPS/images/img-1.svg");
-    assert_eq!(covers[0].1, "image/svg+xml");
+    // A portrait raster every reading system shows (issue 16).
+    assert_eq!(covers[0].0, "OEBPS/images/cover.png");
+    assert_eq!(covers[0].1, "image/png");
+    let png = png::Decoder::new(std::io::Cursor::new(epub.bytes("OEBPS/images/cover.png")));
+    let info = png.read_info().unwrap().info().clone();
+    assert!(info.width >= 1000 && info.height > info.width, "{info:?}");
 
     let page = epub.text("OEBPS/cover.xhtml");
     let doc = parse(&page);
@@ -862,10 +870,12 @@ fn the_cover_is_a_page_and_the_cover_image() {
     assert_eq!(body.attribute((EPUB_NS, "type")), Some("frontmatter"));
     let img = doc.descendants().find(|n| n.has_tag_name("img")).unwrap();
     assert_eq!(img.attribute("role"), Some("doc-cover"));
-    assert_eq!(img.attribute("src"), Some("images/img-1.svg"));
-    assert_eq!(
-        img.attribute("alt"),
-        Some("Banderoll med rubriken Millenniemålen")
+    assert_eq!(img.attribute("src"), Some("images/cover.png"));
+    // The title it shows, then what its banner shows.
+    let alt = img.attribute("alt").unwrap();
+    assert!(
+        alt.ends_with(". Banderoll med rubriken Millenniemålen"),
+        "{alt}"
     );
     assert!(
         doc.descendants()
@@ -881,7 +891,15 @@ fn each_image_goes_in_once() {
         .into_iter()
         .filter(|n| n.contains("/images/"))
         .collect();
-    assert_eq!(images, ["OEBPS/images/img-1.svg", "OEBPS/images/img-2.png"]);
+    // The banner, drawn into the cover raster, is also a figure here.
+    assert_eq!(
+        images,
+        [
+            "OEBPS/images/cover.png",
+            "OEBPS/images/img-1.svg",
+            "OEBPS/images/img-2.png"
+        ]
+    );
     let manifest = epub.manifest();
     assert!(
         manifest
@@ -1112,11 +1130,19 @@ fn an_english_document_without_images_gets_english_labels() {
         ["textual"]
     );
     assert!(meta_values(&opf, "schema:accessibilitySummary")[0].starts_with("This publication"));
-    assert!(!epub.has("OEBPS/cover.xhtml") && !epub.has("OEBPS/notes.xhtml"));
+    assert!(!epub.has("OEBPS/notes.xhtml"));
     let nav = epub.text("OEBPS/nav.xhtml");
     assert!(nav.contains(">Contents</h1>"));
     assert!(nav.contains("lang=\"en\" xml:lang=\"en\""));
-    assert_eq!(epub.spine(), ["OEBPS/nav.xhtml", "OEBPS/chapter-1.xhtml"]);
+    // Without a banner, the cover still shows the title.
+    assert_eq!(
+        epub.spine(),
+        [
+            "OEBPS/cover.xhtml",
+            "OEBPS/nav.xhtml",
+            "OEBPS/chapter-1.xhtml"
+        ]
+    );
 }
 
 #[test]
@@ -1179,7 +1205,14 @@ fn only_the_faces_the_text_is_set_in_are_embedded() {
 fn an_empty_document_is_still_a_complete_book() {
     let (bytes, _) = write("empty", &Document::default(), &Assets::default());
     let epub = Epub::open(&bytes);
-    assert_eq!(epub.spine(), ["OEBPS/nav.xhtml", "OEBPS/chapter-1.xhtml"]);
+    assert_eq!(
+        epub.spine(),
+        [
+            "OEBPS/cover.xhtml",
+            "OEBPS/nav.xhtml",
+            "OEBPS/chapter-1.xhtml"
+        ]
+    );
     let opf = epub.text(&epub.opf_path());
     assert_eq!(dc(&parse(&opf), "title"), ["Untitled"]);
     let nav = epub.text("OEBPS/nav.xhtml");

@@ -363,9 +363,10 @@ fn the_pdf_contents_pages_are_marked_on_the_epub_contents_page() {
     assert_pages_match(&pdf, &epub, "lang.pdf, A5");
     let epub = Epub::open(&epub);
     let markers = markers(&epub);
-    // No cover image: the title page (1) and the contents page(s) of the
-    // PDF go where the EPUB's own contents are.
-    assert_eq!(markers[0].0, "nav.xhtml");
+    // No cover image, but every book has a cover page: the title page (1)
+    // goes there, the contents page(s) of the PDF where the EPUB's own
+    // contents are.
+    assert_eq!(markers[0].0, "cover.xhtml");
     assert_eq!(markers[1].0, "nav.xhtml");
     assert!(markers[1..].iter().any(|(file, ..)| file != "nav.xhtml"));
 }
@@ -447,9 +448,9 @@ fn a_marker_stands_before_its_word() {
     ] {
         assert!(chapter.contains(&expected), "{expected}\n{chapter}");
     }
-    // No cover: page 1 opens the contents page.
-    let nav = epub.text("OEBPS/nav.xhtml");
-    assert!(nav.contains(&marker(1)), "{nav}");
+    // No cover image, but a cover page all the same: page 1 is there.
+    let cover = epub.text("OEBPS/cover.xhtml");
+    assert!(cover.contains(&marker(1)), "{cover}");
     let list = page_list(&epub);
     let labels: Vec<&str> = list.iter().map(|(label, _)| label.as_str()).collect();
     assert_eq!(labels, ["1", "2", "3", "4", "5"]);

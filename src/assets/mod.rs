@@ -478,7 +478,9 @@ pub fn load_assets(
     }
 }
 
-fn svg_options_with(fonts: &FontSet) -> usvg::Options<'static> {
+/// usvg's options for our drawings: the document's fonts, and no file or
+/// network access.
+pub(crate) fn svg_options(fonts: &FontSet) -> usvg::Options<'static> {
     let mut options = usvg::Options::default();
     let db = options.fontdb_mut();
     // The script faces stay out: loading them would unpack them for every
@@ -655,7 +657,7 @@ impl SvgDecoder<'_> {
         let fonts = self.fonts;
         let (options, setter) = self.ready.get_or_insert_with(|| {
             (
-                Arc::new(svg_options_with(fonts)),
+                Arc::new(svg_options(fonts)),
                 svg_text::TextSetter::new(fonts),
             )
         });

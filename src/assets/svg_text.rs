@@ -551,7 +551,7 @@ impl<'f> TextSetter<'f> {
                 Slant::Oblique => fontdb::Style::Oblique,
             },
         };
-        // The database shares our faces' bytes (see `svg_options_with`), so
+        // The database shares our faces' bytes (see `svg_options`), so
         // the chosen face's bytes are one of them, at the same address.
         let (address, index) = usvg
             .fontdb
@@ -998,7 +998,7 @@ mod tests {
 
     fn rewrite(svg: &str) -> Rewrite {
         let fonts = FontSet::built_in();
-        let options = super::super::svg_options_with(&fonts);
+        let options = super::super::svg_options(&fonts);
         let doc = roxmltree::Document::parse(svg).unwrap();
         TextSetter::new(&fonts).rewrite(svg, &doc, &UsvgText::of(&options))
     }
@@ -1168,7 +1168,7 @@ mod tests {
         assert_eq!(count, 19);
 
         let fonts = FontSet::built_in();
-        let options = super::super::svg_options_with(&fonts);
+        let options = super::super::svg_options(&fonts);
         let doc = roxmltree::Document::parse(&source).unwrap();
         let Rewrite::Rewritten { outlined, .. } =
             TextSetter::new(&fonts).rewrite(&source, &doc, &UsvgText::of(&options))

@@ -22,19 +22,17 @@ pub(super) struct ImageFile<'a> {
 pub(super) struct Images<'a> {
     files: Vec<ImageFile<'a>>,
     by_url: BTreeMap<&'a str, usize>,
-    cover: Option<usize>,
     /// Whether every image reference has a non-empty alt text.
     pub all_described: bool,
 }
 
 impl<'a> Images<'a> {
     /// Picks the assets `doc` uses; URLs without an asset (remote or
-    /// unreadable images) are left out and shown as their alt text.
+    /// unreadable images) are left out and shown as their alt text. The
+    /// cover image is not one of them: the cover raster (see `cover`)
+    /// shows it.
     pub fn collect(doc: &'a Document, assets: &'a Assets) -> Images<'a> {
         let mut used: Vec<&Image> = Vec::new();
-        if let Some(cover) = &doc.cover {
-            used.push(cover);
-        }
         crate::model::collect_images(&doc.blocks, &mut used);
         for note in &doc.footnotes {
             crate::model::collect_images(&note.blocks, &mut used);
@@ -57,10 +55,6 @@ impl<'a> Images<'a> {
             });
             images.by_url.insert(asset.url.as_str(), n);
         }
-        images.cover = doc
-            .cover
-            .as_ref()
-            .and_then(|cover| images.by_url.get(cover.url.as_str()).copied());
         images
     }
 
@@ -69,18 +63,8 @@ impl<'a> Images<'a> {
         self.by_url.get(url).map(|&n| &self.files[n])
     }
 
-    /// The cover image, if the document has one and it was loaded.
-    pub fn cover(&self) -> Option<&ImageFile<'a>> {
-        self.cover.map(|n| &self.files[n])
-    }
-
     /// All image files, in package order.
     pub fn files(&self) -> &[ImageFile<'a>] {
         &self.files
-    }
-
-    /// Whether the cover is image file number `index` of [`Images::files`].
-    pub fn is_cover(&self, index: usize) -> bool {
-        self.cover == Some(index)
     }
 }

@@ -19,6 +19,7 @@
 //! carries EPUB Accessibility 1.1 metadata.
 
 mod container;
+mod cover;
 mod font_subset;
 mod images;
 mod kerning;
@@ -149,10 +150,12 @@ impl<'a> Naming<'a> {
     /// The spine's content documents in reading order: the one rule
     /// for which there are, read by the package and by `write_documents`.
     fn parts(&self, doc: &Document) -> Vec<Part> {
-        let cover = (doc.cover.is_some() && self.images.cover().is_some()).then_some(Part::Cover);
         let chapters = (0..self.outline.chapters.len()).map(Part::Chapter);
         let notes = (!doc.footnotes.is_empty()).then_some(Part::Notes);
-        cover.into_iter().chain(chapters).chain(notes).collect()
+        std::iter::once(Part::Cover)
+            .chain(chapters)
+            .chain(notes)
+            .collect()
     }
 
     /// A part's file, title and guide entry, with its XHTML.
@@ -186,7 +189,7 @@ impl<'a> Naming<'a> {
 /// A content document of the spine (see [`Naming::parts`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Part {
-    /// The cover page, when the cover image was loaded.
+    /// The cover page, showing the cover raster (every book has one).
     Cover,
     /// The chapter of this index in the outline.
     Chapter(usize),
@@ -196,6 +199,9 @@ enum Part {
 
 /// The cover page's file.
 const COVER_FILE: &str = "cover.xhtml";
+
+/// The cover raster's file (see [`cover`]).
+const COVER_IMAGE: &str = "images/cover.png";
 
 /// Runs the raw-HTML sanitizer alone on `html`, as a block (`true`) or in
 /// a paragraph, and returns the XHTML it writes with its warning. Public
@@ -278,10 +284,23 @@ pub fn write_epub(
         == font_subset::css_family(fonts.face(FaceRole::Sans));
     let used_chars = check_and_collect_chars(&documents, &nav, &ncx, sans_bold_is_heading)
         .map_err(|err| vec![err])?;
+    let banner = doc.cover.as_ref().and_then(|image| assets.get(&image.url));
+    let cover_text = cover::CoverText {
+        title,
+        subtitle: naming.subtitle.as_deref(),
+    };
+    let cover = cover::cover_png(doc, &cover_text, banner, fonts).map_err(|err| {
+        vec![internal_error(&format!(
+            "the cover could not be drawn ({err})"
+        ))]
+    })?;
     let plans = font_subset::plan_fonts(fonts, &used_chars);
     let cut = font_subset::cut_fonts(fonts, plans);
-    let has_images = !images.files().is_empty();
-    let described = images.all_described;
+    // The cover raster shows the banner (its alt text describes it) and
+    // otherwise only words the book holds.
+    let banner_alt = doc.cover.as_ref().map(|image| !image.alt.trim().is_empty());
+    let has_images = !images.files().is_empty() || banner_alt.is_some();
+    let described = images.all_described && banner_alt != Some(false);
     let input = PackageInput {
         title,
         subtitle: naming.subtitle.as_deref(),
@@ -307,6 +326,7 @@ pub fn write_epub(
         page_source: page_list.source.clone().filter(|_| !page_list.is_empty()),
         stylesheet: style::stylesheet(&cut),
         fonts: cut,
+        cover,
         images,
         documents,
         nav,
@@ -366,9 +386,6 @@ fn write_documents(
     for part in naming.parts(doc) {
         let xhtml = match part {
             Part::Cover => {
-                let (Some(cover), Some(image)) = (&doc.cover, images.cover()) else {
-                    return Err(internal_error("a cover page without a cover image"));
-                };
                 let marker = plan.cover.map(|page| {
                     let id = format!("page-{page}");
                     let html = page_list::marker_html(page, &id);
@@ -378,9 +395,8 @@ fn write_documents(
                 pages::cover_page(
                     page_lang,
                     strings.cover,
-                    image,
-                    &cover.alt,
-                    title,
+                    COVER_IMAGE,
+                    &cover_alt(doc, title),
                     marker.as_deref(),
                 )
             }
@@ -416,6 +432,15 @@ fn write_documents(
         pages: placed,
         warnings: renderer.warnings,
     })
+}
+
+/// The cover raster's alt text: the title it shows, then what the banner
+/// on it shows, if its alt text says.
+fn cover_alt(doc: &Document, title: &str) -> String {
+    match doc.cover.as_ref().map(|image| image.alt.trim()) {
+        Some(banner) if !banner.is_empty() => format!("{title}. {banner}"),
+        _ => title.to_string(),
+    }
 }
 
 /// The nav document's name inside the package folder.

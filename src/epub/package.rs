@@ -87,6 +87,8 @@ pub(super) struct PackageInput<'a> {
     pub stylesheet: String,
     /// Font files.
     pub fonts: Vec<EmbeddedFont>,
+    /// The cover raster, a PNG (see `cover`).
+    pub cover: Vec<u8>,
     /// Image files.
     pub images: &'a Images<'a>,
     /// The spine's documents, in reading order.
@@ -134,12 +136,9 @@ fn generate(input: PackageInput<'_>) -> Result<Vec<u8>, epub_builder::Error> {
     for font in &input.fonts {
         builder.add_resource(&font.href, font.data.as_slice(), font.mime)?;
     }
-    for (index, image) in input.images.files().iter().enumerate() {
-        if input.images.is_cover(index) {
-            builder.add_cover_image(&image.href, image.asset.bytes(), image.asset.mime)?;
-        } else {
-            builder.add_resource(&image.href, image.asset.bytes(), image.asset.mime)?;
-        }
+    builder.add_cover_image(super::COVER_IMAGE, input.cover.as_slice(), "image/png")?;
+    for image in input.images.files() {
+        builder.add_resource(&image.href, image.asset.bytes(), image.asset.mime)?;
     }
     // The nav follows the cover in the reading order: the `toc` landmark
     // may only point to a spine item, and a visible table of contents

@@ -1,7 +1,6 @@
 //! The XHTML files of the package: the frame every page shares, and the
 //! cover page.
 
-use super::images::ImageFile;
 use super::xml::clean;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -77,25 +76,17 @@ fn write_page(
     Ok(())
 }
 
-/// The cover page: the cover image alone, marked as the cover for both
-/// reading systems (`epub:type`) and assistive technology (`doc-cover`).
-///
-/// An image with the `doc-cover` role must have a name, so an empty alt
-/// text falls back to the document title. `marker` is the page-break
+/// The cover page: the cover image `href` alone, marked as the cover for
+/// both reading systems (`epub:type`) and assistive technology
+/// (`doc-cover`, which needs a name: `alt`). `marker` is the page-break
 /// marker of the print edition's cover, if there is a page list.
 pub(super) fn cover_page(
     lang: &PageLang,
     page_title: &str,
-    image: &ImageFile<'_>,
+    href: &str,
     alt: &str,
-    doc_title: &str,
     marker: Option<&str>,
 ) -> String {
-    let alt = if alt.trim().is_empty() {
-        doc_title.trim()
-    } else {
-        alt.trim()
-    };
     let mut w = Writer::new(Vec::new());
     w.create_element("section")
         .with_attributes([("class", "cover"), ("epub:type", "cover")])
@@ -106,8 +97,8 @@ pub(super) fn cover_page(
             w.create_element("img")
                 .with_attributes([
                     ("role", "doc-cover"),
-                    ("src", image.href.as_str()),
-                    ("alt", &clean(alt)),
+                    ("src", href),
+                    ("alt", &clean(alt.trim())),
                 ])
                 .write_empty()?;
             Ok(())

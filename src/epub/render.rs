@@ -217,6 +217,14 @@ impl<'a> Renderer<'a> {
 
     /// Writes the endnotes section: one list item per note, each ending
     /// with a link back to its first reference.
+    ///
+    /// Endnotes, not `<aside epub:type="footnote">`: Apple Books hides
+    /// asides in the text and shows them only as pop-ups, and readers
+    /// without pop-ups (Kobo's own asides, calibre) show asides where
+    /// they stand. Endnotes in a section of their own pop up in Apple
+    /// Books, Kobo, Thorium and KOReader (they follow the `noteref` link
+    /// to an element with a note type) and read as a plain list with
+    /// back-links everywhere else. See docs/reading-systems.md.
     pub fn write_notes(&mut self, notes: &[Footnote], heading_level: u8, out: &mut String) {
         // The note ids are fixed: chapters already link to them.
         for note in notes {

@@ -23,6 +23,7 @@ use crate::model::Document;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use flow::PageAnchor;
+pub use pages::format_date;
 pub use structure::{Role, StructNode, Structure, Tag};
 pub use style::{Paper, Theme};
 
