@@ -96,6 +96,8 @@ pub(super) fn cover_png(
         );
     }
     svg.push_str("</svg>\n");
+    let mut options = options;
+    add_script_faces(&mut options, fonts, &svg);
     let tree = usvg::Tree::from_str(&svg, &options).map_err(|err| err.to_string())?;
     resvg::render(&tree, Transform::identity(), &mut pixmap.as_mut());
     encode_png(&pixmap)
@@ -192,6 +194,26 @@ impl Lines<'_, '_> {
             ));
         }
         y
+    }
+}
+
+/// Loads the built-in Arabic and Chinese faces into usvg's font database
+/// when the cover's text has characters of their scripts (a Chinese or
+/// Arabic title): usvg falls back to them for what our faces lack. They
+/// stay packed for every other cover.
+fn add_script_faces(options: &mut usvg::Options<'_>, fonts: &FontSet, text: &str) {
+    let wanted = fonts.faces().iter().filter(|face| {
+        matches!(
+            face.role,
+            FaceRole::Arabic | FaceRole::ArabicBold | FaceRole::Cjk | FaceRole::CjkBold
+        ) && text.chars().any(|c| face.role.serves(c))
+    });
+    for face in wanted {
+        options
+            .fontdb_mut()
+            .load_font_source(usvg::fontdb::Source::Binary(std::sync::Arc::new(
+                face.data.clone(),
+            )));
     }
 }
 
