@@ -30,7 +30,7 @@ fn export() -> (tempfile::TempDir, Vec<u8>, Vec<u8>) {
     // The built-in faces (Noto Naskh Arabic): no option.
     let args = ["all", "ar.md", "--out-dir", "out"];
     let output = Command::new(env!("CARGO_BIN_EXE_mdg-export"))
-        .args(&args)
+        .args(args)
         .current_dir(dir.path())
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
