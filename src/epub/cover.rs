@@ -218,7 +218,9 @@ fn add_script_faces(options: &mut usvg::Options<'_>, fonts: &FontSet, text: &str
 }
 
 /// The picture as an opaque 8-bit RGB PNG (the background is white, so
-/// the alpha channel says nothing), compressed as well as the encoder can.
+/// the alpha channel says nothing), at the encoder's default compression:
+/// its best level made the summit's cover 8 % smaller (147 against 161 KB)
+/// and its whole EPUB export four times as slow (0.14 s against 0.035 s).
 fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     let rgb: Vec<u8> = pixmap
         .data()
@@ -229,7 +231,7 @@ fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Best);
+    encoder.set_compression(png::Compression::Default);
     encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
     let mut writer = encoder.write_header().map_err(|err| err.to_string())?;
     writer
