@@ -2,6 +2,15 @@
 //!
 //! The only place that prints, exits or writes output files.
 
+/// Writes a line to standard error, and goes on if it cannot: a closed
+/// stderr (`2>&1 | head -1`) must not stop the files from being written.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cli;
 mod output;
 
@@ -56,16 +65,16 @@ fn run(cli: Cli) -> Result<(), u8> {
     let input = read_input(common)?;
     let fonts = match &common.font_dir {
         Some(dir) => FontSet::with_dir(dir).map_err(|err| {
-            eprintln!("error: {err}");
-            eprintln!("  = hint: --font-dir takes a folder with regular.otf, bold.otf … (or .ttf)");
+            say!("error: {err}");
+            say!("  = hint: --font-dir takes a folder with regular.otf, bold.otf … (or .ttf)");
             EXIT_IO
         })?,
         None => FontSet::built_in(),
     };
     let fonts = match &common.fallback_font {
         Some(file) => fonts.with_fallback(file).map_err(|err| {
-            eprintln!("error: {err}");
-            eprintln!("  = hint: --fallback-font takes an OpenType or TrueType font file");
+            say!("error: {err}");
+            say!("  = hint: --fallback-font takes an OpenType or TrueType font file");
             EXIT_IO
         })?,
         None => fonts,
@@ -96,7 +105,7 @@ fn run(cli: Cli) -> Result<(), u8> {
     let destinations = targets.destinations(&input.name);
     for (_, path) in &destinations {
         output::check_destination(path, input.path.as_deref()).map_err(|message| {
-            eprintln!("error: {message}");
+            say!("error: {message}");
             EXIT_IO
         })?;
     }
@@ -106,7 +115,7 @@ fn run(cli: Cli) -> Result<(), u8> {
         Ok(warned) => warned,
         Err(errors) => {
             report_all(&errors, &input, common.verbose);
-            eprintln!(
+            say!(
                 "error: {} not exported because of {} error{}",
                 input.display,
                 errors.len(),
@@ -119,7 +128,7 @@ fn run(cli: Cli) -> Result<(), u8> {
         report_all(&warned.warnings, &input, common.verbose);
     }
     if common.deny_warnings && !warned.warnings.is_empty() {
-        eprintln!("error: nothing written: warnings are errors (--deny-warnings)");
+        say!("error: nothing written: warnings are errors (--deny-warnings)");
         return Err(EXIT_DOCUMENT);
     }
     if common.stats
@@ -134,7 +143,7 @@ fn run(cli: Cli) -> Result<(), u8> {
         };
         let Some(bytes) = bytes else { continue };
         output::write_atomically(path, bytes).map_err(|message| {
-            eprintln!("error: {message}");
+            say!("error: {message}");
             EXIT_IO
         })?;
     }
@@ -154,15 +163,15 @@ fn read_input(common: &Common) -> Result<Input, u8> {
     let (display, bytes, base, file) = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         std::io::stdin().read_to_end(&mut bytes).map_err(|err| {
-            eprintln!("error: cannot read standard input: {err}");
+            say!("error: cannot read standard input: {err}");
             EXIT_IO
         })?;
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         ("<stdin>".to_string(), bytes, cwd, None)
     } else {
         let bytes = std::fs::read(path).map_err(|err| {
-            eprintln!("error: cannot read {}: {}", path.display(), io_reason(&err));
-            eprintln!(
+            say!("error: cannot read {}: {}", path.display(), io_reason(&err));
+            say!(
                 "  = hint: give the path of a Markdown file, or no INPUT for the built-in document"
             );
             EXIT_IO
@@ -180,9 +189,9 @@ fn read_input(common: &Common) -> Result<Input, u8> {
     let text = match mdg_export::parse::decode_source(bytes) {
         Ok(text) => text,
         Err(diagnostic) => {
-            eprintln!("error: {display}: {}", diagnostic.message);
+            say!("error: {display}: {}", diagnostic.message);
             for hint in &diagnostic.hints {
-                eprintln!("  = hint: {hint}");
+                say!("  = hint: {hint}");
             }
             return Err(EXIT_DOCUMENT);
         }
@@ -240,7 +249,7 @@ fn report_all(diagnostics: &[Diagnostic], input: &Input, verbose: bool) {
         } else {
             "warning"
         };
-        eprintln!(
+        say!(
             "{label}: the same {} more time{}: {}{} (--verbose shows each)",
             group.others.len(),
             if group.others.len() == 1 { "" } else { "s" },
@@ -259,21 +268,21 @@ fn report(diagnostic: &Diagnostic, input: &Input) {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    eprintln!("{label}: {}", diagnostic.message);
+    say!("{label}: {}", diagnostic.message);
     if diagnostic.span.is_detached() {
-        eprintln!("  --> {}", input.display);
+        say!("  --> {}", input.display);
     } else {
         let at = line_col(&input.text, diagnostic.span.start);
-        eprintln!("  --> {}:{}:{}", input.display, at.line, at.column);
+        say!("  --> {}:{}:{}", input.display, at.line, at.column);
         let (line, column) = excerpt(source_line(&input.text, at.line), at.column);
         let number = at.line.to_string();
         let pad = " ".repeat(number.len());
-        eprintln!("{pad} |");
-        eprintln!("{number} | {line}");
-        eprintln!("{pad} | {}^", " ".repeat(column.saturating_sub(1)));
+        say!("{pad} |");
+        say!("{number} | {line}");
+        say!("{pad} | {}^", " ".repeat(column.saturating_sub(1)));
     }
     for hint in &diagnostic.hints {
-        eprintln!("  = hint: {hint}");
+        say!("  = hint: {hint}");
     }
 }
 
@@ -311,22 +320,22 @@ fn print_stats(pages: usize, stats: &mdg_export::layout::Stats) {
             100.0 * n as f32 / stats.lines as f32
         }
     };
-    eprintln!("pages:                {pages}");
-    eprintln!("lines of running text: {}", stats.lines);
-    eprintln!(
+    say!("pages:                {pages}");
+    say!("lines of running text: {}", stats.lines);
+    say!(
         "hyphenated lines:     {} ({:.1} %), longest run {}",
         stats.hyphenated,
         percent(stats.hyphenated),
         stats.max_hyphen_run
     );
-    eprintln!("overfull lines:       {}", stats.overfull);
-    eprintln!("emergency paragraphs: {}", stats.emergency);
-    eprintln!(
+    say!("overfull lines:       {}", stats.overfull);
+    say!("emergency paragraphs: {}", stats.emergency);
+    say!(
         "kept together:        {} (widows, orphans, headings)",
         stats.keeps
     );
     if let Some((median, p95, spread)) = stats.spread() {
-        eprintln!(
+        say!(
             "word space:           median {median:.2} pt, 95th percentile {p95:.2} pt, spread {spread:.2}"
         );
     }

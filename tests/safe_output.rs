@@ -156,3 +156,24 @@ fn standard_output_works_in_a_pipeline_that_closes_early() {
     assert!(output.status.success(), "{}", stderr_of(&output));
     assert_pdf_parses(&std::fs::read(dir.path().join("piped.pdf")).unwrap());
 }
+
+#[test]
+fn warnings_into_a_closed_standard_error_still_write_the_files() {
+    // `mdg-export … 2>&1 | head -1`: the reader goes away after one line
+    // of warnings. Printing the rest must not stop the export (it used to
+    // panic with exit 101 and write nothing).
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# Rubrik\n\n![](http://example.org/a.png) ![](http://example.org/b.png)\n\n[^x]\n";
+    std::fs::write(dir.path().join("doc.md"), text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mdg-export"))
+        .args(["all", "doc.md", "--verbose"])
+        .current_dir(dir.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_pdf_parses(&std::fs::read(dir.path().join("out/doc.pdf")).unwrap());
+    assert!(dir.path().join("out/doc.epub").is_file());
+}
