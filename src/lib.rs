@@ -165,7 +165,17 @@ fn lay_out_and_write(
     let creator = format!("mdg-export {}", env!("CARGO_PKG_VERSION"));
     let (pdf, epub) = std::thread::scope(|scope| {
         let laid_out = layout::layout_document(doc, assets, fonts, &options.layout);
-        warnings.extend(laid_out.warnings);
+        // What the pages cannot hold (a table wider than one letter a
+        // column) stops the PDF; the EPUB reflows and needs only where the
+        // pages start.
+        let (unprintable, layout_warnings): (Vec<_>, Vec<_>) = laid_out
+            .warnings
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+        if options.pdf && !unprintable.is_empty() {
+            return (Some(Err(unprintable)), None);
+        }
+        warnings.extend(layout_warnings);
         let pages = laid_out.output;
         warnings.extend(missing_glyph_warning(text, &pages.stats.missing_glyphs));
         outputs.pdf_stats = Some((pages.pages.len(), pages.stats.clone()));

@@ -678,7 +678,15 @@ fn hostile_inputs_end_cleanly_under_a_memory_limit() {
             0,
             "",
         ),
-        ("huge table", table, vec![], "", 0, "too wide"),
+        (
+            "huge table",
+            table.clone(),
+            vec![],
+            "",
+            1,
+            "a table of 120 columns cannot be printed on this paper: \
+             at most 45 columns fit across the page, one letter each\n  --> doc.md:3:1",
+        ),
         (
             "control characters",
             "# K\n\nText \u{1}\u{2}\u{7} och \u{b}\u{1f} NUL \u{0} \u{fffe} \u{202e}slut.\n".into(),
@@ -757,6 +765,13 @@ fn hostile_inputs_end_cleanly_under_a_memory_limit() {
             .count();
         assert_eq!(written, if code == 0 { 2 } else { 0 }, "{name}");
     }
+    // The table the PDF cannot hold is fine in the EPUB, which reflows.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.md"), &table).unwrap();
+    let output = run_limited(dir.path(), 1024, "epub doc.md -o out/doc.epub");
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(dir.path().join("out/doc.epub").is_file());
+
     // A symbolic-link loop where an image should be.
     let dir = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink("b.png", dir.path().join("a.png")).unwrap();

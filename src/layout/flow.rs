@@ -840,16 +840,11 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
         context: Context,
     ) {
         let columns = align.len().max(1);
-        let padding = 4.0;
-        let cell_context = Context {
-            size: context.size * 0.9,
-            leading: context.leading * 0.9,
-            ..context
-        };
         // Column widths from content: each column's widest cell set on
-        // one line (the header in its own bold face). A table that fits
-        // is widened to the measure, the slack shared evenly; one that
-        // does not is narrowed in proportion, never below its longest word.
+        // one line (the header in its own bold face), and its longest word.
+        // Measured at the cells' full size; the widths at a smaller size
+        // scale with it.
+        let full_size = context.size * 0.9;
         let mut natural = vec![0.0f32; columns];
         let mut longest_word = vec![0.0f32; columns];
         for (r, row) in std::iter::once(head)
@@ -860,56 +855,31 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 let face = if r == 0 {
                     FaceRole::Heading
                 } else {
-                    self.style(cell_context, false, false).face
+                    self.style(context, false, false).face
                 };
-                let size = cell_context.size;
                 let text = plain_text(cell);
                 let shaped = self.shaper.shape(face, &text);
-                natural[c] = natural[c].max(shaped.width * size + 2.0 * padding);
+                natural[c] = natural[c].max(shaped.width * full_size);
                 for word in text.split_whitespace() {
                     let shaped = self.shaper.shape(face, word);
-                    longest_word[c] = longest_word[c].max(shaped.width * size + 2.0 * padding);
+                    longest_word[c] = longest_word[c].max(shaped.width * full_size);
                 }
             }
         }
-        let total: f32 = natural.iter().sum();
-        let widths: Vec<f32> = if total <= context.width {
-            let extra = (context.width - total) / columns as f32;
-            natural.iter().map(|w| w + extra).collect()
-        } else {
-            let floor: f32 = longest_word.iter().sum();
-            if floor >= context.width {
-                let at = self.current_block;
-                self.warnings.push(
-                    Diagnostic::warning(
-                        Span::new(at..at + 1),
-                        format!(
-                            "a table of {columns} columns is too wide for the page: \
-                             its words are cut to fit"
-                        ),
-                    )
-                    .with_hint("split the table, shorten its words, or use --paper a4"),
-                );
-                longest_word
-                    .iter()
-                    .map(|w| w / floor * context.width)
-                    .collect()
-            } else {
-                // Share what is left above the floors by how much more
-                // each column would like.
-                let wants: Vec<f32> = natural
-                    .iter()
-                    .zip(&longest_word)
-                    .map(|(n, l)| n - l)
-                    .collect();
-                let want: f32 = wants.iter().sum::<f32>().max(f32::EPSILON);
-                let spare = context.width - floor;
-                longest_word
-                    .iter()
-                    .zip(&wants)
-                    .map(|(l, w)| l + spare * w / want)
-                    .collect()
-            }
+        let fit = fit_table(&natural, &longest_word, context.width, full_size);
+        if let Some(diagnostic) = fit.problem(self.current_block) {
+            self.warnings.push(diagnostic);
+        }
+        let TableFit {
+            scale,
+            padding,
+            widths,
+            ..
+        } = fit;
+        let cell_context = Context {
+            size: full_size * scale,
+            leading: context.leading * 0.9 * scale,
+            ..context
         };
         let table_width: f32 = widths.iter().sum();
 
@@ -1358,10 +1328,203 @@ fn quote_rules(items: &mut Vec<Item>, context: &Context, height: f32) {
     }
 }
 
+/// The smallest a table's text is set to fit the measure, as a share of
+/// its usual size (9 pt on A5 → 6.3 pt, the size of a printed timetable).
+const MIN_TABLE_SCALE: f32 = 0.7;
+/// Space on each side of a cell's text.
+const CELL_PADDING: f32 = 4.0;
+/// The padding when even the smallest text does not fit with the usual one.
+const NARROW_CELL_PADDING: f32 = 1.5;
+/// The width of one letter, as a share of the text size, that a column
+/// must hold: narrower, the letters of neighbouring cells overprint.
+const MIN_COLUMN_LETTER: f32 = 0.6;
+
+/// How a table is fitted to the measure.
+#[derive(Debug, Clone, PartialEq)]
+struct TableFit {
+    /// The cells' text size, as a share of the usual one.
+    scale: f32,
+    /// Space on each side of a cell's text.
+    padding: f32,
+    /// Each column's width, padding included; they add up to the measure.
+    widths: Vec<f32>,
+    /// Even at the smallest size some words are wider than their column:
+    /// they are cut between letters.
+    words_cut: bool,
+    /// How many columns the measure holds at one letter each.
+    max_columns: usize,
+}
+
+impl TableFit {
+    /// What to tell the user, at the table's first byte `at`: an error for
+    /// a table with more columns than letters fit across the page (its
+    /// rows would print as black bars), a warning when words are cut.
+    fn problem(&self, at: usize) -> Option<Diagnostic> {
+        let columns = self.widths.len();
+        let span = Span::new(at..at + 1);
+        if columns > self.max_columns {
+            return Some(
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "a table of {columns} columns cannot be printed on this paper: \
+                         at most {} columns fit across the page, one letter each",
+                        self.max_columns
+                    ),
+                )
+                .with_hint(
+                    "split the table into narrower ones, use --paper a4, \
+                     or export only the EPUB (its tables scroll sideways)",
+                ),
+            );
+        }
+        self.words_cut.then(|| {
+            Diagnostic::warning(
+                span,
+                format!(
+                    "a table of {columns} columns is too wide for the page: \
+                     its words are cut to fit"
+                ),
+            )
+            .with_hint("split the table, shorten its words, or use --paper a4")
+        })
+    }
+}
+
+/// Fits a table to `measure` from each column's text widths at `size`:
+/// `natural` (its widest cell on one line) and `longest` (its longest
+/// word). In order of preference: every cell on one line, widened to the
+/// measure; every word whole at the full size, or at a size down to
+/// [`MIN_TABLE_SCALE`] of it; then narrower padding; then words cut
+/// between letters, every column holding at least one letter.
+fn fit_table(natural: &[f32], longest: &[f32], measure: f32, size: f32) -> TableFit {
+    let n = natural.len().max(1) as f32;
+    let fitted = |scale: f32, padding: f32, words_cut: bool, widths: Vec<f32>| TableFit {
+        scale,
+        padding,
+        widths,
+        words_cut,
+        max_columns: max_table_columns(measure, size),
+    };
+    let sum_longest: f32 = longest.iter().sum();
+    let room = measure - 2.0 * CELL_PADDING * n;
+    if room > 0.0 && sum_longest * MIN_TABLE_SCALE <= room {
+        let scale = if sum_longest > 0.0 {
+            (room / sum_longest).min(1.0)
+        } else {
+            1.0
+        };
+        let widths = share_measure(natural, longest, scale, CELL_PADDING, measure);
+        return fitted(scale, CELL_PADDING, false, widths);
+    }
+    let scale = MIN_TABLE_SCALE;
+    let room = measure - 2.0 * NARROW_CELL_PADDING * n;
+    if room > 0.0 && sum_longest * scale <= room {
+        let widths = share_measure(natural, longest, scale, NARROW_CELL_PADDING, measure);
+        return fitted(scale, NARROW_CELL_PADDING, false, widths);
+    }
+    // Words cut: each column gets one letter and its padding, the rest of
+    // the measure goes by the length of its longest word.
+    let least = min_column_width(size);
+    let spare = (measure - least * n).max(0.0);
+    let widths = longest
+        .iter()
+        .map(|w| least + spare * w / sum_longest.max(f32::EPSILON))
+        .collect();
+    fitted(scale, NARROW_CELL_PADDING, true, widths)
+}
+
+/// Widths at `scale` that add up to `measure`: natural widths widened
+/// evenly when they all fit, else each column's longest word plus a share
+/// of what is left by how much more it would like.
+fn share_measure(
+    natural: &[f32],
+    longest: &[f32],
+    scale: f32,
+    padding: f32,
+    measure: f32,
+) -> Vec<f32> {
+    let natural: Vec<f32> = natural.iter().map(|w| w * scale + 2.0 * padding).collect();
+    let total: f32 = natural.iter().sum();
+    if total <= measure {
+        let extra = (measure - total) / natural.len().max(1) as f32;
+        return natural.iter().map(|w| w + extra).collect();
+    }
+    let floors: Vec<f32> = longest.iter().map(|w| w * scale + 2.0 * padding).collect();
+    let wants: Vec<f32> = natural.iter().zip(&floors).map(|(n, l)| n - l).collect();
+    let want: f32 = wants.iter().sum::<f32>().max(f32::EPSILON);
+    let spare = (measure - floors.iter().sum::<f32>()).max(0.0);
+    floors
+        .iter()
+        .zip(&wants)
+        .map(|(l, w)| l + spare * w / want)
+        .collect()
+}
+
+/// The narrowest a column can be: one letter of the smallest table text
+/// and the narrow padding.
+fn min_column_width(size: f32) -> f32 {
+    MIN_COLUMN_LETTER * size * MIN_TABLE_SCALE + 2.0 * NARROW_CELL_PADDING
+}
+
+/// How many columns a table may have on a measure whose cells are usually
+/// set at `size`: 45 on A5, 54 on A4.
+pub(crate) fn max_table_columns(measure: f32, size: f32) -> usize {
+    (measure / min_column_width(size)).floor() as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fonts::FontSet;
+
+    #[test]
+    fn a_table_is_set_smaller_before_its_words_are_cut() {
+        let (measure, size) = (300.0, 9.0);
+        let total = |fit: &TableFit| fit.widths.iter().sum::<f32>();
+        // Fits on one line a cell: full size, widened to the measure.
+        let fit = fit_table(&[50.0, 80.0], &[30.0, 40.0], measure, size);
+        assert_eq!((fit.scale, fit.words_cut), (1.0, false));
+        assert!((total(&fit) - measure).abs() < 0.01);
+        assert!(fit.problem(0).is_none());
+        // Twelve columns whose words fit at 85 %: smaller, nothing cut.
+        let fit = fit_table(&[40.0; 12], &[20.0; 12], measure, size);
+        assert!(fit.scale < 1.0 && fit.scale >= MIN_TABLE_SCALE, "{fit:?}");
+        assert!(!fit.words_cut && fit.problem(0).is_none());
+        assert!(
+            fit.widths
+                .iter()
+                .all(|w| w * 1.001 >= 20.0 * fit.scale + 8.0)
+        );
+        // Forty: the smallest size, narrow padding, words cut, a warning.
+        let fit = fit_table(&[60.0; 40], &[40.0; 40], measure, size);
+        assert_eq!(
+            (fit.scale, fit.padding),
+            (MIN_TABLE_SCALE, NARROW_CELL_PADDING)
+        );
+        let warning = fit.problem(7).unwrap();
+        assert_eq!(warning.severity, crate::diag::Severity::Warning);
+        assert_eq!(warning.span.start, 7);
+        assert!(fit.widths.iter().all(|&w| w >= min_column_width(size)));
+        assert!((total(&fit) - measure).abs() < 0.01);
+        // More columns than letters fit across: an error.
+        let most = max_table_columns(measure, size);
+        let fit = fit_table(&vec![20.0; most + 1], &vec![10.0; most + 1], measure, size);
+        let error = fit.problem(0).unwrap();
+        assert_eq!(error.severity, crate::diag::Severity::Error);
+        assert!(error.message.contains(&format!("at most {most} columns")));
+    }
+
+    #[test]
+    fn the_column_limit_per_paper() {
+        for (paper, columns) in [(super::super::Paper::A5, 45), (super::super::Paper::A4, 54)] {
+            let theme = Theme::for_paper(paper);
+            assert_eq!(
+                max_table_columns(theme.measure, theme.body_size * 0.9),
+                columns
+            );
+        }
+    }
 
     /// The summit's body many times over, with a link and a list in each
     /// copy so the structure tree has nodes below the blocks.
