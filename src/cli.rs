@@ -119,8 +119,34 @@ pub struct Common {
     pub stats: bool,
 }
 
+/// Points in a millimetre.
+const MM: f32 = 72.0 / 25.4;
+
+/// Reads `--bleed`: a length with its unit (`3mm`, `0.125in`, `9pt`) as
+/// points, at most an inch.
 fn parse_bleed(text: &str) -> Result<f32, String> {
-    mdg_export::pdf::parse_length(text)
+    let text = text.trim();
+    let split = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .ok_or_else(|| format!("`{text}` has no unit; write e.g. 3mm, 0.125in or 9pt"))?;
+    let (number, unit) = text.split_at(split);
+    let value: f32 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a length; write e.g. 3mm, 0.125in or 9pt"))?;
+    let points = match unit.trim() {
+        "mm" => value * MM,
+        "cm" => value * 10.0 * MM,
+        "in" => value * 72.0,
+        "pt" => value,
+        other => {
+            return Err(format!("unknown unit `{other}`; use mm, cm, in or pt"));
+        }
+    };
+    if !(0.0..=72.0).contains(&points) {
+        return Err(format!("`{text}` is out of range (0 to 1 in)"));
+    }
+    Ok(points)
 }
 
 /// Paper sizes.
@@ -134,12 +160,33 @@ pub enum PaperArg {
     Letter,
 }
 
-impl From<PaperArg> for mdg_export::layout::Paper {
+impl From<PaperArg> for mdg_export::Paper {
     fn from(paper: PaperArg) -> Self {
         match paper {
-            PaperArg::A5 => mdg_export::layout::Paper::A5,
-            PaperArg::A4 => mdg_export::layout::Paper::A4,
-            PaperArg::Letter => mdg_export::layout::Paper::Letter,
+            PaperArg::A5 => mdg_export::Paper::A5,
+            PaperArg::A4 => mdg_export::Paper::A4,
+            PaperArg::Letter => mdg_export::Paper::Letter,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bleed;
+
+    #[test]
+    fn bleed_lengths_take_units() {
+        assert!((parse_bleed("3mm").unwrap() - 8.504).abs() < 0.01);
+        assert!((parse_bleed("0.125in").unwrap() - 9.0).abs() < 0.001);
+        assert_eq!(parse_bleed("9pt").unwrap(), 9.0);
+        assert_eq!(parse_bleed(" 3 mm ").unwrap(), 3.0 * 72.0 / 25.4);
+        assert!(parse_bleed("3").unwrap_err().contains("no unit"));
+        assert!(
+            parse_bleed("3furlong")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(parse_bleed("-3mm").is_err());
+        assert!(parse_bleed("5in").is_err());
     }
 }

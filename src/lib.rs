@@ -2,21 +2,22 @@
 //! an accessible EPUB 3.
 //!
 //! # Steps
-//! 1. [`parse`] reads the front matter and the Markdown into a
-//!    [`model::Document`], with a source span on every node.
-//! 2. [`assets`] reads and decodes the images the document refers to.
-//! 3. [`layout`] shapes, breaks and paginates the document into
-//!    [`layout::Pages`] of positioned glyphs, rules and images (in points).
-//! 4. [`pdf`] writes those pages as a PDF; [`epub`] writes the model as
+//! 1. `parse` reads the front matter and the Markdown into a
+//!    `model::Document`, with a source span on every node.
+//! 2. `assets` reads and decodes the images the document refers to.
+//! 3. `layout` shapes, breaks and paginates the document into
+//!    `layout::Pages` of positioned glyphs, rules and images (in points).
+//! 4. `pdf` writes those pages as a PDF; `epub` writes the model as
 //!    reflowable XHTML inside an EPUB 3 package.
 //!
 //! The library never prints, never exits and touches the disk only through
-//! an [`assets::AssetSource`]; the command line lives in `main.rs`.
+//! an [`AssetSource`]; the command line lives in `main.rs`.
 //!
 //! # Use
-//! [`export`] runs the whole pipeline; everything it needs is re-exported
-//! at the top of the crate. The stage modules are public for the
-//! project's own tests and benchmarks, not as a stable interface.
+//! [`export`] runs the whole pipeline; everything it needs, and what the
+//! command line uses to show messages, is exported at the top of the
+//! crate. The stage modules are private (the `internals` feature opens
+//! them for the project's own tests, benchmarks and fuzz targets).
 //!
 //! ```
 //! use mdg_export::{ExportOptions, FolderSource, FontSet, export};
@@ -57,24 +58,52 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod assets;
+/// Declares the pipeline's stage modules: private to the crate, public
+/// only with the `internals` feature, which the project's own tests,
+/// benchmarks and fuzz targets turn on to reach a single stage. They are
+/// not a stable interface; the API is what the crate's root exports.
+macro_rules! stages {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[cfg(feature = "internals")]
+        pub mod $name;
+        $(#[$doc])*
+        #[cfg(not(feature = "internals"))]
+        pub(crate) mod $name;
+    )*};
+}
+
+stages! {
+    /// Images: reading, decoding, SVG.
+    assets;
+    /// Whether the accessibility claims hold for a document.
+    conformance;
+    /// Messages with their place in the source.
+    diag;
+    /// The EPUB writer.
+    epub;
+    /// The faces and their fallbacks.
+    fonts;
+    /// Shaping, line breaking, pagination.
+    layout;
+    /// The document model.
+    model;
+    /// Markdown and front matter → the model.
+    parse;
+    /// The PDF writer.
+    pdf;
+}
 pub mod builtin;
-pub mod conformance;
 mod deflate;
-pub mod diag;
 mod digits;
-pub mod epub;
-pub mod fonts;
 mod html;
-pub mod layout;
-pub mod model;
-pub mod parse;
-pub mod pdf;
 
 pub use assets::{AssetSource, EmbeddedSource, FolderSource};
-pub use diag::{Diagnostic, Severity, Span, StageResult, Warned};
-pub use fonts::FontSet;
-pub use layout::{LayoutOptions, Paper};
+pub use diag::{Diagnostic, LineCol, Repeated, Severity, Span, StageResult, Warned};
+pub use diag::{group_repeated, line_col, source_line};
+pub use fonts::{FontError, FontSet};
+pub use layout::{LayoutOptions, Paper, Stats};
+pub use parse::decode_source;
 pub use pdf::PrintOptions;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -16,10 +16,10 @@ mod output;
 
 use clap::Parser;
 use cli::{Cli, Command, Common};
-use mdg_export::assets::{AssetSource, FolderSource};
-use mdg_export::diag::{Diagnostic, Severity, line_col, source_line};
-use mdg_export::fonts::FontSet;
-use mdg_export::{ExportOptions, builtin};
+use mdg_export::{
+    AssetSource, Diagnostic, ExportOptions, FolderSource, FontSet, Severity, builtin, line_col,
+    source_line,
+};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -83,7 +83,7 @@ fn run(cli: Cli) -> Result<(), u8> {
         name: input.name.clone(),
         pdf: !matches!(targets, Targets::Epub(_)),
         epub: !matches!(targets, Targets::Pdf(_)),
-        layout: mdg_export::layout::LayoutOptions {
+        layout: mdg_export::LayoutOptions {
             paper: common.paper.into(),
             toc: match (common.toc, common.no_toc) {
                 (true, _) => Some(true),
@@ -91,7 +91,7 @@ fn run(cli: Cli) -> Result<(), u8> {
                 _ => None,
             },
         },
-        print: mdg_export::pdf::PrintOptions {
+        print: mdg_export::PrintOptions {
             booklet: common.booklet,
             bleed: common.bleed.unwrap_or(0.0),
             crop_marks: common.crop_marks,
@@ -186,7 +186,7 @@ fn read_input(common: &Common) -> Result<Input, u8> {
         || "document".to_string(),
         |s| s.to_string_lossy().into_owned(),
     );
-    let text = match mdg_export::parse::decode_source(bytes) {
+    let text = match mdg_export::decode_source(bytes) {
         Ok(text) => text,
         Err(diagnostic) => {
             say!("error: {display}: {}", diagnostic.message);
@@ -226,7 +226,7 @@ fn report_all(diagnostics: &[Diagnostic], input: &Input, verbose: bool) {
     const SHOWN_WHOLE: usize = 2;
     /// Locations named in a group's summary line.
     const LOCATIONS: usize = 3;
-    for group in mdg_export::diag::group_repeated(diagnostics) {
+    for group in mdg_export::group_repeated(diagnostics) {
         report(group.first, input);
         if verbose || group.others.len() <= SHOWN_WHOLE {
             for other in &group.others {
@@ -312,7 +312,7 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
 }
 
 /// Prints `--stats`: how the text was set.
-fn print_stats(pages: usize, stats: &mdg_export::layout::Stats) {
+fn print_stats(pages: usize, stats: &mdg_export::Stats) {
     let percent = |n: usize| {
         if stats.lines == 0 {
             0.0

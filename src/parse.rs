@@ -14,7 +14,6 @@ pub mod typography;
 use crate::diag::{Diagnostic, Span, StageResult, Warned};
 use crate::model::Document;
 
-pub use front_matter::KNOWN_KEYS;
 
 /// How deeply block containers (quotes, lists) and inline containers
 /// (emphasis, links) may nest before their content is lifted into the

@@ -108,7 +108,7 @@ fn bleed_and_crop_marks_set_nested_boxes() {
     let pdf = export(
         builtin::MARKDOWN,
         PrintOptions {
-            bleed: mdg_export::pdf::parse_length("3mm").unwrap(),
+            bleed: 3.0 * 72.0 / 25.4,
             crop_marks: true,
             ..PrintOptions::default()
         },
@@ -172,7 +172,7 @@ fn reachable(doc: &Document) -> std::collections::BTreeSet<lopdf::ObjectId> {
 /// when ours replaced them.
 #[test]
 fn every_object_is_reachable_from_the_trailer() {
-    let bleed = mdg_export::pdf::parse_length("3mm").unwrap();
+    let bleed = 3.0 * 72.0 / 25.4;
     for (what, print) in [
         ("the summit PDF", PrintOptions::default()),
         (

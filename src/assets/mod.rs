@@ -14,7 +14,7 @@ mod svg_passthrough;
 mod svg_props;
 mod svg_text;
 
-pub use svg_lift::{Lifted, LiftedGlyph, LiftedText, Matrix, concat};
+pub use svg_lift::{Lifted, LiftedText, concat};
 
 use crate::diag::{Diagnostic, StageResult, Warned};
 use crate::fonts::FontSet;

@@ -204,10 +204,10 @@ const COVER_FILE: &str = "cover.xhtml";
 const COVER_IMAGE: &str = "images/cover.png";
 
 /// Runs the raw-HTML sanitizer alone on `html`, as a block (`true`) or in
-/// a paragraph, and returns the XHTML it writes with its warning. Public
-/// only so that a fuzz target can reach the sanitizer directly, thousands
-/// of times faster than through a whole export; not part of the API.
-#[doc(hidden)]
+/// a paragraph, and returns the XHTML it writes with its warning. For the
+/// fuzz target that runs the sanitizer directly, thousands of times
+/// faster than through a whole export.
+#[cfg(feature = "internals")]
 pub fn sanitize_html(html: &str, block: bool) -> (String, Option<String>) {
     use sanitize::{HtmlWriter, Place, Report};
     let place = if block { Place::Block } else { Place::Inline };

@@ -1262,7 +1262,7 @@ fn retag(element: &mut Element, renumber: &super::structure::Renumber) {
             Item::Text(super::TextRun { tag, .. })
             | Item::Image { tag, .. }
             | Item::Link { tag, .. } => *tag = renumber.tag(*tag),
-            Item::Line { .. } | Item::Rect { .. } => {}
+            Item::Line { .. } => {}
         }
     }
     if let Some(header) = &mut element.header {

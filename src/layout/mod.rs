@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use flow::PageAnchor;
 pub use pages::format_date;
-pub use structure::{Role, StructNode, Structure, Tag};
+pub use structure::{Role, Structure, Tag};
 pub use style::{Paper, Theme};
 
 /// Options for layout.
@@ -140,14 +140,6 @@ pub enum Item {
         /// Gray level, 0 black to 1 white.
         gray: f32,
     },
-    /// A filled rectangle (x, y of the top left corner); always an
-    /// artifact.
-    Rect {
-        /// Left, top, width, height.
-        rect: Rect,
-        /// Gray level, 0 black to 1 white.
-        gray: f32,
-    },
     /// An image from the document's assets, scaled into `rect`.
     Image {
         /// The asset's URL.
@@ -194,10 +186,6 @@ impl Item {
                 from: (from.0 + dx, from.1 + dy),
                 to: (to.0 + dx, to.1 + dy),
                 width,
-                gray,
-            },
-            Item::Rect { rect, gray } => Item::Rect {
-                rect: moved(rect),
                 gray,
             },
             Item::Image {
@@ -278,6 +266,8 @@ pub struct PlacedGlyph {
     pub text: std::sync::Arc<str>,
 }
 
+/// For the tests: what a run spans and says.
+#[cfg(any(test, feature = "internals"))]
 impl TextRun {
     /// The run's width in points.
     pub fn width(&self) -> f32 {

@@ -141,7 +141,7 @@ fn mark_artifact(item: &mut Item) {
         Item::Text(TextRun { tag, .. }) | Item::Image { tag, .. } | Item::Link { tag, .. } => {
             *tag = Tag::Artifact
         }
-        Item::Line { .. } | Item::Rect { .. } => {}
+        Item::Line { .. } => {}
     }
 }
 

@@ -269,16 +269,6 @@ impl<'f> Shaper<'f> {
         self.info(role).metrics
     }
 
-    /// The advance of a glyph as the font's `hmtx` gives it (no kerning),
-    /// at 1 pt. A PDF viewer moves the pen by this; kerning and
-    /// justification are the difference.
-    pub fn nominal_advance(&self, role: FaceRole, glyph: u16) -> f32 {
-        let face = self.face(role);
-        let upem = face.units_per_em() as f32;
-        face.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(glyph))
-            .map_or(0.0, |a| f32::from(a) / upem)
-    }
-
     /// The glyph set at a line-end hyphenation break and its advance at
     /// 1 pt: the font's soft hyphen (U+00AD) if it has one, so that text
     /// extraction can tell a break from a real hyphen, else `-`.
@@ -422,7 +412,13 @@ mod tests {
         let nominal: f32 = shaped
             .glyphs
             .iter()
-            .map(|g| shaper.nominal_advance(FaceRole::Regular, g.id))
+            .map(|g| {
+                // The advance the font's `hmtx` gives, without kerning.
+                let face = shaper.face(FaceRole::Regular);
+                let upem = face.units_per_em() as f32;
+                face.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(g.id))
+                    .map_or(0.0, |a| f32::from(a) / upem)
+            })
             .sum();
         assert!(shaped.width < nominal, "A and V kern together");
     }

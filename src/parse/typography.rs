@@ -148,7 +148,8 @@ pub fn apply_inlines(inlines: &mut [Inline], lang: &str, state: &mut Quoting) {
 
 /// Applies every rule to one piece of text; `previous` is the character
 /// before it.
-pub fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String {
+#[cfg(test)]
+fn transform(text: &str, lang: &str, previous: &mut Option<char>) -> String {
     let mut state = Quoting {
         previous: *previous,
         ..Quoting::default()

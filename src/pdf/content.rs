@@ -10,7 +10,7 @@ use super::fonts::Subset;
 use crate::assets::Lifted;
 use printpdf::{
     Codepoint, Color, CurTransMat, DictItem, Greyscale, Line, LineCapStyle, LinePoint, Op,
-    PaintMode, PdfFontHandle, Point, Pt, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
+    PdfFontHandle, Point, Pt, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 use std::sync::Arc;
 
@@ -249,27 +249,6 @@ impl<'a> Ops<'a> {
                 line: Line {
                     points: vec![point(from), point(to)],
                     is_closed: false,
-                },
-            },
-            Op::RestoreGraphicsState,
-        ]);
-    }
-
-    /// A filled rectangle in gray (x, y of the lower left corner).
-    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, level: f32) {
-        self.ops.extend([
-            Op::SaveGraphicsState,
-            Op::SetFillColor {
-                col: Color::Greyscale(Greyscale::new(level, None)),
-            },
-            Op::DrawRectangle {
-                rectangle: printpdf::Rect {
-                    x: Pt(round2(x)),
-                    y: Pt(round2(y)),
-                    width: Pt(round2(w)),
-                    height: Pt(round2(h)),
-                    mode: Some(PaintMode::Fill),
-                    winding_order: None,
                 },
             },
             Op::RestoreGraphicsState,

@@ -20,32 +20,6 @@ const MM: f32 = 72.0 / 25.4;
 /// The slug around the bleed that holds the crop marks.
 const SLUG: f32 = 10.0 * MM;
 
-/// Reads a length with its unit (`3mm`, `0.125in`, `9pt`) as points.
-pub fn parse_length(text: &str) -> Result<f32, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| c.is_ascii_alphabetic())
-        .ok_or_else(|| format!("`{text}` has no unit; write e.g. 3mm, 0.125in or 9pt"))?;
-    let (number, unit) = text.split_at(split);
-    let value: f32 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a length; write e.g. 3mm, 0.125in or 9pt"))?;
-    let points = match unit.trim() {
-        "mm" => value * MM,
-        "cm" => value * 10.0 * MM,
-        "in" => value * 72.0,
-        "pt" => value,
-        other => {
-            return Err(format!("unknown unit `{other}`; use mm, cm, in or pt"));
-        }
-    };
-    if !(0.0..=72.0).contains(&points) {
-        return Err(format!("`{text}` is out of range (0 to 1 in)"));
-    }
-    Ok(points)
-}
-
 /// The crop marks for a page `width` × `height` with `bleed` points of
 /// bleed, drawn in the slug outside it: at each corner a horizontal and
 /// a vertical hairline on the trim lines, from 2 pt outside the bleed to
@@ -99,25 +73,4 @@ pub fn set_boxes(
         page.set("TrimBox", rect(0.0));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_length;
-
-    #[test]
-    fn lengths_take_units() {
-        assert!((parse_length("3mm").unwrap() - 8.504).abs() < 0.01);
-        assert!((parse_length("0.125in").unwrap() - 9.0).abs() < 0.001);
-        assert_eq!(parse_length("9pt").unwrap(), 9.0);
-        assert_eq!(parse_length(" 3 mm ").unwrap(), 3.0 * 72.0 / 25.4);
-        assert!(parse_length("3").unwrap_err().contains("no unit"));
-        assert!(
-            parse_length("3furlong")
-                .unwrap_err()
-                .contains("unknown unit")
-        );
-        assert!(parse_length("-3mm").is_err());
-        assert!(parse_length("5in").is_err());
-    }
 }

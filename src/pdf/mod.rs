@@ -28,8 +28,8 @@ mod impose;
 mod marks;
 mod tagging;
 
+#[cfg(feature = "internals")]
 pub use impose::saddle_stitch_order;
-pub use marks::parse_length;
 
 use crate::assets::Assets;
 use crate::deflate::{Deflated, deflate_each};
@@ -157,7 +157,7 @@ pub fn write_pdf(
             let tag = match item {
                 Item::Text(run) => run.tag,
                 Item::Image { tag, .. } => *tag,
-                Item::Line { .. } | Item::Rect { .. } => Tag::Artifact,
+                Item::Line { .. } => Tag::Artifact,
                 // An annotation is no content: it joins its structure
                 // element by an object reference.
                 Item::Link { .. } => Tag::Artifact,
@@ -199,9 +199,6 @@ pub fn write_pdf(
                     *width,
                     *level,
                 ),
-                Item::Rect { rect, gray: level } => {
-                    ops.rect(rect.x, height - rect.y - rect.h, rect.w, rect.h, *level)
-                }
                 Item::Image { url, rect, .. } => {
                     if let Some(name) = image_names.get(url) {
                         let place = (rect.x, height - rect.y - rect.h, rect.w, rect.h);

@@ -213,7 +213,7 @@ pub fn assert_inside_pages(pages: &mdg_export::layout::Pages) -> usize {
                     from.0.max(to.0),
                     from.1.max(to.1),
                 ),
-                Item::Rect { rect, .. } | Item::Image { rect, .. } | Item::Link { rect, .. } => {
+                Item::Image { rect, .. } | Item::Link { rect, .. } => {
                     (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)
                 }
             };
