@@ -474,13 +474,67 @@ struct PendingGlyphRun {
     font_res: String,
     font_size: f32,
     pen: f64,
-    array: Vec<lopdf::Object>,
+    array: TjArray,
 }
 
-fn flush_glyph_run(run: &mut Option<PendingGlyphRun>, content: &mut ContentWriter) {
-    if let Some(r) = run.take() {
+// PATCH (mdg-export 7): the merged run's `TJ` array is encoded as it grows
+// (glyph codes into the open string, a kern closing it), into buffers that
+// the next run reuses, instead of a `Vec<Object>` of strings that grew two
+// bytes at a time. The bytes are those `encode_object` writes for the array.
+#[derive(Default)]
+struct TjArray {
+    /// The encoded elements so far, without the brackets.
+    encoded: Vec<u8>,
+    /// The glyph codes of the string still open.
+    string: Vec<u8>,
+    /// Elements in `encoded`.
+    count: usize,
+}
+
+impl TjArray {
+    fn push_glyph_code(&mut self, code: u16) {
+        self.string.extend_from_slice(&code.to_be_bytes());
+    }
+
+    fn push_kern(&mut self, kern: f32) {
+        self.close_string();
+        // A number is separated from what comes before it (`needs_separator`).
+        if self.count > 0 {
+            self.encoded.push(b' ');
+        }
+        encode_real(&mut self.encoded, kern);
+        self.count += 1;
+    }
+
+    fn close_string(&mut self) {
+        if !self.string.is_empty() {
+            encode_literal(&mut self.encoded, &self.string);
+            self.string.clear();
+            self.count += 1;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.encoded.clear();
+        self.string.clear();
+        self.count = 0;
+    }
+}
+
+fn flush_glyph_run(
+    run: &mut Option<PendingGlyphRun>,
+    content: &mut ContentWriter,
+    spare: &mut TjArray,
+) {
+    if let Some(mut r) = run.take() {
         content.op("Tm", &r.matrix.map(Real));
-        content.op("TJ", &[Array(r.array)]);
+        r.array.close_string();
+        content.begin_op();
+        content.out.push(b'[');
+        content.out.extend_from_slice(&r.array.encoded);
+        content.out.extend_from_slice(b"] TJ");
+        r.array.clear();
+        *spare = r.array;
     }
 }
 
@@ -523,6 +577,7 @@ pub(crate) fn translate_operations(
     // op) flushes the run and falls back to literal serialization.
     let mut pending_tm: Option<[f32; 6]> = None;
     let mut glyph_run: Option<PendingGlyphRun> = None;
+    let mut spare_array = TjArray::default();
 
     // Text-showing operators are only valid between BT and ET. Emitting them
     // outside is not a rendering variation — Acrobat and most viewers drop the
@@ -584,7 +639,7 @@ pub(crate) fn translate_operations(
                     {
                         break 'merge false;
                     }
-                    let font_res = current_font_resource.clone().unwrap_or_default();
+                    let font_res = current_font_resource.as_deref().unwrap_or_default();
 
                     match pending_tm.take() {
                         Some(m) => {
@@ -602,17 +657,17 @@ pub(crate) fn translate_operations(
                                     / fs as f64;
                                 let kern = (r.pen - dx_em) as f32;
                                 if kern != 0.0 {
-                                    r.array.push(Real(kern));
+                                    r.array.push_kern(kern);
                                     r.pen -= kern as f64;
                                 }
                             } else {
-                                flush_glyph_run(&mut glyph_run, &mut content);
+                                flush_glyph_run(&mut glyph_run, &mut content, &mut spare_array);
                                 glyph_run = Some(PendingGlyphRun {
                                     matrix: m,
-                                    font_res,
+                                    font_res: font_res.to_string(),
                                     font_size: fs,
                                     pen: 0.0,
-                                    array: Vec::new(),
+                                    array: std::mem::take(&mut spare_array),
                                 });
                             }
                         }
@@ -633,17 +688,17 @@ pub(crate) fn translate_operations(
                     for item in items {
                         match item {
                             TextItem::Offset(o) => {
-                                r.array.push(Real(*o));
+                                r.array.push_kern(*o);
                                 r.pen -= *o as f64;
                             }
                             TextItem::GlyphIds(glyphs) => {
                                 for cp in glyphs {
                                     let code = remap_gid(Some(fi), cp.gid);
-                                    push_glyph_code(&mut r.array, code);
+                                    r.array.push_glyph_code(code);
                                     r.pen +=
                                         get_scaled_glyph_width(&fi.parsed_font, cp.gid) as f64;
                                     if cp.offset != 0.0 {
-                                        r.array.push(Real(cp.offset));
+                                        r.array.push_kern(cp.offset);
                                         r.pen -= cp.offset as f64;
                                     }
                                 }
@@ -659,7 +714,7 @@ pub(crate) fn translate_operations(
         if !consumed {
             // Any other op interrupts the pattern: emit what's pending, in
             // stream order, before the op itself is serialized below.
-            flush_glyph_run(&mut glyph_run, &mut content);
+            flush_glyph_run(&mut glyph_run, &mut content, &mut spare_array);
             flush_pending_tm(&mut pending_tm, &mut content);
         } else {
             continue;
@@ -952,7 +1007,7 @@ pub(crate) fn translate_operations(
         }
     }
 
-    flush_glyph_run(&mut glyph_run, &mut content);
+    flush_glyph_run(&mut glyph_run, &mut content, &mut spare_array);
     flush_pending_tm(&mut pending_tm, &mut content);
 
     content.out
@@ -974,21 +1029,28 @@ pub(crate) fn translate_operations(
 struct ContentWriter {
     out: Vec<u8>,
     started: bool,
+    /// A `TJ` array's buffers, kept from one to the next.
+    scratch: TjArray,
 }
 
 impl ContentWriter {
     /// Writes one operation: its operands, each followed by a space, then
     /// the operator, operations separated by newlines (lopdf's layout).
     fn op(&mut self, operator: &str, operands: &[lopdf::Object]) {
-        if self.started {
-            self.out.push(b'\n');
-        }
-        self.started = true;
+        self.begin_op();
         for operand in operands {
             encode_object(&mut self.out, operand);
             self.out.push(b' ');
         }
         self.out.extend_from_slice(operator.as_bytes());
+    }
+
+    /// Separates an operation from the one before it.
+    fn begin_op(&mut self) {
+        if self.started {
+            self.out.push(b'\n');
+        }
+        self.started = true;
     }
 
     /// `/Tag <</MCID n>> BDC`, as `op` writes it from a dictionary.
@@ -1199,6 +1261,35 @@ fn encode_text_items_to_pdf(
 ) {
     // Skip if no items
     if items.is_empty() {
+        return;
+    }
+
+    // PATCH (mdg-export 7): glyphs and offsets only (what a shaped line
+    // is): the `TJ` array encoded straight into the stream, through a
+    // buffer the writer keeps, with the bytes `encode_object` would write.
+    if !items.iter().any(|i| matches!(i, TextItem::Text(_))) {
+        let mut array = std::mem::take(&mut content.scratch);
+        for item in items {
+            match item {
+                TextItem::Offset(offset) => array.push_kern(*offset),
+                TextItem::GlyphIds(glyphs) => {
+                    for codepoint in glyphs {
+                        array.push_glyph_code(remap_gid(font_info, codepoint.gid));
+                        if codepoint.offset != 0.0 {
+                            array.push_kern(codepoint.offset);
+                        }
+                    }
+                }
+                TextItem::Text(_) => unreachable!("no text items here"),
+            }
+        }
+        array.close_string();
+        content.begin_op();
+        content.out.push(b'[');
+        content.out.extend_from_slice(&array.encoded);
+        content.out.extend_from_slice(b"] TJ");
+        array.clear();
+        content.scratch = array;
         return;
     }
 
@@ -2618,6 +2709,53 @@ mod content_encoding_tests {
         let mut writer = ContentWriter::default();
         writer.append(&mut ops.to_vec());
         writer.out
+    }
+
+    /// PATCH (mdg-export 7): a line of glyphs and offsets, encoded straight
+    /// into the stream, is what the `Vec<Object>` array gave: codes that
+    /// are parentheses, backslashes or carriage returns, offsets first,
+    /// between glyphs, doubled and last, and a second line reusing the
+    /// buffers.
+    #[test]
+    fn glyph_lines_encode_as_their_arrays_did() {
+        use crate::text::{Codepoint, TextItem};
+        let glyph = |gid: u16, offset: f32| Codepoint { gid, offset, cid: None };
+        let lines = vec![
+            vec![
+                TextItem::Offset(-120.0),
+                TextItem::GlyphIds(vec![glyph(0x0028, 0.0), glyph(0x2829, 0.0), glyph(0x5C0D, -15.5)]),
+                TextItem::GlyphIds(vec![glyph(0x0029, 0.0), glyph(0x0041, 3.0)]),
+                TextItem::Offset(250.0),
+                TextItem::Offset(-0.25),
+                TextItem::GlyphIds(vec![glyph(0x0D28, 0.0)]),
+                TextItem::Offset(7.0),
+            ],
+            vec![TextItem::GlyphIds(vec![glyph(1, 0.0), glyph(2, 0.0)])],
+            vec![TextItem::Offset(1.0)],
+        ];
+        let mut writer = ContentWriter::default();
+        let mut expected = ContentWriter::default();
+        for items in &lines {
+            super::encode_text_items_to_pdf(items, None, None, &mut writer);
+            let mut array = Vec::new();
+            for item in items {
+                match item {
+                    TextItem::Offset(o) => array.push(Object::Real(*o)),
+                    TextItem::GlyphIds(glyphs) => {
+                        for g in glyphs {
+                            super::push_glyph_code(&mut array, g.gid);
+                            if g.offset != 0.0 {
+                                array.push(Object::Real(g.offset));
+                            }
+                        }
+                    }
+                    TextItem::Text(_) => unreachable!(),
+                }
+            }
+            expected.op("TJ", &[Object::Array(array)]);
+        }
+        assert_eq!(String::from_utf8_lossy(&writer.out), String::from_utf8_lossy(&expected.out));
+        assert_eq!(writer.out, expected.out);
     }
 
     /// The in-place encoder must write what lopdf's `Content::encode` writes.
