@@ -6,7 +6,7 @@
 # shape is made at two sizes, 4× apart; if the cost per MB at the larger
 # size is not close to that at the smaller, something grows faster than
 # the input. Prints one line per shape and size, then the ceiling: the
-# worst seconds per MB.
+# worst seconds per MB and the worst peak memory per MB.
 #
 #   scripts/shapes.sh [BINARY]                 CPU seconds (user + sys, the
 #                                              best of 3 runs) and peak memory
@@ -104,6 +104,7 @@ fi
 
 printf '%-10s %9s %8s %8s %8s %8s\n' shape bytes 'cpu s' 's/MB' 'peak MB' 'MB/MB'
 ceiling=0
+memory=0
 for shape in $shapes; do
   for bytes in 250000 1000000; do
     make_shape "$shape" "$bytes" > "$tmp/$shape.md"
@@ -122,6 +123,9 @@ for shape in $shapes; do
       'BEGIN { printf "%-10s %9d %8.2f %8.2f %8d %8.0f\n", s, b, t, t / (b / 1e6), r / 1024, r / 1024 / (b / 1e6) }')
     echo "$line"
     ceiling=$(echo "$line" | awk -v c="$ceiling" '{ print ($4 > c ? $4 : c) }')
+    memory=$(echo "$line" | awk -v m="$memory" '{ print ($6 > m ? $6 : m) }')
   done
 done
 echo "ceiling: $ceiling CPU seconds per MB of Markdown (the worst shape above)"
+echo "memory: $memory MB of peak memory per MB of Markdown (the worst shape above; the"
+echo "        README's ceiling, tested in bad_input.rs, is 100 MB + 1536 MB per MB)"

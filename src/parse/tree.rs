@@ -382,6 +382,11 @@ impl Builder<'_> {
             return;
         }
         let whole = Span::new(frame.start..span.end.max(frame.start));
+        // The model lives until the outputs are written: a closed container
+        // keeps what it holds, not the room it grew (a table cell of one
+        // word held four inlines' worth; issue 17's memory per MB).
+        frame.inlines.shrink_to_fit();
+        frame.cells.shrink_to_fit();
         match std::mem::replace(&mut frame.kind, Kind::Transparent) {
             // Only the bottom frame is the root, and it was put back above.
             Kind::Root => {}
