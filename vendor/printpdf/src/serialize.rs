@@ -555,6 +555,10 @@ pub(crate) fn translate_operations(
 
     // Track current font for ShowText operations
     let mut current_font_resource: Option<String> = None;
+    // PATCH (mdg-export 8): the current font resolved once, when it is set,
+    // not looked up again (a `String` cloned for the map key and a map
+    // search) for every text operation.
+    let mut current_font: (Option<BuiltinFont>, Option<&RuntimeFontInfo>) = (None, None);
     let mut current_font_size: f32 = 0.0;
     // Text state that changes the viewer's pen arithmetic — the glyph-run
     // merger below only runs at the PDF defaults (Tc 0, Tz 100).
@@ -624,7 +628,7 @@ pub(crate) fn translate_operations(
                     if in_text_section && (pending_tm.is_some() || glyph_run.is_some()) =>
                 {
                     let (builtin_font, font_info) =
-                        resolve_current_font(&current_font_resource, font_infos);
+                        current_font;
                     let Some(fi) = font_info else { break 'merge false };
                     let fs = current_font_size;
                     let glyphs_only = !items.is_empty()
@@ -773,6 +777,7 @@ pub(crate) fn translate_operations(
             Op::SetFont { font, size } => {
                 let font_resource_name = font.get_resource_name();
                 current_font_resource = Some(font_resource_name.clone());
+                current_font = resolve_current_font(&current_font_resource, font_infos);
                 current_font_size = size.0;
                 content.op(
                     "Tf",
@@ -785,7 +790,7 @@ pub(crate) fn translate_operations(
                 }
                 // ShowText maps to Tj/TJ - font must be set via SetFont first
                 let (builtin_font, font_info) =
-                    resolve_current_font(&current_font_resource, font_infos);
+                    current_font;
 
                 encode_text_items_to_pdf(items, font_info, builtin_font.as_ref(), &mut content);
             }
@@ -960,7 +965,7 @@ pub(crate) fn translate_operations(
                     );
                 }
                 let (builtin_font, font_info) =
-                    resolve_current_font(&current_font_resource, font_infos);
+                    current_font;
                 content.push(LoOp::new(
                     "'",
                     vec![encode_text_for_font(text, font_info, builtin_font.as_ref())],
@@ -980,7 +985,7 @@ pub(crate) fn translate_operations(
                     );
                 }
                 let (builtin_font, font_info) =
-                    resolve_current_font(&current_font_resource, font_infos);
+                    current_font;
                 // The `"` operator assigns Tw and Tc as a side effect.
                 current_char_spacing = *char_spacing;
                 content.push(LoOp::new(
@@ -1176,7 +1181,17 @@ fn encode_name(out: &mut Vec<u8>, name: &[u8]) {
 /// A literal string escapes backslashes, carriage returns and the
 /// parentheses that are not balanced, as lopdf's writer does.
 fn encode_literal(out: &mut Vec<u8>, text: &[u8]) {
-    if !text.iter().any(|&b| matches!(b, b'(' | b')' | b'\\' | b'\r')) {
+    // PATCH (mdg-export 8): one table look-up a byte (glyph codes are most of
+    // these strings) instead of four comparisons.
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'(' as usize] = true;
+        table[b')' as usize] = true;
+        table[b'\\' as usize] = true;
+        table[b'\r' as usize] = true;
+        table
+    };
+    if !text.iter().any(|&b| SPECIAL[usize::from(b)]) {
         out.push(b'(');
         out.extend_from_slice(text);
         out.push(b')');
@@ -1248,7 +1263,7 @@ fn resolve_current_font<'a>(
 /// subset; otherwise return it unchanged. Unmapped gids fall back to 0 (.notdef).
 fn remap_gid(font_info: Option<&RuntimeFontInfo>, gid: u16) -> u16 {
     match font_info.and_then(|fi| fi.gid_remap.as_ref()) {
-        Some(map) => map.get(&gid).copied().unwrap_or(0),
+        Some(table) => table.get(usize::from(gid)).copied().unwrap_or(0),
         None => gid,
     }
 }
@@ -1461,7 +1476,11 @@ pub(crate) struct RuntimeFontInfo {
     /// up with the renumbered font program, its `/W` widths and `/ToUnicode`
     /// (all keyed by the new ids). `None` when the full font is embedded — then
     /// the content keeps original gids (which match the un-renumbered font).
-    pub gid_remap: Option<BTreeMap<u16, u16>>,
+    ///
+    /// PATCH (mdg-export 8): a table indexed by the original glyph id (0 for
+    /// an unmapped one, as the map's lookup gave), read for every glyph
+    /// shown instead of a `BTreeMap` search.
+    pub gid_remap: Option<Vec<u16>>,
 }
 
 /// Font subsetting information computed at serialization time (when subsetting is enabled)
@@ -1914,7 +1933,12 @@ pub(crate) fn prepare_fonts_for_serialization(
         // emit the subset glyph ids — thread the remap into the text encoder.
         if !subset_info.gid_remap.is_empty() {
             if let Some(fi) = font_infos.get_mut(font_id) {
-                fi.gid_remap = Some(subset_info.gid_remap.clone());
+                let size = subset_info.gid_remap.keys().last().map_or(0, |&g| usize::from(g) + 1);
+                let mut table = vec![0u16; size];
+                for (&gid, &code) in &subset_info.gid_remap {
+                    table[usize::from(gid)] = code;
+                }
+                fi.gid_remap = Some(table);
             }
         }
 
