@@ -6,6 +6,7 @@ use super::structure::{Role, Structure, Tag};
 use super::style::Theme;
 use super::text::{
     Hyphenation, InlineImage, LineOptions, Piece, Style, break_lines, break_lines_with_stats,
+    natural_width,
 };
 use super::{Item, LinkTarget, Rect};
 use crate::assets::Assets;
@@ -858,11 +859,11 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                     self.style(context, false, false).face
                 };
                 let text = plain_text(cell);
-                let shaped = self.shaper.shape(face, &text);
-                natural[c] = natural[c].max(shaped.width * full_size);
+                let width = natural_width(self.shaper, face, &text);
+                natural[c] = natural[c].max(width * full_size);
                 for word in text.split_whitespace() {
-                    let shaped = self.shaper.shape(face, word);
-                    longest_word[c] = longest_word[c].max(shaped.width * full_size);
+                    let width = natural_width(self.shaper, face, word);
+                    longest_word[c] = longest_word[c].max(width * full_size);
                 }
             }
         }
@@ -882,6 +883,18 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             ..context
         };
         let table_width: f32 = widths.iter().sum();
+        // Each column's left edge: in a right-to-left document the first
+        // column stands at the right, as a reader of the language reads it.
+        let mut lefts = Vec::with_capacity(widths.len());
+        let mut edge = 0.0;
+        for width in &widths {
+            lefts.push(if self.rtl {
+                context.left + table_width - edge - width
+            } else {
+                context.left + edge
+            });
+            edge += width;
+        }
 
         let mut first_row = true;
         let mut header: Option<Element> = None;
@@ -895,8 +908,7 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
             let row_context = self.open(table, Role::Row);
             let mut cells = Vec::new();
             let mut height: f32 = cell_context.leading;
-            let mut x = context.left;
-            for (c, width) in widths.iter().enumerate() {
+            for (c, (&width, &x)) in widths.iter().zip(&lefts).enumerate() {
                 let empty = Vec::new();
                 let cell = row.get(c).unwrap_or(&empty);
                 let cell_context = self.open(
@@ -937,9 +949,14 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                     if i + 1 < count {
                         end_with_space(&mut line, self.shaper);
                     }
+                    // A right-to-left line comes flush right already; a
+                    // column with no alignment of its own follows the
+                    // document's direction.
+                    let slack = width - 2.0 * padding - line.width;
                     let shift = match align.get(c) {
-                        Some(Align::Right) => width - 2.0 * padding - line.width,
-                        Some(Align::Center) => (width - 2.0 * padding - line.width) / 2.0,
+                        Some(Align::Right) => slack,
+                        Some(Align::Center) => slack / 2.0,
+                        None | Some(Align::None) if self.rtl => slack,
                         _ => 0.0,
                     };
                     let baseline = y + cell_context.leading * 0.78;
@@ -951,7 +968,6 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                     y += cell_context.leading;
                 }
                 height = height.max(y + padding * 0.5);
-                x += width;
             }
             let rule = |y: f32, weight: f32| Item::Line {
                 from: (context.left, y),

@@ -283,14 +283,7 @@ fn split_for_fallback(pieces: &[Piece], shaper: &Shaper) -> Vec<Piece> {
         let mut start = 0;
         let mut current = face;
         for (offset, c) in piece.text.char_indices() {
-            let wanted = if c.is_whitespace() || shaper.covers(face, c) {
-                face
-            } else {
-                shaper
-                    .substitutes(face)
-                    .find(|&role| shaper.covers(role, c))
-                    .unwrap_or(face)
-            };
+            let wanted = face_for(shaper, face, c);
             if wanted != current && offset > start {
                 out.push(Piece {
                     text: piece.text[start..offset].to_string(),
@@ -312,6 +305,40 @@ fn split_for_fallback(pieces: &[Piece], shaper: &Shaper) -> Vec<Piece> {
         });
     }
     out
+}
+
+/// The face `c` is set in when its text asks for `face`: that face if it
+/// has the character, else the first substitute that does.
+fn face_for(shaper: &Shaper, face: FaceRole, c: char) -> FaceRole {
+    if c.is_whitespace() || shaper.covers(face, c) {
+        face
+    } else {
+        shaper
+            .substitutes(face)
+            .find(|&role| shaper.covers(role, c))
+            .unwrap_or(face)
+    }
+}
+
+/// The width at 1 pt of `text` set on one line in `face`, each character
+/// the face lacks in the substitute that has it, as lines are set (a
+/// table's column widths: measured in `face` alone, Arabic or Chinese
+/// cells came out as rows of `.notdef` and were reported missing).
+pub fn natural_width(shaper: &mut Shaper, face: FaceRole, text: &str) -> f32 {
+    let mut width = 0.0;
+    let (mut start, mut current) = (0, face);
+    for (offset, c) in text.char_indices() {
+        let wanted = face_for(shaper, face, c);
+        if wanted != current && offset > start {
+            width += shaper.shape(current, &text[start..offset]).width;
+            start = offset;
+        }
+        current = wanted;
+    }
+    if start < text.len() {
+        width += shaper.shape(current, &text[start..]).width;
+    }
+    width
 }
 
 /// One line to set: word fragments `(word, first glyph, end glyph)`.
