@@ -97,6 +97,7 @@ pub mod builtin;
 mod deflate;
 mod digits;
 mod html;
+mod strings;
 
 pub use assets::{AssetSource, EmbeddedSource, FolderSource};
 pub use diag::{Diagnostic, LineCol, Repeated, Severity, Span, StageResult, Warned};

@@ -217,3 +217,60 @@ fn an_arabic_table_reads_from_the_right_in_the_arabic_face() {
     assert!(first > second && second > third, "{first} {second} {third}");
     common::assert_inside_pages(&pages);
 }
+
+/// The words the tool writes itself are in the document's language: an
+/// Arabic book's contents heading, its EPUB navigation and notes, and
+/// its cover date (the UN's Arabic month names), not English ones a
+/// screen reader would read with Arabic pronunciation.
+#[test]
+fn an_arabic_book_has_arabic_contents_notes_and_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\ntitle: قمة\nlang: ar\ndate: 2010-09-20\n---\n\n# الأهداف\n\n\
+                القضاء على الفقر.[^1]\n\n[^1]: حاشية.\n";
+    std::fs::write(dir.path().join("ar.md"), text).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mdg-export"))
+        .args(["all", "ar.md", "--out-dir", "out", "--toc"])
+        .current_dir(dir.path())
+        .output()
+        .expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdftotext = Command::new("pdftotext")
+        .args(["out/ar.pdf", "-"])
+        .current_dir(dir.path())
+        .output()
+        .expect("pdftotext runs (poppler-utils; scripts/install-validators.sh)");
+    let pdf_text: String = String::from_utf8(pdftotext.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !('\u{202a}'..='\u{202e}').contains(c))
+        .collect();
+    // (The note stands at the foot of its page: the PDF has no notes
+    // heading; the EPUB's endnotes have one.)
+    for words in ["المحتويات", "أيلول/سبتمبر"] {
+        assert!(pdf_text.contains(words), "{words} in {pdf_text}");
+    }
+    assert!(
+        !pdf_text.contains("Contents") && !pdf_text.contains("Notes"),
+        "{pdf_text}"
+    );
+    let epub = std::fs::read(dir.path().join("out/ar.epub")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(epub)).unwrap();
+    let mut nav = String::new();
+    archive
+        .by_name("OEBPS/nav.xhtml")
+        .unwrap()
+        .read_to_string(&mut nav)
+        .unwrap();
+    assert!(nav.contains(">المحتويات</"), "{nav}");
+    let mut notes = String::new();
+    archive
+        .by_name("OEBPS/notes.xhtml")
+        .unwrap()
+        .read_to_string(&mut notes)
+        .unwrap();
+    assert!(notes.contains(">الحواشي</"), "{notes}");
+}

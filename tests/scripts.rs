@@ -160,10 +160,11 @@ fn arabic_is_set_in_the_built_in_naskh() {
 }
 
 /// The lines of running Chinese text (set in the CJK text face): their
-/// text and where they end, in reading order.
+/// text and where they end, in reading order. The cover (its date is
+/// Chinese too) is not running text.
 fn chinese_lines(pages: &Pages) -> Vec<(String, f32)> {
     let mut lines: Vec<(usize, f32, String, f32, bool)> = Vec::new();
-    for (p, page) in pages.pages.iter().enumerate() {
+    for (p, page) in pages.pages.iter().enumerate().skip(1) {
         for item in &page.items {
             let Item::Text(run) = item else { continue };
             let end = run.x + run.glyphs.iter().map(|g| g.advance).sum::<f32>();

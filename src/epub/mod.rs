@@ -33,7 +33,6 @@ mod page_list;
 mod pages;
 mod render;
 mod sanitize;
-mod strings;
 mod style;
 mod xml;
 
@@ -49,7 +48,7 @@ use page_list::{PageList, PagePlan};
 use pages::PageLang;
 use render::Renderer;
 use std::collections::{BTreeMap, BTreeSet};
-use strings::Strings;
+use crate::strings::Strings;
 
 /// Options for the EPUB back end.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@
 use super::outline::TocEntry;
 use super::page_list::{PageList, marker_html};
 use super::pages::{PageLang, xhtml_page};
-use super::strings::Strings;
+use crate::strings::Strings;
 use super::xml::{attr, clean};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};

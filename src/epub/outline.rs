@@ -4,7 +4,7 @@
 //! nested table of contents and a map from every heading id to its file,
 //! so that `#id` links can be pointed at `chapter-N.xhtml#id`.
 
-use super::strings::Strings;
+use crate::strings::Strings;
 use super::xml::{encode_url, id_token};
 use crate::model::{Block, Document, Inline, plain_text};
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ use super::images::Images;
 use super::outline::NOTES_FILE;
 use super::page_list::{Marker, WordCursor, block_start, marker_html};
 use super::sanitize::{HtmlWriter, Place, Report};
-use super::strings::Strings;
+use crate::strings::Strings;
 use super::xml::{attr, encode_url, id_token, push_attr, push_text, web_address};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{Align, Block, Footnote, Image, Inline, ListItem, plain_text};

@@ -197,11 +197,7 @@ fn build_flow_split(
         None => builder.blocks(&doc.blocks, context),
     }
     if !endnotes.is_empty() {
-        let title = if builder.lang.starts_with("sv") {
-            "Noter"
-        } else {
-            "Notes"
-        };
+        let title = crate::strings::Strings::for_lang(builder.lang).notes;
         builder.heading(
             1,
             title,

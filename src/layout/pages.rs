@@ -519,6 +519,26 @@ pub fn format_date(date: &str, lang: &str) -> String {
                 "января февраля марта апреля мая июня июля августа сентября октября ноября декабря";
             format!("{day} {} {year}\u{a0}г.", month_of(names))
         }
+        // The UN's Arabic writes each month by both its names, the
+        // Levantine and the one from the Latin calendar.
+        "ar" => {
+            const AR: [&str; 12] = [
+                "كانون الثاني/يناير",
+                "شباط/فبراير",
+                "آذار/مارس",
+                "نيسان/أبريل",
+                "أيار/مايو",
+                "حزيران/يونيه",
+                "تموز/يوليه",
+                "آب/أغسطس",
+                "أيلول/سبتمبر",
+                "تشرين الأول/أكتوبر",
+                "تشرين الثاني/نوفمبر",
+                "كانون الأول/ديسمبر",
+            ];
+            format!("{day} {} {year}", AR[index])
+        }
+        "zh" => format!("{year}年{}月{day}日", index + 1),
         _ => format!("{day} {} {year}", EN[index]),
     }
 }
@@ -536,11 +556,7 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
     if entries.is_empty() {
         return;
     }
-    let title = if lang.starts_with("sv") {
-        "Innehåll"
-    } else {
-        "Contents"
-    };
+    let title = crate::strings::Strings::for_lang(lang).contents;
     // The page numbers printed depend on how many pages the contents
     // take, and that on how the titles wrap: set them until the count
     // holds (twice in practice).
@@ -758,6 +774,8 @@ mod tests {
         assert_eq!(format_date("2010-09-01", "fr"), "1er septembre 2010");
         assert_eq!(format_date("2010-09-20", "es"), "20 de septiembre de 2010");
         assert_eq!(format_date("2010-09-20", "ru"), "20 сентября 2010\u{a0}г.");
+        assert_eq!(format_date("2010-09-20", "ar"), "20 أيلول/سبتمبر 2010");
+        assert_eq!(format_date("2010-09-20", "zh-Hans"), "2010年9月20日");
     }
 
     use crate::fonts::FontSet;
