@@ -221,6 +221,10 @@ fn add_script_faces(options: &mut usvg::Options<'_>, fonts: &FontSet, text: &str
 /// the alpha channel says nothing), at the encoder's default compression:
 /// its best level made the summit's cover 8 % smaller (147 against 161 KB)
 /// and its whole EPUB export four times as slow (0.14 s against 0.035 s).
+/// Every row with the Sub filter (ISO/IEC 15948, 9.2), not the adaptive
+/// choice among all five: on a cover of flat colours and type that is
+/// both faster and smaller (the summit's EPUB export 430 M → 350 M
+/// instructions, its cover 161 → 155 KB; Up gave 167 KB, Paeth 167 KB).
 fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     let rgb: Vec<u8> = pixmap
         .data()
@@ -232,7 +236,8 @@ fn encode_png(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Default);
-    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    encoder.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+    encoder.set_filter(png::FilterType::Sub);
     let mut writer = encoder.write_header().map_err(|err| err.to_string())?;
     writer
         .write_image_data(&rgb)
