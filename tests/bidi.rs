@@ -233,11 +233,10 @@ fn an_arabic_book_has_arabic_contents_notes_and_date() {
         .current_dir(dir.path())
         .output()
         .expect("the binary runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    // The contents title is set in the Arabic face, not as boxes.
+    assert!(!stderr.contains("no glyph"), "{stderr}");
     let pdftotext = Command::new("pdftotext")
         .args(["out/ar.pdf", "-"])
         .current_dir(dir.path())
@@ -273,4 +272,46 @@ fn an_arabic_book_has_arabic_contents_notes_and_date() {
         .read_to_string(&mut notes)
         .unwrap();
     assert!(notes.contains(">الحواشي</"), "{notes}");
+}
+
+/// An Arabic book's contents read from the right: titles flush right,
+/// page numbers at the left.
+#[test]
+fn arabic_contents_are_mirrored() {
+    let mut text = String::from("---\nlang: ar\n---\n\n");
+    for n in 1..=6 {
+        text.push_str(&format!("# الهدف {n}\n\nنص.\n\n"));
+    }
+    let (pages, warnings) = common::layout_text(&text);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(
+        pages.stats.missing_glyphs.is_empty(),
+        "{:?}",
+        pages.stats.missing_glyphs
+    );
+    let runs: Vec<(f32, f32, String)> = pages.pages[1]
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            mdg_export::layout::Item::Text(run) => Some((run.x, run.x + run.width(), run.text())),
+            _ => None,
+        })
+        .collect();
+    let reversed = |word: &str| word.chars().rev().collect::<String>();
+    let title = runs.iter().find(|r| r.2.contains(&reversed("المحتويات")));
+    let entry = runs.iter().find(|r| r.2.contains(&reversed("الهدف")));
+    let number = runs.iter().find(|r| r.2.trim() == "3");
+    let (title, entry, number) = (
+        title.expect("the Arabic contents title"),
+        entry.expect("an entry"),
+        number.expect("a page number"),
+    );
+    assert!(
+        number.1 < entry.0,
+        "number {number:?} left of entry {entry:?}: {runs:?}"
+    );
+    assert!(
+        (title.1 - entry.1).abs() < 1.0,
+        "title {title:?} and entry {entry:?}: {runs:?}"
+    );
 }

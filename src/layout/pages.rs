@@ -562,7 +562,7 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
     // holds (twice in practice).
     let mut toc_pages = 1;
     for _ in 0..4 {
-        let count = set_toc(None, &entries, toc_pages, title, theme, shaper).len();
+        let count = set_toc(None, &entries, toc_pages, title, lang, theme, shaper).len();
         if count == toc_pages {
             break;
         }
@@ -573,6 +573,7 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
         &entries,
         toc_pages,
         title,
+        lang,
         theme,
         shaper,
     );
@@ -610,16 +611,21 @@ pub fn insert_toc(pages: &mut super::Pages, theme: &Theme, shaper: &mut Shaper, 
 
 /// Sets the contents pages for `toc_pages` pages of contents: each
 /// entry's title wraps with a hanging indent, its page number on its last
-/// line, the whole entry one link. Without a structure tree to add to,
-/// a trial run that only tells how many pages the contents take.
+/// line, the whole entry one link. In a right-to-left language all of it
+/// is mirrored: titles flush right, indents from the right, page numbers
+/// at the left. Without a structure tree to add to, a trial run that
+/// only tells how many pages the contents take.
 fn set_toc(
     mut structure: Option<&mut Structure>,
     entries: &[OutlineEntry],
     toc_pages: usize,
     title: &str,
+    lang: &str,
     theme: &Theme,
     shaper: &mut Shaper,
 ) -> Vec<Page> {
+    let rtl = crate::model::is_rtl(lang);
+    let (left, right) = (theme.margin_left, theme.margin_left + theme.measure);
     let leading = theme.leading * 1.2;
     let title_size = theme.heading_sizes[0];
     let style = |face, size, tag| Style {
@@ -652,14 +658,34 @@ fn set_toc(
     let mut new_pages: Vec<Page> = Vec::with_capacity(toc_pages);
     let mut page = Page::default();
     let mut y = theme.margin_top;
-    y = place_line(
-        title,
-        style(FaceRole::Heading, title_size, tag(heading)),
-        theme.margin_left,
-        y + title_size,
+    // The title through the line breaker, which sets each character in a
+    // face that has it (an Arabic or Chinese title in the heading face
+    // alone printed as boxes).
+    let title_lines = break_lines(
+        &[Piece {
+            text: title.to_string(),
+            style: style(FaceRole::Heading, title_size, tag(heading)),
+        }],
         shaper,
-        &mut page.items,
+        &LineOptions {
+            width: theme.measure,
+            first_indent: 0.0,
+            justify: false,
+            hyphenate: false,
+            verbatim: false,
+        },
     );
+    for (i, line) in title_lines.into_iter().enumerate() {
+        y += if i == 0 { title_size } else { title_size * 1.2 };
+        // A right-to-left line comes flush right in the measure already.
+        let x = if rtl && !line.rtl {
+            right - line.width
+        } else {
+            left
+        };
+        page.items
+            .extend(line.items.into_iter().map(|item| item.translated(x, y)));
+    }
     y += title_size * 1.5 - title_size;
     let hang = theme.indent;
     for entry in entries {
@@ -674,9 +700,9 @@ fn set_toc(
         let number = (entry.page + toc_pages + 1).to_string();
         let shaped = shaper.shape(FaceRole::Regular, &number);
         let number_width = shaped.width * theme.body_size;
-        let right = theme.margin_left + theme.measure;
         // Lines keep clear of the page number; the second and later hang.
         let room = theme.measure - indent - hang - number_width - theme.indent;
+        let width = room.max(theme.measure * 0.3);
         let lines = break_lines(
             &[Piece {
                 text: entry.title.clone(),
@@ -684,7 +710,7 @@ fn set_toc(
             }],
             shaper,
             &LineOptions {
-                width: room.max(theme.measure * 0.3),
+                width,
                 first_indent: 0.0,
                 justify: false,
                 hyphenate: false,
@@ -703,7 +729,15 @@ fn set_toc(
             // Lines, and title and number, read as words.
             line.ends_at_space = true;
             end_with_space(&mut line, shaper);
-            let x = theme.margin_left + indent + if i == 0 { 0.0 } else { hang };
+            let inset = indent + if i == 0 { 0.0 } else { hang };
+            // Flush right in a right-to-left book: a right-to-left line
+            // comes flush right in its width (its width is all of it), a
+            // left-to-right one (a Latin title) ends at its width.
+            let x = if rtl {
+                right - inset - line.width
+            } else {
+                left + inset
+            };
             for item in line.items {
                 if let Item::Text(mut run) = item {
                     run.x += x;
@@ -718,7 +752,7 @@ fn set_toc(
         place_line(
             &number,
             style(FaceRole::Regular, theme.body_size, link),
-            right - number_width,
+            if rtl { left } else { right - number_width },
             y + leading * 0.78,
             shaper,
             &mut page.items,
@@ -726,7 +760,7 @@ fn set_toc(
         y += leading;
         page.items.push(Item::Link {
             rect: Rect {
-                x: theme.margin_left + indent,
+                x: if rtl { left } else { left + indent },
                 y: top,
                 w: theme.measure - indent,
                 h: y - top,
