@@ -315,3 +315,34 @@ fn arabic_contents_are_mirrored() {
         "title {title:?} and entry {entry:?}: {runs:?}"
     );
 }
+
+#[test]
+fn vowel_marks_copy_out_as_themselves() {
+    // A mark glyph (a kasra, a damma) stands under or over many letters,
+    // and a font's ToUnicode map gives each glyph one text: the mark must
+    // carry its own character, not the letter it was first seen with.
+    // Poppler splits a word where a mark's baseline moves and may put a
+    // mark before its letter, so the characters are compared as a
+    // multiset, white space aside.
+    let dir = tempfile::tempdir().unwrap();
+    let body = "كُتُبٌ مُفِيدَةٌ وَقَلَمٌ جَدِيدٌ، وَدَرْسٌ مُمْتِعٌ.";
+    let source = format!("---\ntitle: تشكيل\nlang: ar\n---\n\n{body}\n");
+    std::fs::write(dir.path().join("ar.md"), source).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_mdg-export"))
+        .args(["pdf", "ar.md", "-o", "out/ar.pdf", "--quiet"])
+        .current_dir(dir.path())
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success());
+    // The page's number aside, too.
+    let sorted = |s: &str| {
+        let mut chars: Vec<char> = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii_digit())
+            .collect();
+        chars.sort_unstable();
+        chars.into_iter().collect::<String>()
+    };
+    let text = pdftotext(dir.path(), &[]);
+    assert_eq!(sorted(&text), sorted(body), "{text}");
+}

@@ -314,6 +314,12 @@ impl<'f> Shaper<'f> {
     fn shape_uncached(&mut self, role: FaceRole, text: &str, rtl: bool) -> Shaped {
         let mut buffer = rustybuzz::UnicodeBuffer::new();
         buffer.push_str(text);
+        // Each character its own cluster where the font keeps it a glyph
+        // of its own: a mark (an Arabic vowel, a combining accent) then
+        // carries its own text, not its base letter's. Every glyph has one
+        // text in the font's ToUnicode map, and one mark glyph stands
+        // beside many letters.
+        buffer.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
         buffer.guess_segment_properties();
         if rtl {
             buffer.set_direction(rustybuzz::Direction::RightToLeft);

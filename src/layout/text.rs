@@ -724,23 +724,24 @@ fn make_words(
             let rtl_run = level % 2 == 1;
             let shaped = shaper.shape_in(style.face, text, rtl_run);
             word.glyphs.reserve(shaped.glyphs.len());
-            let placed = |g: &super::shape::Glyph| {
+            let placed = |(g, advance): (&super::shape::Glyph, f32)| {
                 (
                     index,
                     PlacedGlyph {
                         id: g.id,
-                        advance: g.advance * style.size,
+                        advance: advance * style.size,
                         rise: g.y_offset * style.size + style.rise,
                         text: g.text.clone(),
                     },
                 )
             };
+            let glyphs = shaped.glyphs.iter().zip(advances(&shaped.glyphs));
             // Logical order in the word, as the line breaker cuts it; the
             // line puts them back (rule L2).
             if rtl_run {
-                word.glyphs.extend(shaped.glyphs.iter().rev().map(placed));
+                word.glyphs.extend(glyphs.rev().map(placed));
             } else {
-                word.glyphs.extend(shaped.glyphs.iter().map(placed));
+                word.glyphs.extend(glyphs.map(placed));
             }
             if !levels.is_empty() {
                 word.levels.resize(word.glyphs.len(), level);
@@ -1333,6 +1334,22 @@ fn extend_link(
     links.push((rect, target.clone(), tag));
 }
 
+/// The advance each glyph of a shaped word is set with.
+///
+/// A glyph is drawn where the pen stands, so the offset a font attaches a
+/// mark with (an Arabic vowel, a combining accent) goes into the
+/// advances: the glyph before it moves the pen on by the offset, the mark
+/// takes it back. Their sum stays the word's width.
+fn advances(
+    glyphs: &[super::shape::Glyph],
+) -> impl DoubleEndedIterator<Item = f32> + ExactSizeIterator + '_ {
+    glyphs.iter().enumerate().map(|(i, g)| {
+        let own = if i == 0 { 0.0 } else { g.x_offset };
+        let next = glyphs.get(i + 1).map_or(0.0, |n| n.x_offset);
+        g.advance + next - own
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1467,6 +1484,67 @@ mod tests {
         assert!((line.width - 300.0).abs() < 0.01, "{}", line.width);
         let left = glyphs[0].0;
         assert!(left > 100.0, "the line starts at the right, not at {left}");
+    }
+
+    #[test]
+    fn marks_stand_where_the_font_attaches_them_with_texts_of_their_own() {
+        // The Arabic face attaches its vowel marks with an x offset from
+        // the pen; drawn at the pen itself, a kasra lands under the
+        // letter beside its own.
+        let fonts = FontSet::built_in();
+        let mut shaper = Shaper::new(&fonts);
+        let word = "بِسْمِ";
+        let shaped = shaper.shape_in(FaceRole::Arabic, word, true);
+        assert!(
+            shaped.glyphs.iter().skip(1).any(|g| g.x_offset.abs() > 0.01),
+            "the face should attach a mark with an x offset"
+        );
+        let mut pen = 0.0;
+        let mut expected: Vec<(u16, f32)> = shaped
+            .glyphs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let x = pen + if i == 0 { 0.0 } else { g.x_offset };
+                pen += g.advance;
+                (g.id, x * 10.0)
+            })
+            .collect();
+        let mut pieces = plain(word);
+        pieces[0].style.face = FaceRole::Arabic;
+        let options = LineOptions {
+            width: 300.0,
+            first_indent: 0.0,
+            justify: false,
+            hyphenate: false,
+            verbatim: false,
+        };
+        let lines = break_lines(&pieces, &mut shaper, &options);
+        let mut drawn = Vec::new();
+        let mut texts = String::new();
+        for item in &lines[0].items {
+            if let Item::Text(run) = item {
+                let mut x = run.x;
+                for glyph in &run.glyphs {
+                    drawn.push((glyph.id, x));
+                    texts.push_str(&glyph.text);
+                    x += glyph.advance;
+                }
+            }
+        }
+        // Each mark has a glyph and a text of its own (a kasra stands
+        // under many letters, and a font's ToUnicode map gives a glyph one
+        // text), drawn in visual order.
+        assert_eq!(texts, "ِمْسِب");
+        let left = drawn.iter().map(|d| d.1).fold(f32::MAX, f32::min);
+        let mut drawn: Vec<(u16, f32)> = drawn.iter().map(|&(id, x)| (id, x - left)).collect();
+        drawn.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        expected.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        assert_eq!(drawn.len(), expected.len());
+        for ((id, x), (want_id, want_x)) in drawn.iter().zip(&expected) {
+            assert_eq!(id, want_id);
+            assert!((x - want_x).abs() < 0.01, "glyph {id} at {x} not {want_x}");
+        }
     }
 
     #[test]
