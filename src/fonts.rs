@@ -225,10 +225,20 @@ impl Packed {
         })
     }
 
-    /// Whether it has been unpacked (for tests of laziness).
-    pub fn is_unpacked(&self) -> bool {
+    fn is_unpacked(&self) -> bool {
         self.data.get().is_some()
     }
+}
+
+/// The built-in script faces unpacked so far in this process: a document
+/// pays for unpacking only the scripts it uses (`tests/lazy_fonts.rs`).
+#[cfg(feature = "internals")]
+pub fn unpacked_scripts() -> Vec<FaceRole> {
+    BUILT_IN_SCRIPTS
+        .iter()
+        .filter(|(_, packed, ..)| packed.is_unpacked())
+        .map(|(role, ..)| *role)
+        .collect()
 }
 
 /// The bytes of a font program: compiled in, or read from a file.

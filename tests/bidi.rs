@@ -316,17 +316,10 @@ fn arabic_contents_are_mirrored() {
     );
 }
 
-#[test]
-fn vowel_marks_copy_out_as_themselves() {
-    // A mark glyph (a kasra, a damma) stands under or over many letters,
-    // and a font's ToUnicode map gives each glyph one text: the mark must
-    // carry its own character, not the letter it was first seen with.
-    // Poppler splits a word where a mark's baseline moves and may put a
-    // mark before its letter, so the characters are compared as a
-    // multiset, white space aside.
+/// `pdftotext` of a PDF made from one Arabic paragraph.
+fn copied_out(body: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let body = "كُتُبٌ مُفِيدَةٌ وَقَلَمٌ جَدِيدٌ، وَدَرْسٌ مُمْتِعٌ.";
-    let source = format!("---\ntitle: تشكيل\nlang: ar\n---\n\n{body}\n");
+    let source = format!("---\ntitle: نص\nlang: ar\n---\n\n{body}\n");
     std::fs::write(dir.path().join("ar.md"), source).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_mdg-export"))
         .args(["pdf", "ar.md", "-o", "out/ar.pdf", "--quiet"])
@@ -334,7 +327,18 @@ fn vowel_marks_copy_out_as_themselves() {
         .output()
         .expect("the binary runs");
     assert!(output.status.success());
-    // The page's number aside, too.
+    pdftotext(dir.path(), &[])
+}
+
+#[test]
+fn vowel_marks_copy_out_as_themselves() {
+    // A mark glyph (a kasra, a damma) stands under or over many letters,
+    // and a font's ToUnicode map gives each glyph one text: the mark must
+    // carry its own character, not the letter it was first seen with.
+    // Poppler splits a word where a mark's baseline moves and may put a
+    // mark before its letter, so the characters are compared as a
+    // multiset, white space and the page's number aside.
+    let body = "كُتُبٌ مُفِيدَةٌ وَقَلَمٌ جَدِيدٌ، وَدَرْسٌ مُمْتِعٌ.";
     let sorted = |s: &str| {
         let mut chars: Vec<char> = s
             .chars()
@@ -343,6 +347,14 @@ fn vowel_marks_copy_out_as_themselves() {
         chars.sort_unstable();
         chars.into_iter().collect::<String>()
     };
-    let text = pdftotext(dir.path(), &[]);
+    let text = copied_out(body);
     assert_eq!(sorted(&text), sorted(body), "{text}");
+}
+
+#[test]
+fn a_ligature_of_several_letters_copies_out_in_order() {
+    // Noto Naskh sets لله as one glyph.
+    let text = copied_out("الله أكبر. عبد الله وعبدالله.");
+    assert_eq!(text.matches("الله").count(), 3, "{text}");
+    assert!(!text.contains("هلل"), "{text}");
 }

@@ -731,7 +731,7 @@ fn make_words(
                         id: g.id,
                         advance: advance * style.size,
                         rise: g.y_offset * style.size + style.rise,
-                        text: g.text.clone(),
+                        text: extraction_text(g, rtl_run),
                     },
                 )
             };
@@ -1332,6 +1332,21 @@ fn extend_link(
         return;
     }
     links.push((rect, target.clone(), tag));
+}
+
+/// The text a glyph copies out as (its ToUnicode entry in the PDF).
+///
+/// A glyph standing for several characters in a right-to-left run (the
+/// ligature لله, in الله and عبدالله) gets them in reverse order: text
+/// extractors (poppler, pdf.js) lay a glyph's characters out left to
+/// right and then reorder the right-to-left line, which turns them
+/// around once more. In logical order they copied out as اهلل.
+fn extraction_text(glyph: &super::shape::Glyph, rtl: bool) -> std::sync::Arc<str> {
+    if rtl && glyph.text.chars().nth(1).is_some() {
+        glyph.text.chars().rev().collect::<String>().into()
+    } else {
+        glyph.text.clone()
+    }
 }
 
 /// The advance each glyph of a shaped word is set with.
