@@ -48,6 +48,7 @@ fn prepare(times: usize, fonts: &FontSet) -> Prepared {
         &text,
         &ParseOptions {
             name: "bench".into(),
+            lang: None,
         },
     )
     .expect("parses")
@@ -66,6 +67,7 @@ fn parse_markdown(bencher: divan::Bencher, times: usize) {
     let text = summit(times);
     let options = ParseOptions {
         name: "bench".into(),
+        lang: None,
     };
     bencher.bench(|| parse(divan::black_box(&text), &options).expect("parses"));
 }
@@ -77,6 +79,7 @@ fn load_images(bencher: divan::Bencher) {
         builtin::MARKDOWN,
         &ParseOptions {
             name: "bench".into(),
+            lang: None,
         },
     )
     .expect("parses")

@@ -67,6 +67,12 @@ pub struct Common {
     /// built-in summit document.
     #[arg(value_name = "INPUT")]
     pub input: Option<PathBuf>,
+    /// The document's language, over its front matter's `lang` (a BCP 47
+    /// tag: sv, en, fr, ar, zh-Hans …): hyphenation, quotation marks, the
+    /// tool's own words (contents, notes) and the language both files
+    /// declare to screen readers and reading systems.
+    #[arg(long, value_name = "TAG", value_parser = parse_lang)]
+    pub lang: Option<String>,
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value_t = PaperArg::A5)]
     pub paper: PaperArg,
@@ -117,6 +123,17 @@ pub struct Common {
     /// spacing) to standard error.
     #[arg(long)]
     pub stats: bool,
+}
+
+/// Reads `--lang`.
+fn parse_lang(text: &str) -> Result<String, String> {
+    if mdg_export::is_language_tag(text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "`{text}` is not a language tag; write e.g. sv, en, en-GB or zh-Hans"
+        ))
+    }
 }
 
 /// Points in a millimetre.

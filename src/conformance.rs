@@ -46,7 +46,7 @@ pub fn check(doc: &Document, declared_lang: bool, missing_glyphs: bool) -> Vec<F
         failures.push(Failure {
             what: "the document's language is not declared".into(),
             span: Span::DETACHED,
-            hint: "add `lang: sv` (or the document's language) to the front matter",
+            hint: "add `lang: sv` (or the document's language) to the front matter, or give `--lang sv`",
         });
     }
     let mut previous_level = 0;
@@ -135,7 +135,7 @@ mod tests {
     use super::*;
 
     fn failures(text: &str) -> Vec<String> {
-        let doc = crate::parse::parse(text, &crate::parse::ParseOptions { name: "doc".into() })
+        let doc = crate::parse::parse(text, &crate::parse::ParseOptions { name: "doc".into(), lang: None })
             .expect("parses")
             .output;
         check(&doc, true, false)
@@ -169,6 +169,7 @@ mod tests {
             crate::builtin::MARKDOWN,
             &crate::parse::ParseOptions {
                 name: "toppmotet".into(),
+                lang: None,
             },
         )
         .expect("parses")

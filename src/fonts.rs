@@ -225,6 +225,7 @@ impl Packed {
         })
     }
 
+    #[cfg(feature = "internals")]
     fn is_unpacked(&self) -> bool {
         self.data.get().is_some()
     }

@@ -104,7 +104,7 @@ pub use diag::{Diagnostic, LineCol, Repeated, Severity, Span, StageResult, Warne
 pub use diag::{group_repeated, line_col, source_line};
 pub use fonts::{FontError, FontSet};
 pub use layout::{LayoutOptions, Paper, Stats};
-pub use parse::decode_source;
+pub use parse::{decode_source, is_language_tag};
 pub use pdf::PrintOptions;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -114,6 +114,10 @@ pub struct ExportOptions {
     /// The document's short name (file stem): default output names, and
     /// the title of last resort.
     pub name: String,
+    /// The document's language (a BCP 47 tag, see [`is_language_tag`]),
+    /// over what its front matter says; `None`: the front matter's, or
+    /// English undeclared.
+    pub lang: Option<String>,
     /// Make the PDF.
     pub pdf: bool,
     /// Make the EPUB.
@@ -152,6 +156,7 @@ pub fn export(
         text,
         &parse::ParseOptions {
             name: options.name.clone(),
+            lang: options.lang.clone(),
         },
     )?;
     let doc = parsed.output;

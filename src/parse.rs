@@ -27,6 +27,9 @@ pub struct ParseOptions {
     /// The short name of the document (file stem), used for output names
     /// and as the title of last resort.
     pub name: String,
+    /// The document's language (BCP 47), over what its front matter says:
+    /// the command line's `--lang`, for documents without front matter.
+    pub lang: Option<String>,
 }
 
 /// Decodes the bytes of a source file, or says where the UTF-8 breaks.
@@ -60,10 +63,22 @@ pub fn decode_source(bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }
 }
 
+/// Whether `tag` is a language tag the tool takes: letters, digits and
+/// hyphens, starting with a 2–3 letter primary language subtag (a loose
+/// BCP 47 check: `sv`, `en-GB`, `zh-Hans-CN`).
+pub fn is_language_tag(tag: &str) -> bool {
+    front_matter::is_language_tag(tag)
+}
+
 /// Parses a whole document: front matter, then the Markdown body.
 pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
     let mut warnings = Vec::new();
-    let (meta, body_offset) = front_matter::split_and_parse(source, &options.name, &mut warnings)?;
+    let (mut meta, body_offset) =
+        front_matter::split_and_parse(source, &options.name, &mut warnings)?;
+    if let Some(lang) = &options.lang {
+        meta.lang.clone_from(lang);
+        meta.lang_declared = true;
+    }
     let body = &source[body_offset..];
     let mut doc = tree::build(body, body_offset, meta, &mut warnings);
     link_digit_headings(&mut doc);
@@ -272,6 +287,7 @@ mod tests {
             text,
             &ParseOptions {
                 name: "test".into(),
+                lang: None,
             },
         )
         .expect("parses")
@@ -333,7 +349,7 @@ mod tests {
     fn bad_yaml_is_an_error_on_its_line() {
         let errors = parse(
             "---\ntitle: T\nkeywords: [a, b\n---\nText\n",
-            &ParseOptions { name: "t".into() },
+            &ParseOptions { name: "t".into(), lang: None },
         )
         .unwrap_err();
         let source = "---\ntitle: T\nkeywords: [a, b\n---\nText\n";

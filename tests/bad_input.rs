@@ -355,7 +355,10 @@ fn the_fallback_face_is_used_only_where_a_face_lacks_a_glyph() {
     let fonts = FontSet::built_in().with_fallback(&mono).unwrap();
     let doc = mdg_export::parse::parse(
         "Före ─═ efter, `kod ─`.\n",
-        &mdg_export::parse::ParseOptions { name: "d".into() },
+        &mdg_export::parse::ParseOptions {
+            name: "d".into(),
+            lang: None,
+        },
     )
     .unwrap()
     .output;

@@ -208,3 +208,47 @@ fn two_processes_write_identical_files() {
         assert!(a == b, "{name} differs between runs");
     }
 }
+
+#[test]
+fn lang_sets_the_language_of_a_document_without_front_matter() {
+    // A Swedish README has no front matter: `--lang sv` declares it
+    // without editing the file.
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# Riktlinjer\n\nDe här riktlinjerna vänder sig till \"alla\" medarbetare.\n";
+    std::fs::write(dir.path().join("doc.md"), text).unwrap();
+
+    let output = mdg(dir.path(), &["pdf", "doc.md", "-o", "en.pdf"]);
+    assert!(output.status.success());
+    assert!(
+        stderr(&output).contains("give `--lang sv`"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = mdg(dir.path(), &["all", "doc.md", "--lang", "sv"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+    let pdf = lopdf::Document::load(dir.path().join("out/doc.pdf")).unwrap();
+    let lang = pdf.catalog().unwrap().get(b"Lang").unwrap();
+    assert_eq!(lang.as_str().unwrap(), b"sv");
+    let epub = std::fs::File::open(dir.path().join("out/doc.epub")).unwrap();
+    let mut epub = zip::ZipArchive::new(epub).unwrap();
+    let mut texts = String::new();
+    for i in 0..epub.len() {
+        let mut file = epub.by_index(i).unwrap();
+        if file.name().ends_with(".opf") || file.name().ends_with(".xhtml") {
+            std::io::Read::read_to_string(&mut file, &mut texts).unwrap();
+        }
+    }
+    assert!(texts.contains(">sv</dc:language>"), "{texts}");
+    // Swedish quotation marks, from the Swedish typography.
+    assert!(texts.contains("\u{201d}alla\u{201d}"), "{texts}");
+
+    let output = mdg(dir.path(), &["pdf", "doc.md", "--lang", "svenska"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`svenska` is not a language tag"),
+        "{}",
+        stderr(&output)
+    );
+}

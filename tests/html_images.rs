@@ -49,7 +49,14 @@ fn folder() -> tempfile::TempDir {
 
 /// The sizes (width, height) in pt of the images the PDF draws, in order.
 fn drawn_sizes(markdown: &str, base: &Path) -> Vec<(f32, f32)> {
-    let parsed = parse(markdown, &ParseOptions { name: "doc".into() }).unwrap();
+    let parsed = parse(
+        markdown,
+        &ParseOptions {
+            name: "doc".into(),
+            lang: None,
+        },
+    )
+    .unwrap();
     let fonts = FontSet::built_in();
     let source = FolderSource {
         base: base.to_path_buf(),

@@ -233,8 +233,14 @@ use mdg_export::parse::{MAX_NESTING, ParseOptions};
 
 /// Parses Markdown: its blocks and warnings.
 fn build(text: &str) -> (Vec<Block>, Vec<Diagnostic>) {
-    let parsed =
-        mdg_export::parse::parse(text, &ParseOptions { name: "doc".into() }).expect("parses");
+    let parsed = mdg_export::parse::parse(
+        text,
+        &ParseOptions {
+            name: "doc".into(),
+            lang: None,
+        },
+    )
+    .expect("parses");
     (parsed.output.blocks, parsed.warnings)
 }
 

@@ -241,7 +241,10 @@ fn text_stays_inside_the_page() {
     let pages = {
         let doc = mdg_export::parse::parse(
             mdg_export::builtin::MARKDOWN,
-            &mdg_export::parse::ParseOptions { name: "t".into() },
+            &mdg_export::parse::ParseOptions {
+                name: "t".into(),
+                lang: None,
+            },
         )
         .unwrap()
         .output;

@@ -285,7 +285,10 @@ fn issue_13_small_inline_images_stay_in_the_line() {
         "# R\n\nKlicka på ![ikonen](icon.png) för att spara.\n\nSe ![foto](photo.png) här.\n";
     let parsed = mdg_export::parse::parse(
         text,
-        &mdg_export::parse::ParseOptions { name: "doc".into() },
+        &mdg_export::parse::ParseOptions {
+            name: "doc".into(),
+            lang: None,
+        },
     )
     .unwrap()
     .output;

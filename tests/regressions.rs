@@ -196,7 +196,10 @@ fn issue_13_fuzz_table_cell_with_spaces_before_a_question_mark() {
 /// panicked. Every front-matter message now spans whole characters.
 #[test]
 fn issue_17_fuzz_front_matter_error_spans_whole_characters() {
-    let options = mdg_export::parse::ParseOptions { name: "doc".into() };
+    let options = mdg_export::parse::ParseOptions {
+        name: "doc".into(),
+        lang: None,
+    };
     for source in [
         "---\ntitle: T\ndesc- a\nöte i genera: [A, B\\\n---\n\nText.\n",
         "---\ntitle: T\nåäö\n---\n\nText.\n",

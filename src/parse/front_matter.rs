@@ -262,8 +262,7 @@ fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-/// A loose BCP 47 check: letters, digits and hyphens, starting with a
-/// 2–3 letter primary language subtag.
+/// See [`super::is_language_tag`].
 pub(super) fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary = parts.next().unwrap_or("");

@@ -123,6 +123,7 @@ pub fn summit_words() -> Vec<String> {
         builtin::MARKDOWN,
         &mdg_export::parse::ParseOptions {
             name: builtin::NAME.into(),
+            lang: None,
         },
     )
     .expect("parses")
@@ -179,7 +180,10 @@ pub fn export_text(text: &str, base: &std::path::Path) -> mdg_export::diag::Stag
 pub fn layout_text(text: &str) -> (mdg_export::layout::Pages, Vec<mdg_export::diag::Diagnostic>) {
     let parsed = mdg_export::parse::parse(
         text,
-        &mdg_export::parse::ParseOptions { name: "doc".into() },
+        &mdg_export::parse::ParseOptions {
+            name: "doc".into(),
+            lang: None,
+        },
     )
     .expect("parses");
     let mut warnings = parsed.warnings;
