@@ -49,6 +49,7 @@ fn prepare(times: usize, fonts: &FontSet) -> Prepared {
         &ParseOptions {
             name: "bench".into(),
             lang: None,
+            title: None,
         },
     )
     .expect("parses")
@@ -68,6 +69,7 @@ fn parse_markdown(bencher: divan::Bencher, times: usize) {
     let options = ParseOptions {
         name: "bench".into(),
         lang: None,
+        title: None,
     };
     bencher.bench(|| parse(divan::black_box(&text), &options).expect("parses"));
 }
@@ -80,6 +82,7 @@ fn load_images(bencher: divan::Bencher) {
         &ParseOptions {
             name: "bench".into(),
             lang: None,
+            title: None,
         },
     )
     .expect("parses")

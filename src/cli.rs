@@ -73,6 +73,11 @@ pub struct Common {
     /// declare to screen readers and reading systems.
     #[arg(long, value_name = "TAG", value_parser = parse_lang)]
     pub lang: Option<String>,
+    /// The document's title, over its front matter's `title` (by default
+    /// its first heading, when no later heading stands above it, or else
+    /// its file name): the cover, the PDF's and the EPUB's metadata.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value_t = PaperArg::A5)]
     pub paper: PaperArg,

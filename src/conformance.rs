@@ -135,7 +135,7 @@ mod tests {
     use super::*;
 
     fn failures(text: &str) -> Vec<String> {
-        let doc = crate::parse::parse(text, &crate::parse::ParseOptions { name: "doc".into(), lang: None })
+        let doc = crate::parse::parse(text, &crate::parse::ParseOptions { name: "doc".into(), lang: None, title: None })
             .expect("parses")
             .output;
         check(&doc, true, false)
@@ -169,7 +169,7 @@ mod tests {
             crate::builtin::MARKDOWN,
             &crate::parse::ParseOptions {
                 name: "toppmotet".into(),
-                lang: None,
+                lang: None, title: None,
             },
         )
         .expect("parses")

@@ -118,6 +118,9 @@ pub struct ExportOptions {
     /// over what its front matter says; `None`: the front matter's, or
     /// English undeclared.
     pub lang: Option<String>,
+    /// The document's title (plain text), over what its front matter
+    /// says.
+    pub title: Option<String>,
     /// Make the PDF.
     pub pdf: bool,
     /// Make the EPUB.
@@ -157,6 +160,7 @@ pub fn export(
         &parse::ParseOptions {
             name: options.name.clone(),
             lang: options.lang.clone(),
+            title: options.title.clone(),
         },
     )?;
     let doc = parsed.output;

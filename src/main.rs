@@ -82,6 +82,7 @@ fn run(cli: Cli) -> Result<(), u8> {
     let options = ExportOptions {
         name: input.name.clone(),
         lang: common.lang.clone(),
+        title: common.title.clone(),
         pdf: !matches!(targets, Targets::Epub(_)),
         epub: !matches!(targets, Targets::Pdf(_)),
         layout: mdg_export::LayoutOptions {

@@ -30,6 +30,9 @@ pub struct ParseOptions {
     /// The document's language (BCP 47), over what its front matter says:
     /// the command line's `--lang`, for documents without front matter.
     pub lang: Option<String>,
+    /// The document's title, over what its front matter says: the
+    /// command line's `--title`.
+    pub title: Option<String>,
 }
 
 /// Decodes the bytes of a source file, or says where the UTF-8 breaks.
@@ -79,6 +82,9 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
         meta.lang.clone_from(lang);
         meta.lang_declared = true;
     }
+    if let Some(title) = &options.title {
+        meta.title = vec![crate::model::Inline::Text(title.clone(), Span::DETACHED)];
+    }
     let body = &source[body_offset..];
     let mut doc = tree::build(body, body_offset, meta, &mut warnings);
     link_digit_headings(&mut doc);
@@ -91,21 +97,30 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
     typography::apply_inlines(&mut doc.meta.subtitle, &lang, &mut Default::default());
 
     if doc.meta.title.is_empty() {
-        doc.meta.title = doc
-            .blocks
-            .iter()
-            .find_map(|block| match block {
-                crate::model::Block::Heading { content, .. } => {
-                    Some(title_text(content)).filter(|t| !t.is_empty())
-                }
-                _ => None,
-            })
-            .unwrap_or_else(|| {
-                vec![crate::model::Inline::Text(
-                    options.name.clone(),
+        doc.meta.title = heading_title(&doc.blocks).unwrap_or_else(|| {
+            // A note without headings is named by its file as a matter of
+            // course; a document whose headings name it nowhere is told.
+            let has_headings = doc
+                .blocks
+                .iter()
+                .any(|block| matches!(block, crate::model::Block::Heading { .. }));
+            if has_headings {
+                warnings.push(
+                Diagnostic::warning(
                     Span::DETACHED,
-                )]
-            });
+                    format!(
+                        "the document has no title: the cover and the files' metadata show its name, `{}`",
+                        options.name
+                    ),
+                )
+                .with_hint("add `title:` to the front matter, or give `--title \"…\"`"),
+                );
+            }
+            vec![crate::model::Inline::Text(
+                options.name.clone(),
+                Span::DETACHED,
+            )]
+        });
     }
     if doc.blocks.is_empty() && doc.cover.is_none() {
         warnings.push(
@@ -163,6 +178,21 @@ fn link_digit_headings(doc: &mut crate::model::Document) {
             relink(run, &ids);
         }
     });
+}
+
+/// The title of a document that names none: its first heading, when no
+/// later heading stands above it. A README that opens with a logo and
+/// goes on with `### Syntax highlighting` under `## How to use` has no
+/// heading that names it.
+fn heading_title(blocks: &[crate::model::Block]) -> Option<Vec<crate::model::Inline>> {
+    let mut headings = blocks.iter().filter_map(|block| match block {
+        crate::model::Block::Heading { level, content, .. } => {
+            Some((*level, title_text(content))).filter(|(_, title)| !title.is_empty())
+        }
+        _ => None,
+    });
+    let (level, title) = headings.next()?;
+    headings.all(|(other, _)| other >= level).then_some(title)
 }
 
 /// A heading as a title: its words without the pictures in it (a
@@ -287,7 +317,7 @@ mod tests {
             text,
             &ParseOptions {
                 name: "test".into(),
-                lang: None,
+                lang: None, title: None,
             },
         )
         .expect("parses")
@@ -325,6 +355,23 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_under_which_a_later_one_stands_is_no_title() {
+        // bat's README: a logo, then `###` features before `## How to use`.
+        let text = "<p><img src=\"logo.svg\" alt=\"bat\"></p>\n\n### Syntax highlighting\n\n\
+                    Text.\n\n## How to use\n\nText.\n";
+        let parsed = parse_ok(text);
+        assert_eq!(plain_text(&parsed.output.meta.title), "test");
+        assert!(
+            parsed.warnings[0].message.contains("has no title"),
+            "{:?}",
+            parsed.warnings
+        );
+        let parsed = parse_ok("## Intro\n\nText.\n\n## Usage\n\n### Flags\n");
+        assert_eq!(plain_text(&parsed.output.meta.title), "Intro");
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    }
+
+    #[test]
     fn front_matter_title_may_hold_markdown() {
         let doc = parse_ok("---\ntitle: Om *millenniemålen*\nlang: sv\n---\n\nText.\n").output;
         assert_eq!(plain_text(&doc.meta.title), "Om millenniemålen");
@@ -349,7 +396,7 @@ mod tests {
     fn bad_yaml_is_an_error_on_its_line() {
         let errors = parse(
             "---\ntitle: T\nkeywords: [a, b\n---\nText\n",
-            &ParseOptions { name: "t".into(), lang: None },
+            &ParseOptions { name: "t".into(), lang: None, title: None },
         )
         .unwrap_err();
         let source = "---\ntitle: T\nkeywords: [a, b\n---\nText\n";

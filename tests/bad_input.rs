@@ -358,6 +358,7 @@ fn the_fallback_face_is_used_only_where_a_face_lacks_a_glyph() {
         &mdg_export::parse::ParseOptions {
             name: "d".into(),
             lang: None,
+            title: None,
         },
     )
     .unwrap()

@@ -252,3 +252,44 @@ fn lang_sets_the_language_of_a_document_without_front_matter() {
         stderr(&output)
     );
 }
+
+#[test]
+fn title_names_a_document_that_names_itself_nowhere() {
+    // A README that opens with a tagline and `###` features: no heading
+    // names it, so the file name does, with a warning naming the fix.
+    let dir = tempfile::tempdir().unwrap();
+    let text = "<p align=\"center\"><b>A cat clone</b></p>\n\n### Syntax highlighting\n\n\
+                Text.\n\n## How to use\n\nText.\n";
+    std::fs::write(dir.path().join("README.md"), text).unwrap();
+    let title = |pdf: &str| {
+        let doc = lopdf::Document::load(dir.path().join(pdf)).unwrap();
+        let info = doc.trailer.get(b"Info").unwrap().as_reference().unwrap();
+        let title = doc.get_dictionary(info).unwrap().get(b"Title").unwrap();
+        lopdf::decode_text_string(title).unwrap()
+    };
+
+    let output = mdg(dir.path(), &["pdf", "README.md", "-o", "a.pdf"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the document has no title")
+            && stderr(&output).contains("--title"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(title("a.pdf"), "README");
+
+    let args = [
+        "pdf",
+        "README.md",
+        "-o",
+        "b.pdf",
+        "--title",
+        "bat",
+        "--lang",
+        "en",
+    ];
+    let output = mdg(dir.path(), &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("no title"), "{}", stderr(&output));
+    assert_eq!(title("b.pdf"), "bat");
+}

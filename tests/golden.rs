@@ -13,9 +13,15 @@ use std::path::{Path, PathBuf};
 fn check(markdown: &Path, reference: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(markdown).map_err(|e| e.to_string())?;
     let name = markdown.file_stem().unwrap().to_string_lossy().into_owned();
-    let parsed =
-        mdg_export::parse::parse(&text, &mdg_export::parse::ParseOptions { name, lang: None })
-            .map_err(|errors| format!("{}: {errors:?}", markdown.display()))?;
+    let parsed = mdg_export::parse::parse(
+        &text,
+        &mdg_export::parse::ParseOptions {
+            name,
+            lang: None,
+            title: None,
+        },
+    )
+    .map_err(|errors| format!("{}: {errors:?}", markdown.display()))?;
     let mut dump = dump_document(&parsed.output);
     for warning in &parsed.warnings {
         let at = mdg_export::diag::line_col(&text, warning.span.start);

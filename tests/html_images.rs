@@ -54,6 +54,7 @@ fn drawn_sizes(markdown: &str, base: &Path) -> Vec<(f32, f32)> {
         &ParseOptions {
             name: "doc".into(),
             lang: None,
+            title: None,
         },
     )
     .unwrap();

@@ -238,6 +238,7 @@ fn build(text: &str) -> (Vec<Block>, Vec<Diagnostic>) {
         &ParseOptions {
             name: "doc".into(),
             lang: None,
+            title: None,
         },
     )
     .expect("parses");

@@ -244,6 +244,7 @@ fn text_stays_inside_the_page() {
             &mdg_export::parse::ParseOptions {
                 name: "t".into(),
                 lang: None,
+                title: None,
             },
         )
         .unwrap()

@@ -161,7 +161,7 @@ proptest! {
         }
         let doc = mdg_export::parse::parse(
             &markdown,
-            &mdg_export::parse::ParseOptions { name: "p".into(), lang: None },
+            &mdg_export::parse::ParseOptions { name: "p".into(), lang: None, title: None },
         )
         .unwrap()
         .output;

@@ -288,6 +288,7 @@ fn issue_13_small_inline_images_stay_in_the_line() {
         &mdg_export::parse::ParseOptions {
             name: "doc".into(),
             lang: None,
+            title: None,
         },
     )
     .unwrap()

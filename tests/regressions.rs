@@ -199,6 +199,7 @@ fn issue_17_fuzz_front_matter_error_spans_whole_characters() {
     let options = mdg_export::parse::ParseOptions {
         name: "doc".into(),
         lang: None,
+        title: None,
     };
     for source in [
         "---\ntitle: T\ndesc- a\nöte i genera: [A, B\\\n---\n\nText.\n",

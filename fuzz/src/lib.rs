@@ -143,7 +143,7 @@ pub fn check_front_matter(data: &[u8]) {
     let source = format!("---\n{yaml}\n---\n\nText.\n");
     let options = parse::ParseOptions {
         name: "fuzz".into(),
-        lang: None,
+        lang: None, title: None,
     };
     let diagnostics = match parse::parse(&source, &options) {
         Ok(warned) => warned.warnings,
@@ -187,7 +187,7 @@ pub fn check_svg(data: &[u8]) {
     let doc = DOC.get_or_init(|| {
         let options = parse::ParseOptions {
             name: "fuzz".into(),
-            lang: None,
+            lang: None, title: None,
         };
         parse::parse("Text.\n\n![Bild](x.svg)\n", &options)
             .expect("the document parses")

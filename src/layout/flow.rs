@@ -1551,7 +1551,7 @@ mod tests {
                 "# Del {i}\n\nSe [FN](https://un.org/{i}).\n\n- ett\n- två\n\n# {body}\n"
             ));
         }
-        crate::parse::parse(&text, &crate::parse::ParseOptions { name: "t".into(), lang: None })
+        crate::parse::parse(&text, &crate::parse::ParseOptions { name: "t".into(), lang: None, title: None })
             .expect("parses")
             .output
     }
@@ -1578,7 +1578,7 @@ mod tests {
     fn short_documents_and_documents_with_footnotes_stay_on_one_thread() {
         let short = crate::parse::parse(
             crate::builtin::MARKDOWN,
-            &crate::parse::ParseOptions { name: "t".into(), lang: None },
+            &crate::parse::ParseOptions { name: "t".into(), lang: None, title: None },
         )
         .expect("parses")
         .output;

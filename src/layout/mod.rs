@@ -327,7 +327,7 @@ mod tests {
     fn summit() -> (Document, Pages) {
         let doc = crate::parse::parse(
             crate::builtin::MARKDOWN,
-            &crate::parse::ParseOptions { name: "t".into(), lang: None },
+            &crate::parse::ParseOptions { name: "t".into(), lang: None, title: None },
         )
         .unwrap()
         .output;

@@ -124,6 +124,7 @@ pub fn summit_words() -> Vec<String> {
         &mdg_export::parse::ParseOptions {
             name: builtin::NAME.into(),
             lang: None,
+            title: None,
         },
     )
     .expect("parses")
@@ -183,6 +184,7 @@ pub fn layout_text(text: &str) -> (mdg_export::layout::Pages, Vec<mdg_export::di
         &mdg_export::parse::ParseOptions {
             name: "doc".into(),
             lang: None,
+            title: None,
         },
     )
     .expect("parses");
