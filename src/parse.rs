@@ -6,7 +6,7 @@
 //! from. Parsing Markdown cannot fail; only the front matter can.
 
 mod front_matter;
-mod html_images;
+mod html_blocks;
 mod spans;
 mod tree;
 pub mod typography;

@@ -66,6 +66,20 @@ const BAT_ALTERNATIVES: Doc = Doc {
     images: 0,
 };
 
+const RIPGREP_FAQ: Doc = Doc {
+    folder: "ripgrep-faq",
+    file: "FAQ.md",
+    phrases: &[
+        // Questions written as `<h3 name="…">` headings, and the text
+        // under them.
+        "Does ripgrep support configuration files?",
+        "When is the next release?",
+        "ripgrep is a project whose contributors are volunteers",
+    ],
+    code: &["$ rg --generate man > man/man1/rg.1"],
+    images: 0,
+};
+
 const ZOXIDE_README: Doc = Doc {
     folder: "zoxide-readme",
     file: "README.md",
@@ -295,15 +309,15 @@ fn check(doc: &Doc) {
     );
 }
 
-/// Until branch `html` is merged the EPUB's HTML sanitizer panics on
-/// the header's non-ASCII text (issue 13.1).
+/// The header's non-ASCII text in raw HTML (the EPUB's sanitizer once
+/// panicked on it, issue 13.1).
 #[test]
 fn bat_readme_text_and_code() {
     check_text(&BAT_README);
 }
 
 /// The logo is an `<img>` in a centred `<p>` beside remote badges, the
-/// usual README header; branch `html` (2192d5e) still leaves it out.
+/// usual README header.
 #[test]
 fn bat_readme() {
     check(&BAT_README);
@@ -376,4 +390,29 @@ fn corpus_outputs_are_deterministic() {
         assert!(a.pdf == b.pdf, "{}: PDF differs", doc.folder);
         assert!(a.epub == b.epub, "{}: EPUB differs", doc.folder);
     }
+}
+
+/// The FAQ's questions are HTML headings its list links to by name: each
+/// is a heading in both outputs (PDF bookmarks, the EPUB's contents), and
+/// every `#name` link finds it.
+#[test]
+fn ripgrep_faq_with_html_headings() {
+    let exported = check_text(&RIPGREP_FAQ);
+    assert!(
+        !exported.stderr.contains("points to no heading") && !exported.stderr.contains("raw HTML"),
+        "{}",
+        exported.stderr
+    );
+    let pdf = lopdf::Document::load_mem(&exported.pdf).unwrap();
+    let catalog = pdf.catalog().unwrap();
+    let outlines = catalog.get(b"Outlines").unwrap().as_reference().unwrap();
+    let count = pdf
+        .get_dictionary(outlines)
+        .unwrap()
+        .get(b"Count")
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    // "FAQ" and its 27 questions.
+    assert!(count >= 28, "{count} bookmarks");
 }

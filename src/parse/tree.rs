@@ -5,7 +5,7 @@
 //! instead of silently dropping content.
 
 use super::MAX_NESTING;
-use super::html_images::{image_block, inline_image};
+use super::html_blocks::{HtmlBlock, html_block, inline_image};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{Align, Block, Document, Footnote, Image, Inline, ListItem, Meta, plain_text};
 use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -476,8 +476,17 @@ impl Builder<'_> {
                             ..whole.end.saturating_sub(self.offset),
                     )
                     .unwrap_or("");
-                let block = match image_block(&frame.text, source, whole) {
-                    Some(images) => paragraph_or_figure(images, whole),
+                let block = match html_block(&frame.text, source, whole) {
+                    Some(HtmlBlock::Inlines(content)) => paragraph_or_figure(content, whole),
+                    Some(HtmlBlock::Heading { level, id, content }) => Block::Heading {
+                        level,
+                        id: Some(id)
+                            .filter(|id| !id.is_empty())
+                            .map(|id| slug(&id))
+                            .unwrap_or_default(),
+                        content,
+                        span: whole,
+                    },
                     None => Block::Html {
                         html: frame.text,
                         span: whole,

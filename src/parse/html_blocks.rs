@@ -1,13 +1,16 @@
-//! Images written as HTML → the model's images.
+//! Images and simple blocks written as HTML → the model.
 //!
 //! READMEs size images with `<img src="x.png" width="40">`, often inside
-//! `<p align="center">`, because Markdown cannot. Such an image is an
-//! image in both outputs, read, checked and sandboxed like a Markdown one.
-//! An inline `<img>` fragment becomes an image; an HTML block of images
-//! and phrasing content (links, text with `<b>`, `<i>`, `<code>`, line
-//! breaks, in the `<p>`, `<div>`, `<center>` or `<picture>` they are
-//! wrapped in) becomes a paragraph of them. Any other HTML stays raw
-//! HTML.
+//! `<p align="center">`, because Markdown cannot, centre a tagline in a
+//! `<p align="center">`, and write headings as `<h3 name="config">` so
+//! that links can name them. GitHub shows all of these; so do both
+//! outputs: an image is an image, read, checked and sandboxed like a
+//! Markdown one; an HTML block of phrasing content (text, links, `<b>`,
+//! `<i>`, `<code>`, line breaks, images, in the `<p>`, `<div>`,
+//! `<center>` or `<picture>` they are wrapped in) becomes a paragraph;
+//! one heading element holding phrasing content becomes a heading, its
+//! `id` or `name` its anchor. Any other HTML (lists, tables, forms,
+//! `<details>`) stays raw HTML.
 
 use crate::diag::Span;
 use crate::html::{Token, attr, tokenize};
@@ -29,22 +32,33 @@ pub(super) fn inline_image(html: &str, span: Span) -> Option<Image> {
     }
 }
 
-/// The inlines of an HTML block of images and phrasing content (a
-/// README's centred header: a logo, badges in links, a line of text with
-/// `<b>`, `<i>`, `<code>`, `<br>`); `None` if it holds no image or
-/// anything else (a table, a list, a heading, a form), which stays raw
-/// HTML. `source` is the block as written, at `span` in the file.
+/// What an HTML block is in the model.
+#[derive(Debug, PartialEq)]
+pub(super) enum HtmlBlock {
+    /// A paragraph (or a figure, when it is one image).
+    Inlines(Vec<Inline>),
+    /// A heading.
+    Heading {
+        /// 1 to 6.
+        level: u8,
+        /// Its `id` or `name` attribute; empty for none.
+        id: String,
+        /// Its text.
+        content: Vec<Inline>,
+    },
+}
+
+/// What an HTML block of phrasing content is (a README's centred header:
+/// a logo, badges in links, a line of text with `<b>`, `<i>`, `<code>`,
+/// `<br>`; or a heading written as HTML); `None` if it holds anything
+/// else (a table, a list, a form), which stays raw HTML. `source` is the
+/// block as written, at `span` in the file.
 ///
 /// White space collapses as a browser collapses it; the `<p>`, `<div>`
-/// and `<center>` wrappers become line breaks between their contents.
-pub(super) fn image_block(html: &str, source: &str, span: Span) -> Option<Vec<Inline>> {
-    if !html
-        .as_bytes()
-        .windows(4)
-        .any(|w| w.eq_ignore_ascii_case(b"<img"))
-    {
-        return None;
-    }
+/// and `<center>` wrappers become line breaks between their contents. A
+/// heading around a logo (`<h1><img …><br>name</h1>`) is set as a
+/// paragraph: the logo is the point.
+pub(super) fn html_block(html: &str, source: &str, span: Span) -> Option<HtmlBlock> {
     /// An open element and what it holds so far.
     struct Open {
         name: String,
@@ -61,7 +75,22 @@ pub(super) fn image_block(html: &str, source: &str, span: Span) -> Option<Vec<In
     let mut images = 0;
     let lines = line_spans(source, span);
     let mut at = span;
-    for token in tokenize(html) {
+    let tokens = tokenize(html);
+    // The heading the whole block is, if it is one: its level and anchor.
+    let last = tokens.iter().rev().find(|t| !is_white(t));
+    let heading = match tokens.iter().find(|t| !is_white(t)) {
+        Some(Token::Start { name, attrs, .. })
+            if matches!(last, Some(Token::End { name: end }) if end == name) =>
+        {
+            heading_level(name).map(|level| {
+                let id = attr(attrs, "id").or_else(|| attr(attrs, "name"));
+                (level, id.unwrap_or("").trim().to_string())
+            })
+        }
+        _ => None,
+    };
+    let mut wrappers = 0;
+    for token in tokens {
         match token {
             Token::Text(text) => {
                 let content = &mut stack.last_mut()?.content;
@@ -81,6 +110,7 @@ pub(super) fn image_block(html: &str, source: &str, span: Span) -> Option<Vec<In
                     // A heading around a logo (`<h1><img …><br>name</h1>`)
                     // is set as its paragraph: the logo is the point.
                     "p" | "div" | "center" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                        wrappers += 1;
                         line_break(&mut stack.last_mut()?.content, at)
                     }
                     "picture" | "source" | "span" | "sub" | "sup" | "small" | "u" | "ins"
@@ -131,11 +161,34 @@ pub(super) fn image_block(html: &str, source: &str, span: Span) -> Option<Vec<In
             Token::Doctype(_) => return None,
         }
     }
-    if stack.len() != 1 || images == 0 {
+    if stack.len() != 1 {
         return None;
     }
-    let out = trim(stack.pop()?.content);
-    (!out.is_empty()).then_some(out)
+    let content = trim(stack.pop()?.content);
+    if content.is_empty() {
+        return None;
+    }
+    match heading {
+        Some((level, id)) if images == 0 && wrappers == 1 => Some(HtmlBlock::Heading {
+            level,
+            id,
+            content,
+        }),
+        _ => Some(HtmlBlock::Inlines(content)),
+    }
+}
+
+/// Text that is only white space.
+fn is_white(token: &Token) -> bool {
+    matches!(token, Token::Text(text) if text.trim().is_empty())
+}
+
+/// The level of a heading element's name.
+fn heading_level(name: &str) -> Option<u8> {
+    match name.as_bytes() {
+        [b'h', level @ b'1'..=b'6'] => Some(level - b'0'),
+        _ => None,
+    }
 }
 
 /// Appends text with its white space collapsed to single spaces, as a
@@ -251,6 +304,14 @@ mod tests {
         Span::new(start..start + 1)
     }
 
+    /// The inlines of a block that is a paragraph.
+    fn inlines(html: &str, span: Span) -> Vec<Inline> {
+        match html_block(html, html, span) {
+            Some(HtmlBlock::Inlines(inlines)) => inlines,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn an_img_tag_is_an_image_with_its_size() {
         let image = inline_image(
@@ -274,8 +335,7 @@ mod tests {
     #[test]
     fn a_block_of_images_becomes_inlines_and_anything_else_stays_html() {
         let html = "<p align=\"center\">\n  <a href=\"https://x.org\"><img src=\"a.png\"></a>\n  <img src=\"b.png\" height=20>\n</p>\n";
-        let inlines: Vec<Inline> = image_block(html, html, Span::new(100..100 + html.len()))
-            .unwrap()
+        let inlines: Vec<Inline> = inlines(html, Span::new(100..100 + html.len()))
             .into_iter()
             // The space between them, as a browser shows it.
             .filter(|i| !matches!(i, Inline::Text(t, _) if t == " "))
@@ -297,20 +357,19 @@ mod tests {
         assert_eq!(b.height, Some(20));
         for other in [
             "<table><tr><td><img src=a.png></td></tr></table>",
-            "<p align=center>Only text</p>",
             "<p align=center></p>",
             "<a href=x><img src=a.png>",
             "<ul><li><img src=a.png></li></ul>",
+            "<details><summary>More</summary>Text</details>",
         ] {
-            assert!(image_block(other, other, at(0)).is_none(), "{other}");
+            assert!(html_block(other, other, at(0)).is_none(), "{other}");
         }
     }
 
     #[test]
     fn many_images_in_one_block_are_all_kept() {
         let html = "<img src=a.png>\n".repeat(50_000);
-        let inlines = image_block(&html, &html, at(0)).unwrap();
-        let images = inlines
+        let images = inlines(&html, at(0))
             .iter()
             .filter(|i| matches!(i, Inline::Image(_)))
             .count();
@@ -322,7 +381,7 @@ mod tests {
         let html = "<p align=\"center\">\n  <img src=\"logo.svg\" alt=\"bat\"><br>\n  \
                     <a href=\"https://ci\"><img src=\"badge.svg\" alt=\"CI\"></a>\n  \
                     A <i>cat(1)</i> clone   with <b>wings</b> and <code>git</code>.\n</p>\n";
-        let inlines = image_block(html, html, at(0)).unwrap();
+        let inlines = inlines(html, at(0));
         assert!(matches!(&inlines[0], Inline::Image(i) if i.url == "logo.svg"));
         assert!(matches!(&inlines[1], Inline::HardBreak(_)));
         assert!(matches!(&inlines[2], Inline::Link { url, .. } if url == "https://ci"));
@@ -337,5 +396,31 @@ mod tests {
                 .iter()
                 .any(|i| matches!(i, Inline::Code(c, _) if c == "git"))
         );
+    }
+
+    #[test]
+    fn a_tagline_is_a_paragraph_and_a_heading_element_a_heading() {
+        // bat's tagline and ripgrep's FAQ questions: GitHub shows them,
+        // and so must the PDF.
+        let html = "<p align=\"center\"><b>A <i>cat(1)</i> clone</b></p>\n";
+        let tagline = inlines(html, at(0));
+        assert_eq!(crate::model::plain_text(&tagline), "A cat(1) clone");
+        let html = "<h3 name=\"config\">\nDoes ripgrep support configuration files?\n</h3>\n";
+        let Some(HtmlBlock::Heading { level, id, content }) = html_block(html, html, at(0)) else {
+            panic!("{:?}", html_block(html, html, at(0)));
+        };
+        assert_eq!((level, id.as_str()), (3, "config"));
+        assert_eq!(
+            crate::model::plain_text(&content),
+            "Does ripgrep support configuration files?"
+        );
+        // A heading around a logo is its paragraph; two headings are two
+        // lines of one.
+        let logo = "<h1 align=center><img src=logo.png><br>bat</h1>";
+        assert!(matches!(html_block(logo, logo, at(0)), Some(HtmlBlock::Inlines(_))));
+        let after = "<h2>One</h2>\nand text";
+        assert!(matches!(html_block(after, after, at(0)), Some(HtmlBlock::Inlines(_))));
+        let two = "<h2>One</h2>\n<h2>Two</h2>";
+        assert!(matches!(html_block(two, two, at(0)), Some(HtmlBlock::Inlines(_))));
     }
 }
