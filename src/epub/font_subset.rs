@@ -8,18 +8,33 @@
 //! numbers, hyphens, quotes); a Unicode `cmap` is kept, so a reading
 //! system can still find the glyph for each character.
 //!
-//! What a subset keeps of the face's layout: its pair kerning and its
-//! standard ligatures (see `kerning` and `ligatures`). A face that cannot
-//! be cut, or whose cut fails the check below, goes in whole.
+//! A subset keeps the face's OpenType layout for the glyphs it keeps
+//! (kerning, ligatures, joining forms, marks), so the text shapes as in
+//! the whole face. A face that cannot be cut, or whose cut fails the check
+//! below, goes in whole.
 
-use super::{kerning, ligatures};
 use crate::fonts::{Face, FaceRole, FontSet};
-use read_fonts::FontRef;
 use rustybuzz::ttf_parser;
+use skera::{Plan, SubsetFlags};
 use std::collections::{BTreeMap, BTreeSet};
 use write_fonts::FontBuilder;
-use write_fonts::tables::cmap::Cmap;
-use write_fonts::types::{GlyphId, Tag};
+use write_fonts::read::collections::IntSet;
+use write_fonts::read::{FontRef, TableProvider as _};
+use write_fonts::types::{GlyphId, NameId, Tag};
+
+/// The table of CFF outlines, which skera does not cut.
+const CFF: Tag = Tag::new(b"CFF ");
+
+/// The layout features of vertical text (OpenType feature registry).
+const VERTICAL: [Tag; 7] = [
+    Tag::new(b"valt"),
+    Tag::new(b"vert"),
+    Tag::new(b"vkrn"),
+    Tag::new(b"vpal"),
+    Tag::new(b"vrt2"),
+    Tag::new(b"vchw"),
+    Tag::new(b"vhal"),
+];
 
 /// One font file of the package and how the style sheet names it.
 #[derive(Debug, Clone)]
@@ -163,13 +178,6 @@ pub(super) fn cut_fonts(fonts: &FontSet, embedded: Vec<FontPlan>) -> Vec<Embedde
     let cut = |(mut font, mut chars): (EmbeddedFont, BTreeSet<char>)| {
         chars.extend((' '..='~').chain(ALWAYS.chars()));
         let face = fonts.face(font.roles[0]);
-        // Arabic letters take their joining forms from the font's GSUB,
-        // which a subset does not keep (it keeps the characters' own
-        // glyphs and their ligatures): the Arabic faces go in whole.
-        if matches!(font.roles[0], FaceRole::Arabic | FaceRole::ArabicBold) {
-            font.data = face.data.to_vec();
-            return font;
-        }
         font.data = subset_face(face, &chars).unwrap_or_else(|| face.data.to_vec());
         font
     };
@@ -207,79 +215,75 @@ pub(super) fn css_family(face: &Face) -> String {
     }
 }
 
-/// Cuts `face` down to the glyphs of `chars` and of the standard
-/// ligatures made of them, or `None` if that fails or the result does not
-/// map every character the original mapped.
+/// Cuts `face` down to `chars` and the glyphs its layout reaches from
+/// them, or `None` if that fails or the result does not map every
+/// character the original mapped.
 ///
-/// `subsetter` cuts the outlines and metrics (it makes the PDF's subsets
-/// too, and its CFF subsets are half the size allsorts made); it writes
-/// no character map, as a PDF needs none, so a `cmap` for the new glyph
-/// ids and the original `OS/2` are added here; and no layout tables, so
-/// the face's kerning and ligatures among the kept glyphs get a GPOS and
-/// a GSUB of their own (`kerning`, `ligatures`). `write-fonts` builds
-/// these tables and the file around them (directory, checksums).
+/// skera, Google Fonts' port of HarfBuzz's subsetter, cuts the tables and
+/// keeps the face's GSUB, GPOS and GDEF for the glyphs kept, with their
+/// closure: ligatures, contextual kerning, Arabic joining forms and mark
+/// positions work in the subset as in the whole face. It does not cut CFF
+/// outlines (it would drop them): for an OpenType face with CFF,
+/// `subsetter` cuts them, given skera's glyphs in skera's order, and its
+/// `CFF ` table goes into skera's font in place of the dropped one.
 fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
-    let original = ttf_parser::Face::parse(&face.data, 0).ok()?;
-    let mapped: Vec<(char, u16)> = chars
+    let font = FontRef::new(&face.data).ok()?;
+    let unicodes: IntSet<u32> = chars.iter().map(|&c| u32::from(c)).collect();
+    let mut drop: IntSet<Tag> = skera::DEFAULT_DROP_TABLES.iter().copied().collect();
+    drop.insert(CFF);
+    let mut scripts = IntSet::empty();
+    scripts.invert();
+    // HarfBuzz's default features but the vertical ones: the style sheet
+    // sets text horizontally, and a CJK face's vertical forms would double
+    // its glyphs.
+    let features = skera::DEFAULT_LAYOUT_FEATURES
         .iter()
-        .filter_map(|&c| Some((c, original.glyph_index(c)?.0)))
-        .filter(|&(_, g)| g != 0)
+        .copied()
+        .filter(|tag| !VERTICAL.contains(tag))
         .collect();
-    // Glyph 0 (.notdef) stays first; the rest in id order, so the new ids
-    // do not depend on the order of the characters.
-    let mut remapper = subsetter::GlyphRemapper::new();
-    remapper.remap(0);
-    let mut glyphs: BTreeSet<u16> = mapped.iter().map(|&(_, g)| g).collect();
-    // The ligatures of the kept letters keep their glyphs too.
-    let ligatures = ligatures::ligatures(&original, &glyphs);
-    glyphs.extend(ligatures.iter().map(|ligature| ligature.glyph));
-    for &glyph in &glyphs {
-        remapper.remap(glyph);
+    // The names a reading system may show (family, style, full name), in
+    // English, as HarfBuzz keeps by default.
+    let names = (0..=6).map(NameId::new).collect();
+    let plan = Plan::new(
+        &IntSet::empty(),
+        &unicodes,
+        &font,
+        SubsetFlags::default(),
+        &drop,
+        &scripts,
+        &features,
+        &names,
+        &[0x0409].into_iter().collect(),
+    );
+    let mut data = skera::subset_font(&font, &plan).ok()?;
+    if font.data_for_tag(CFF).is_some() {
+        let mut order: Vec<(GlyphId, GlyphId)> = plan.old_to_new_glyph_mapping().collect();
+        order.sort_unstable_by_key(|&(_, new)| new);
+        let mut remapper = subsetter::GlyphRemapper::new();
+        for (old, new) in order {
+            let old = u16::try_from(old.to_u32()).ok()?;
+            if u32::from(remapper.remap(old)) != new.to_u32() {
+                return None;
+            }
+        }
+        let outlines = subsetter::subset(&face.data, 0, &remapper).ok()?;
+        let cff = FontRef::new(&outlines).ok()?.data_for_tag(CFF)?;
+        let mut with_outlines = FontBuilder::new();
+        with_outlines.add_raw(CFF, cff.as_bytes());
+        data = with_outlines
+            .copy_missing_tables(FontRef::new(&data).ok()?)
+            .build();
     }
-    let cut = subsetter::subset(&face.data, 0, &remapper).ok()?;
-    let mut font = FontBuilder::new();
-    let map = mapped
-        .iter()
-        .filter_map(|&(c, g)| Some((c, GlyphId::new(remapper.get(g)?.into()))));
-    font.add_table(&Cmap::from_mappings(map).ok()?).ok()?;
-    // The subset has no layout tables: its kerning gets a GPOS of its own
-    // and its ligatures a GSUB.
-    let kerned: Vec<(u16, u16, i16)> = kerning::pairs(&original, &glyphs)
-        .into_iter()
-        .filter_map(|(left, right, value)| Some((remapper.get(left)?, remapper.get(right)?, value)))
-        .collect();
-    if !kerned.is_empty() {
-        font.add_table(&kerning::gpos(&kerned)).ok()?;
-    }
-    let ligatures: Vec<ligatures::Ligature> = ligatures
-        .iter()
-        .filter_map(|ligature| {
-            Some(ligatures::Ligature {
-                components: ligature
-                    .components
-                    .iter()
-                    .map(|&g| remapper.get(g))
-                    .collect::<Option<_>>()?,
-                glyph: remapper.get(ligature.glyph)?,
-            })
-        })
-        .collect();
-    if !ligatures.is_empty() {
-        font.add_table(&ligatures::gsub(&ligatures)).ok()?;
-    }
-    if let Some(os2) = original
-        .raw_face()
-        .table(ttf_parser::Tag::from_bytes(b"OS/2"))
-    {
-        font.add_raw(Tag::new(b"OS/2"), os2);
-    }
-    let data = font.copy_missing_tables(FontRef::new(&cut).ok()?).build();
 
+    let original = ttf_parser::Face::parse(&face.data, 0).ok()?;
     let cut = ttf_parser::Face::parse(&data, 0).ok()?;
-    let complete = mapped.iter().all(|&(c, _)| {
-        cut.glyph_index(c)
-            .is_some_and(|g| g.0 != 0 && cut.glyph_hor_advance(g).is_some())
-    });
+    let complete = chars
+        .iter()
+        .filter(|&&c| original.glyph_index(c).is_some_and(|g| g.0 != 0))
+        .all(|&c| {
+            cut.glyph_index(c)
+                .is_some_and(|g| g.0 != 0 && cut.glyph_hor_advance(g).is_some())
+        });
     complete.then_some(data)
 }
 
@@ -317,42 +321,47 @@ mod tests {
         assert_eq!(embedded[0].mime, "font/otf");
     }
 
+    /// The glyphs' advances and offsets when `data` shapes `text`: the
+    /// same in a subset as in the whole face means the same ligatures,
+    /// joining forms, kerning and mark positions.
+    fn positions(data: &[u8], text: &str) -> Vec<(i32, i32, i32)> {
+        let face = rustybuzz::Face::from_slice(data, 0).unwrap();
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        let shaped = rustybuzz::shape(&face, &[], buffer);
+        shaped
+            .glyph_positions()
+            .iter()
+            .map(|p| (p.x_advance, p.x_offset, p.y_offset))
+            .collect()
+    }
+
     #[test]
-    fn subsets_kern_and_ligate_as_the_whole_face_does() {
+    fn subsets_shape_as_the_whole_face_does() {
         let fonts = FontSet::built_in();
-        let used: BTreeSet<char> = "Toppmötet AVATAR officiellt flygplats".chars().collect();
-        let all = [(FaceRole::Regular, used)].into();
-        let embedded = embed_fonts(&fonts, &all);
-        let advances = |data: &[u8], text: &str| -> Vec<i32> {
-            let face = rustybuzz::Face::from_slice(data, 0).unwrap();
-            let mut buffer = rustybuzz::UnicodeBuffer::new();
-            buffer.push_str(text);
-            let shaped = rustybuzz::shape(&face, &[], buffer);
-            shaped
-                .glyph_positions()
-                .iter()
-                .map(|p| p.x_advance)
-                .collect()
-        };
-        let whole = &fonts.face(FaceRole::Regular).data;
-        // A ligature is one glyph: the same advances mean the same
-        // ligatures and the same kerning. (Only pair kerning is carried:
-        // the face's contextual kerning, such as f before ä, is not.)
-        assert_eq!(advances(whole, "officiellt").len(), "officiellt".len() - 2);
-        for text in ["Toppmötet", "AVATAR", "To", "officiellt", "flygplats"] {
-            assert_eq!(
-                advances(&embedded[0].data, text),
-                advances(whole, text),
-                "{text}"
-            );
+        let latin = ["Toppmötet", "AVATAR", "To", "officiellt", "flygplats", "fä"];
+        // بِسْمِ اللَّهِ: joining forms, vowel marks on their letters and
+        // the font's ligature of لله.
+        let arabic = ["بِسْمِ اللَّهِ", "عبدالله"];
+        for (role, texts) in [(FaceRole::Regular, &latin[..]), (FaceRole::Arabic, &arabic)] {
+            let used = [(role, texts.concat().chars().collect())].into();
+            let embedded = embed_fonts(&fonts, &used);
+            let whole = &fonts.face(role).data;
+            assert!(embedded[0].data.len() * 4 < whole.len(), "{role:?} is cut");
+            for text in texts {
+                assert_eq!(
+                    positions(&embedded[0].data, text),
+                    positions(whole, text),
+                    "{text}"
+                );
+            }
         }
-        let kerned = advances(whole, "To")[0];
+        let whole = &fonts.face(FaceRole::Regular).data;
+        // A ligature is one glyph, and To is kerned.
+        assert_eq!(positions(whole, "officiellt").len(), "officiellt".len() - 2);
         let face = ttf_parser::Face::parse(whole, 0).unwrap();
         let t = face.glyph_index('T').unwrap();
-        assert!(
-            kerned < i32::from(face.glyph_hor_advance(t).unwrap()),
-            "To is kerned"
-        );
+        assert!(positions(whole, "To")[0].0 < i32::from(face.glyph_hor_advance(t).unwrap()));
     }
 
     #[test]
