@@ -289,7 +289,7 @@ fn check_text(doc: &Doc) -> Exported {
 }
 
 /// Exports `doc` and checks its text, code and images.
-fn check(doc: &Doc) {
+fn check(doc: &Doc) -> lopdf::Document {
     let exported = check_text(doc);
     let parsed = lopdf::Document::load_mem(&exported.pdf).unwrap();
     let drawn = drawn_xobjects(&parsed);
@@ -307,6 +307,14 @@ fn check(doc: &Doc) {
         doc.folder,
         doc.images
     );
+    parsed
+}
+
+/// The PDF's `/Title`.
+fn pdf_title(pdf: &lopdf::Document) -> String {
+    let info = pdf.trailer.get(b"Info").unwrap().as_reference().unwrap();
+    let title = pdf.get_dictionary(info).unwrap().get(b"Title").unwrap();
+    lopdf::decode_text_string(title).unwrap()
 }
 
 /// The header's non-ASCII text in raw HTML (the EPUB's sanitizer once
@@ -343,12 +351,14 @@ fn zoxide_readme_text_and_code() {
     check_text(&ZOXIDE_README);
 }
 
-/// The logo is an `<img>` inside `<picture>` inside `<h1>`; branch `html`
-/// (2192d5e) still leaves it out. The tutorial picture (a Markdown
-/// image) is drawn.
+/// The logo is an `<img>` inside `<picture>` inside `<h1>`: it is drawn,
+/// and the heading's text names the book (before, the logo and the name
+/// were one paragraph, and "Getting started" named it). The tutorial
+/// picture (a Markdown image) is drawn.
 #[test]
 fn zoxide_readme() {
-    check(&ZOXIDE_README);
+    let pdf = check(&ZOXIDE_README);
+    assert_eq!(pdf_title(&pdf), "zoxide");
 }
 
 #[test]

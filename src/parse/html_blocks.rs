@@ -9,7 +9,8 @@
 //! `<i>`, `<code>`, line breaks, images, in the `<p>`, `<div>`,
 //! `<center>` or `<picture>` they are wrapped in) becomes a paragraph;
 //! one heading element holding phrasing content becomes a heading, its
-//! `id` or `name` its anchor. Any other HTML (lists, tables, forms,
+//! `id` or `name` its anchor, after a paragraph of the logo it holds, if
+//! any. Any other HTML (lists, tables, forms,
 //! `<details>`) stays raw HTML.
 
 use crate::diag::Span;
@@ -45,6 +46,9 @@ pub(super) enum HtmlBlock {
         id: String,
         /// Its text.
         content: Vec<Inline>,
+        /// The images it holds (a README's logo above its name), set as a
+        /// paragraph before it: a heading is a line of text.
+        logo: Vec<Inline>,
     },
 }
 
@@ -56,8 +60,8 @@ pub(super) enum HtmlBlock {
 ///
 /// White space collapses as a browser collapses it; the `<p>`, `<div>`
 /// and `<center>` wrappers become line breaks between their contents. A
-/// heading around a logo (`<h1><img …><br>name</h1>`) is set as a
-/// paragraph: the logo is the point.
+/// heading around a logo (`<h1><img …><br>name</h1>`) is the logo and
+/// then a heading of the name; one of images alone is their paragraph.
 pub(super) fn html_block(html: &str, source: &str, span: Span) -> Option<HtmlBlock> {
     /// An open element and what it holds so far.
     struct Open {
@@ -107,8 +111,6 @@ pub(super) fn html_block(html: &str, source: &str, span: Span) -> Option<HtmlBlo
                         stack.last_mut()?.content.push(inline);
                     }
                     "br" => stack.last_mut()?.content.push(Inline::HardBreak(at)),
-                    // A heading around a logo (`<h1><img …><br>name</h1>`)
-                    // is set as its paragraph: the logo is the point.
                     "p" | "div" | "center" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                         wrappers += 1;
                         line_break(&mut stack.last_mut()?.content, at)
@@ -169,11 +171,31 @@ pub(super) fn html_block(html: &str, source: &str, span: Span) -> Option<HtmlBlo
         return None;
     }
     match heading {
-        Some((level, id)) if images == 0 && wrappers == 1 => Some(HtmlBlock::Heading {
-            level,
-            id,
-            content,
-        }),
+        Some((level, id)) if wrappers == 1 => {
+            // The logo: images, bare or in links, at the heading's top.
+            let pictured = |inline: &Inline| match inline {
+                Inline::Image(_) => true,
+                Inline::Link { content, .. } => {
+                    content.iter().all(|i| matches!(i, Inline::Image(_)))
+                }
+                _ => false,
+            };
+            let (logo, text): (Vec<Inline>, Vec<Inline>) = if images == 0 {
+                (Vec::new(), content)
+            } else {
+                content.into_iter().partition(pictured)
+            };
+            let text = trim(text);
+            if text.is_empty() {
+                return Some(HtmlBlock::Inlines(logo));
+            }
+            Some(HtmlBlock::Heading {
+                level,
+                id,
+                content: text,
+                logo,
+            })
+        }
         _ => Some(HtmlBlock::Inlines(content)),
     }
 }
@@ -245,7 +267,11 @@ fn trim(mut content: Vec<Inline>) -> Vec<Inline> {
     }
     let start = content
         .iter()
-        .position(|i| !matches!(i, Inline::HardBreak(_)))
+        .position(|i| match i {
+            Inline::HardBreak(_) => false,
+            Inline::Text(t, _) => !t.trim().is_empty(),
+            _ => true,
+        })
         .unwrap_or(content.len());
     content.drain(..start);
     if let Some(Inline::Text(first, _)) = content.first_mut() {
@@ -406,7 +432,13 @@ mod tests {
         let tagline = inlines(html, at(0));
         assert_eq!(crate::model::plain_text(&tagline), "A cat(1) clone");
         let html = "<h3 name=\"config\">\nDoes ripgrep support configuration files?\n</h3>\n";
-        let Some(HtmlBlock::Heading { level, id, content }) = html_block(html, html, at(0)) else {
+        let Some(HtmlBlock::Heading {
+            level,
+            id,
+            content,
+            logo,
+        }) = html_block(html, html, at(0))
+        else {
             panic!("{:?}", html_block(html, html, at(0)));
         };
         assert_eq!((level, id.as_str()), (3, "config"));
@@ -414,9 +446,23 @@ mod tests {
             crate::model::plain_text(&content),
             "Does ripgrep support configuration files?"
         );
-        // A heading around a logo is its paragraph; two headings are two
-        // lines of one.
-        let logo = "<h1 align=center><img src=logo.png><br>bat</h1>";
+        assert!(logo.is_empty());
+        // zoxide's: a heading around a logo is the logo, then the heading;
+        // a logo alone, its paragraph; two headings, two lines of one.
+        let html = "<h1>\n  <picture>\n    <img alt=\"zoxide logo\" src=\"logo.svg\">\n  \
+                    </picture>\n  <br />\n  zoxide\n</h1>\n";
+        let Some(HtmlBlock::Heading {
+            level,
+            content,
+            logo,
+            ..
+        }) = html_block(html, html, at(0))
+        else {
+            panic!("{:?}", html_block(html, html, at(0)));
+        };
+        assert_eq!((level, crate::model::plain_text(&content).as_str()), (1, "zoxide"));
+        assert!(matches!(&logo[..], [Inline::Image(i)] if i.url == "logo.svg"));
+        let logo = "<h1 align=center><a href=x><img src=logo.png></a></h1>";
         assert!(matches!(html_block(logo, logo, at(0)), Some(HtmlBlock::Inlines(_))));
         let after = "<h2>One</h2>\nand text";
         assert!(matches!(html_block(after, after, at(0)), Some(HtmlBlock::Inlines(_))));

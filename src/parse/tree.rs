@@ -478,15 +478,25 @@ impl Builder<'_> {
                     .unwrap_or("");
                 let block = match html_block(&frame.text, source, whole) {
                     Some(HtmlBlock::Inlines(content)) => paragraph_or_figure(content, whole),
-                    Some(HtmlBlock::Heading { level, id, content }) => Block::Heading {
+                    Some(HtmlBlock::Heading {
                         level,
-                        id: Some(id)
-                            .filter(|id| !id.is_empty())
-                            .map(|id| slug(&id))
-                            .unwrap_or_default(),
+                        id,
                         content,
-                        span: whole,
-                    },
+                        logo,
+                    }) => {
+                        if !logo.is_empty() {
+                            self.top().blocks.push(paragraph_or_figure(logo, whole));
+                        }
+                        Block::Heading {
+                            level,
+                            id: Some(id)
+                                .filter(|id| !id.is_empty())
+                                .map(|id| slug(&id))
+                                .unwrap_or_default(),
+                            content,
+                            span: whole,
+                        }
+                    }
                     None => Block::Html {
                         html: frame.text,
                         span: whole,
