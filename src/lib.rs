@@ -95,7 +95,6 @@ stages! {
 }
 pub mod builtin;
 mod deflate;
-mod digits;
 mod html;
 mod strings;
 

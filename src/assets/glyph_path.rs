@@ -145,14 +145,10 @@ impl ttf_parser::OutlineBuilder for PathWriter {
 }
 
 /// Writes a whole number: several thousand a banner, where `write!`
-/// spends more on formatting machinery than on digits.
+/// spends more on formatting machinery than on digits (itoa writes them
+/// into a buffer on the stack).
 fn push_integer(out: &mut String, value: i64) {
-    if value < 0 {
-        out.push('-');
-    }
-    let mut buffer = [0; 20];
-    let digits = crate::digits::digits(value.unsigned_abs(), &mut buffer);
-    out.extend(digits.iter().map(|&d| char::from(d)));
+    out.push_str(itoa::Buffer::new().format(value));
 }
 
 /// A length in tenths written in user units, as short as it goes (for
