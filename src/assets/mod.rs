@@ -595,36 +595,27 @@ fn split_alpha(samples: &[u8], color_channels: usize) -> (Vec<u8>, Option<Vec<u8
     (color, Some(alpha))
 }
 
-/// Reads a JPEG's size and components from its frame header (ITU T.81,
-/// B.2.2) without decoding it: the data goes into the PDF as it is.
+/// Reads a JPEG's size and components from its headers without decoding
+/// its pixels (zune-jpeg, the decoder the `image` crate uses): the data
+/// goes into the PDF as it is, so it must be a JPEG a PDF reader decodes
+/// (DCTDecode, ISO 32000-1 7.4.8): zune-jpeg reads only the Huffman-coded
+/// baseline, extended and progressive frames, and refuses the arithmetic
+/// and lossless ones, which PDF readers do not decode either.
 fn decode_jpeg(url: &str, bytes: Vec<u8>) -> Result<Asset, String> {
-    let mut i = 2;
-    let header = loop {
-        // Skip fill bytes before a marker.
-        while i < bytes.len() && bytes[i] == 0xFF && bytes.get(i + 1) == Some(&0xFF) {
-            i += 1;
-        }
-        if i + 4 > bytes.len() || bytes[i] != 0xFF {
-            return Err("corrupt or truncated JPEG (no frame header)".into());
-        }
-        let marker = bytes[i + 1];
-        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-        if is_frame {
-            if i + 10 > bytes.len() {
-                return Err("truncated JPEG frame header".into());
-            }
-            let height = u32::from(u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]));
-            let width = u32::from(u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]));
-            let components = bytes[i + 9];
-            break (width, height, components);
-        }
-        if length < 2 {
-            return Err("corrupt JPEG segment".into());
-        }
-        i += 2 + length;
-    };
-    let (width, height, components) = header;
+    use zune_jpeg::zune_core::{bytestream::ZCursor, options::DecoderOptions};
+    // Its own size limits off: ours (`check_pixels`) say what to do.
+    let options = DecoderOptions::default()
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX));
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(&bytes[..]), options);
+    decoder
+        .decode_headers()
+        .map_err(|e| format!("corrupt or truncated JPEG ({e})"))?;
+    let info = decoder
+        .info()
+        .ok_or("corrupt JPEG (no frame header)")?;
+    let (width, height) = (u32::from(info.width), u32::from(info.height));
+    let components = info.components;
     check_pixels(width, height)?;
     if !matches!(components, 1 | 3 | 4) {
         return Err(format!("JPEG with {components} colour components"));

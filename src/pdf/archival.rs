@@ -165,20 +165,10 @@ pub fn add_metadata(doc: &mut Document, claims: Claims) -> Result<(), String> {
     Ok(())
 }
 
-/// A PDF text string's value (PDFDocEncoding as Latin-1, or UTF-16BE).
+/// A PDF text string's value (PDFDocEncoding or UTF-16BE), empty if it
+/// is none.
 fn decode_text_string(object: &Object) -> String {
-    let Ok(bytes) = object.as_str() else {
-        return String::new();
-    };
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
-            .collect();
-        String::from_utf16_lossy(&units)
-    } else {
-        bytes.iter().map(|&b| char::from(b)).collect()
-    }
+    lopdf::decode_text_string(object).unwrap_or_default()
 }
 
 /// `D:YYYYMMDDHHmmSSZ` (ISO 32000-1, 7.9.4), as the writer makes them,
