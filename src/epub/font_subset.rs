@@ -115,7 +115,10 @@ pub(super) fn plan_fonts(
             same_chars.extend(chars);
             continue;
         }
-        let (ext, mime, format) = if face.data.starts_with(b"OTTO") {
+        // CFF outlines make an OpenType file, also when the face comes
+        // from a collection (which starts `ttcf`).
+        let cff = FontRef::from_index(&face.data, 0).is_ok_and(|f| f.data_for_tag(CFF).is_some());
+        let (ext, mime, format) = if cff {
             ("otf", "font/otf", "opentype")
         } else {
             ("ttf", "font/ttf", "truetype")
@@ -227,7 +230,8 @@ pub(super) fn css_family(face: &Face) -> String {
 /// `subsetter` cuts them, given skera's glyphs in skera's order, and its
 /// `CFF ` table goes into skera's font in place of the dropped one.
 fn subset_face(face: &Face, chars: &BTreeSet<char>) -> Option<Vec<u8>> {
-    let font = FontRef::new(&face.data).ok()?;
+    // The first face of a collection (`.ttc`), as everywhere else.
+    let font = FontRef::from_index(&face.data, 0).ok()?;
     let unicodes: IntSet<u32> = chars.iter().map(|&c| u32::from(c)).collect();
     let mut drop: IntSet<Tag> = skera::DEFAULT_DROP_TABLES.iter().copied().collect();
     drop.insert(CFF);
@@ -378,6 +382,26 @@ mod tests {
         for c in ['Ж', 'Ω', 'ő'] {
             assert!(cut.glyph_index(c).is_some(), "lost {c:?}");
         }
+    }
+
+    #[test]
+    fn a_face_from_a_collection_is_cut_to_an_opentype_font() {
+        // Libertine's regular and bold, cut to a few letters, as one
+        // `.ttc` (tests/fonts/README.md): its first face serves.
+        let dir = tempfile::tempdir().unwrap();
+        let ttc = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fonts/libertine-pair.ttc");
+        std::fs::copy(ttc, dir.path().join("regular.otf")).unwrap();
+        let fonts = FontSet::with_dir(dir.path()).unwrap();
+        let used = [(FaceRole::Regular, "Vårt språk".chars().collect())].into();
+        let embedded = embed_fonts(&fonts, &used);
+        assert_eq!(
+            (embedded[0].href.as_str(), embedded[0].format),
+            ("fonts/regular.otf", "opentype")
+        );
+        assert!(embedded[0].data.starts_with(b"OTTO"), "one font, not the collection");
+        assert!(embedded[0].data.len() * 2 < fonts.face(FaceRole::Regular).data.len());
+        let face = ttf_parser::Face::parse(&embedded[0].data, 0).unwrap();
+        assert!(face.glyph_index('å').is_some());
     }
 
     #[test]
