@@ -86,8 +86,11 @@ pub enum Block {
         /// Where it stands.
         span: Span,
     },
-    /// A block quotation.
+    /// A block quotation, or a GitHub alert written as one
+    /// (`> [!NOTE]`).
     Quote {
+        /// The alert it is; `None` for a quotation.
+        alert: Option<Alert>,
         /// The quoted blocks.
         blocks: Vec<Block>,
         /// Where it stands.
@@ -135,6 +138,23 @@ pub enum Block {
         /// Where it stands.
         span: Span,
     },
+}
+
+/// The kinds of GitHub's alerts, a blockquote whose first line is
+/// `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]` or `[!CAUTION]`: READMEs
+/// use them for what a reader must not miss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alert {
+    /// Useful information.
+    Note,
+    /// Advice.
+    Tip,
+    /// What a reader needs to know.
+    Important,
+    /// What needs attention at once.
+    Warning,
+    /// The risks of an action.
+    Caution,
 }
 
 impl Block {

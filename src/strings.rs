@@ -30,6 +30,9 @@ pub(crate) struct Strings {
     pub untitled: &'static str,
     /// Heading of the (hidden) page list.
     pub pages: &'static str,
+    /// The titles of GitHub's alerts: note, tip, important, warning,
+    /// caution (see [`Strings::alert`]).
+    alerts: [&'static str; 5],
     /// The summary's first sentence: the conformance claim (with the
     /// space, if any, that the language puts between sentences).
     summary_claim: &'static str,
@@ -52,6 +55,7 @@ const SWEDISH: Strings = Strings {
     task_open: "inte klar",
     untitled: "Utan rubrik",
     pages: "Sidor",
+    alerts: ["Obs!", "Tips", "Viktigt", "Varning", "Se upp"],
     summary_claim: "Publikationen uppfyller EPUB Accessibility 1.1 och WCAG 2.2 nivå AA. ",
     summary_unclaimed: "Publikationen gör inget anspråk på att uppfylla WCAG: \
                         författarens text uppfyller inte alla villkor. ",
@@ -72,6 +76,7 @@ const ENGLISH: Strings = Strings {
     task_open: "not done",
     untitled: "Untitled",
     pages: "Pages",
+    alerts: ["Note", "Tip", "Important", "Warning", "Caution"],
     summary_claim: "This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. ",
     summary_unclaimed: "This publication makes no claim to meet WCAG: the author's \
                         text does not meet every condition. ",
@@ -92,6 +97,13 @@ const FRENCH: Strings = Strings {
     task_open: "à faire",
     untitled: "Sans titre",
     pages: "Pages",
+    alerts: [
+        "Remarque",
+        "Astuce",
+        "Important",
+        "Avertissement",
+        "Attention",
+    ],
     summary_claim: "Cette publication est conforme à EPUB Accessibility 1.1 et aux \
                     WCAG 2.2 niveau AA. ",
     summary_unclaimed: "Cette publication ne se déclare pas conforme aux WCAG\u{202f}: \
@@ -113,6 +125,7 @@ const SPANISH: Strings = Strings {
     task_open: "pendiente",
     untitled: "Sin título",
     pages: "Páginas",
+    alerts: ["Nota", "Consejo", "Importante", "Advertencia", "Precaución"],
     summary_claim: "Esta publicación cumple EPUB Accessibility 1.1 y las WCAG 2.2 nivel AA. ",
     summary_unclaimed: "Esta publicación no declara cumplir las WCAG: el texto del autor \
                         no cumple todas las condiciones. ",
@@ -133,6 +146,13 @@ const RUSSIAN: Strings = Strings {
     task_open: "не выполнено",
     untitled: "Без названия",
     pages: "Страницы",
+    alerts: [
+        "Примечание",
+        "Совет",
+        "Важно",
+        "Предупреждение",
+        "Осторожно",
+    ],
     summary_claim: "Издание соответствует EPUB Accessibility 1.1 и WCAG 2.2 уровня AA. ",
     summary_unclaimed: "Издание не заявляет о соответствии WCAG: текст автора выполняет \
                         не все условия. ",
@@ -153,6 +173,7 @@ const ARABIC: Strings = Strings {
     task_open: "غير منجز",
     untitled: "بلا عنوان",
     pages: "الصفحات",
+    alerts: ["ملاحظة", "نصيحة", "مهم", "تحذير", "تنبيه"],
     summary_claim: "يستوفي هذا المنشور معيار EPUB Accessibility 1.1 والمستوى AA من \
                     WCAG 2.2. ",
     summary_unclaimed: "لا يدّعي هذا المنشور استيفاء WCAG: نص المؤلف لا يستوفي جميع \
@@ -173,6 +194,7 @@ const CHINESE: Strings = Strings {
     task_open: "未完成",
     untitled: "无标题",
     pages: "页码",
+    alerts: ["注", "提示", "重要", "警告", "当心"],
     summary_claim: "本出版物符合 EPUB Accessibility 1.1 和 WCAG 2.2 AA 级。",
     summary_unclaimed: "本出版物不声明符合 WCAG：作者的文本未满足全部条件。",
     summary_offers: "本书有目录，标题按逻辑顺序排列，阅读顺序与正文一致。\
@@ -181,6 +203,20 @@ const CHINESE: Strings = Strings {
 };
 
 impl Strings {
+    /// The title an alert of `kind` is shown with, as GitHub shows one
+    /// above its text.
+    pub fn alert(&self, kind: crate::model::Alert) -> &'static str {
+        use crate::model::Alert::*;
+        let index = match kind {
+            Note => 0,
+            Tip => 1,
+            Important => 2,
+            Warning => 3,
+            Caution => 4,
+        };
+        self.alerts[index]
+    }
+
     /// The texts for a BCP 47 language tag, by its primary subtag;
     /// English for a language not listed.
     pub fn for_lang(lang: &str) -> Strings {

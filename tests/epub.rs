@@ -197,6 +197,7 @@ fn every_construct() -> Document {
             span: sp(1, 2),
         },
         Block::Quote {
+            alert: None,
             blocks: vec![
                 para(vec![t("Ett citat.")]),
                 para(vec![t("Andra stycket i citatet.")]),
@@ -1367,6 +1368,7 @@ fn edge_cases() -> Document {
                 noteref(9),
             ]),
             Block::Quote {
+                alert: None,
                 blocks: vec![Block::Heading {
                     level: 4,
                     id: "in quote".into(),

@@ -166,8 +166,22 @@ fn dump_block(block: &Block, depth: usize, out: &mut String) {
                 }
             }
         }
-        Block::Quote { blocks, span } => {
+        Block::Quote {
+            alert: None,
+            blocks,
+            span,
+        } => {
             let _ = writeln!(out, "quote @{}..{}", span.start, span.end);
+            for block in blocks {
+                dump_block(block, depth + 1, out);
+            }
+        }
+        Block::Quote {
+            alert: Some(alert),
+            blocks,
+            span,
+        } => {
+            let _ = writeln!(out, "alert {alert:?} @{}..{}", span.start, span.end);
             for block in blocks {
                 dump_block(block, depth + 1, out);
             }

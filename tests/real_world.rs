@@ -465,3 +465,38 @@ fn issue_13_characters_no_face_has_copy_out_as_themselves() {
         "{extracted}"
     );
 }
+
+/// GitHub's alerts (`> [!NOTE]`, used by bat's README and the Rust
+/// Reference) printed their marker as text, "[!NOTE]", in a quotation.
+/// Now each is a note with its title in the document's language: bold on
+/// its own line in the PDF, a `role="note"` division in the EPUB.
+#[test]
+fn issue_13_github_alerts_are_titled_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "---\nlang: sv\n---\n# Varningar\n\n> [!WARNING]\n> Spara först.\n\n\
+                >[!TIP]\n>Läs mer.\n\n> [!OKÄND]\n> Ett citat.\n";
+    let outputs = export_text(text, dir.path()).expect("exports").output;
+    let extracted = pdf_text(outputs.pdf.as_deref().unwrap());
+    assert!(
+        extracted.contains("Varning\nSpara först.") && extracted.contains("Tips\nLäs mer."),
+        "{extracted}"
+    );
+    assert!(!extracted.contains("[!WARNING]") && !extracted.contains("[!TIP]"));
+    // Not an alert: a quotation as written.
+    assert!(extracted.contains("[!OKÄND]"), "{extracted}");
+
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(outputs.epub.unwrap())).unwrap();
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("OEBPS/chapter-1.xhtml").unwrap(),
+        &mut chapter,
+    )
+    .unwrap();
+    assert!(
+        chapter.contains(
+            "<div class=\"alert warning\" role=\"note\">\n<p class=\"alert-title\"><strong>Varning</strong></p>"
+        ),
+        "{chapter}"
+    );
+    assert!(chapter.contains("<blockquote>") && !chapter.contains("[!TIP]"));
+}

@@ -333,10 +333,31 @@ impl<'a> Renderer<'a> {
             }
             Block::Figure { image, .. } => self.write_figure(image, out),
             Block::List { start, items, .. } => self.write_list(*start, items, out),
-            Block::Quote { blocks, .. } => {
+            Block::Quote {
+                alert: None,
+                blocks,
+                ..
+            } => {
                 out.push_str("<blockquote>\n");
                 self.write_blocks(blocks, out);
                 out.push_str("</blockquote>\n");
+            }
+            Block::Quote {
+                alert: Some(alert),
+                blocks,
+                ..
+            } => {
+                // An alert is a note beside the text (ARIA's `note` role),
+                // titled as GitHub titles it.
+                let title = self.strings.alert(*alert);
+                let class = format!("{alert:?}").to_ascii_lowercase();
+                out.push_str(&format!(
+                    "<div class=\"alert {class}\" role=\"note\">\n<p class=\"alert-title\"><strong>"
+                ));
+                push_text(out, title);
+                out.push_str("</strong></p>\n");
+                self.write_blocks(blocks, out);
+                out.push_str("</div>\n");
             }
             Block::Div { lang, blocks, .. } => {
                 out.push_str("<div");

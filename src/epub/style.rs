@@ -85,13 +85,21 @@ p {{
 /* No indent where a paragraph does not follow another paragraph (a
    page-break marker in between changes nothing). */
 {unindented},
-li p, blockquote p, figure p, td p, th p {{
+li p, blockquote p, figure p, td p, th p, .alert p {{
   text-indent: 0;
 }}
 
 blockquote {{
   margin: 1em 1.5em;
 }}
+
+/* GitHub's alerts: a rule where lines begin, the title on its own line. */
+.alert {{
+  margin: 1em 0;
+  border-inline-start: 0.2em solid currentColor;
+  padding-inline-start: 0.8em;
+}}
+.alert p {{ margin: 0.3em 0; }}
 
 ul, ol {{
   margin: 0.75em 0;

@@ -429,10 +429,18 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 }
                 self.indent_next = false;
             }
-            Block::Quote { blocks, .. } => {
+            Block::Quote {
+                alert, blocks, span,
+            } => {
                 let inset = self.theme.indent;
-                // The quote's tag node is opened whether or not it indents.
-                let opened = self.open(context, Role::Quote);
+                // The quote's tag node is opened whether or not it indents;
+                // an alert is no quotation, but a division of the text.
+                let role = if alert.is_some() {
+                    Role::Division
+                } else {
+                    Role::Quote
+                };
+                let opened = self.open(context, role);
                 let inner = if self.may_indent(context, 2.0 * inset) {
                     let mut rules = context.quote_rules;
                     if let Some(slot) = rules.iter_mut().find(|r| r.is_none()) {
@@ -454,6 +462,18 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                     opened
                 };
                 self.indent_next = false;
+                if let Some(alert) = alert {
+                    // Its title, in bold on a line of its own, as GitHub
+                    // shows it, in the document's language.
+                    let title = crate::strings::Strings::for_lang(self.lang).alert(*alert);
+                    let text = Inline::Text(title.into(), *span);
+                    let title = Block::Paragraph {
+                        content: vec![Inline::Strong(vec![text], *span)],
+                        span: *span,
+                    };
+                    self.block_content(&title, inner);
+                    self.indent_next = false;
+                }
                 self.blocks(blocks, inner);
                 self.indent_next = false;
             }

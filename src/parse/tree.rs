@@ -7,8 +7,12 @@
 use super::MAX_NESTING;
 use super::html_blocks::{HtmlBlock, html_block, inline_image};
 use crate::diag::{Diagnostic, Span};
-use crate::model::{Align, Block, Document, Footnote, Image, Inline, ListItem, Meta, plain_text};
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use crate::model::{
+    Alert, Align, Block, Document, Footnote, Image, Inline, ListItem, Meta, plain_text,
+};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The parser options mdg-export reads Markdown with, in one place.
@@ -18,6 +22,8 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts (`> [!NOTE]`), which READMEs use.
+        | Options::ENABLE_GFM
 }
 
 /// What an open container on the stack is.
@@ -31,7 +37,9 @@ enum Kind {
         /// `lang=` of its attribute block.
         lang: Option<String>,
     },
-    Quote,
+    Quote {
+        alert: Option<Alert>,
+    },
     List {
         start: Option<u64>,
     },
@@ -182,7 +190,7 @@ impl Builder<'_> {
     fn block_depth(&self) -> usize {
         self.stack
             .iter()
-            .filter(|f| matches!(f.kind, Kind::Quote | Kind::List { .. }))
+            .filter(|f| matches!(f.kind, Kind::Quote { .. } | Kind::List { .. }))
             .count()
     }
 
@@ -213,7 +221,7 @@ impl Builder<'_> {
     }
 
     fn push(&mut self, kind: Kind, span: Span) {
-        let is_block_container = matches!(kind, Kind::Quote | Kind::List { .. });
+        let is_block_container = matches!(kind, Kind::Quote { .. } | Kind::List { .. });
         let is_inline_container = matches!(
             kind,
             Kind::Emph | Kind::Strong | Kind::Strike | Kind::Link { .. }
@@ -230,7 +238,7 @@ impl Builder<'_> {
             kind,
             Kind::Paragraph
                 | Kind::Heading { .. }
-                | Kind::Quote
+                | Kind::Quote { .. }
                 | Kind::List { .. }
                 | Kind::Code { .. }
                 | Kind::HtmlBlock
@@ -324,7 +332,15 @@ impl Builder<'_> {
                     .find(|(key, _)| &**key == "lang")
                     .map(|(_, value)| value.map(|v| v.into_string()).unwrap_or_default()),
             },
-            Tag::BlockQuote(_) => Kind::Quote,
+            Tag::BlockQuote(kind) => Kind::Quote {
+                alert: kind.map(|kind| match kind {
+                    BlockQuoteKind::Note => Alert::Note,
+                    BlockQuoteKind::Tip => Alert::Tip,
+                    BlockQuoteKind::Important => Alert::Important,
+                    BlockQuoteKind::Warning => Alert::Warning,
+                    BlockQuoteKind::Caution => Alert::Caution,
+                }),
+            },
             Tag::CodeBlock(kind) => Kind::Code {
                 lang: match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -410,9 +426,10 @@ impl Builder<'_> {
                     span: whole,
                 });
             }
-            Kind::Quote => {
+            Kind::Quote { alert } => {
                 frame.flush_inlines(whole.end);
                 self.top().blocks.push(Block::Quote {
+                    alert,
                     blocks: frame.blocks,
                     span: whole,
                 });
