@@ -116,3 +116,79 @@ pub fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .find(|(k, _)| k == key)
         .map(|(_, value)| value.as_str())
 }
+
+/// What paper shows of an HTML block that only opens or closes
+/// collapsible sections (`<details>`, `<summary>`) and plain wrappers
+/// (`<div>`, `<p>`, `<center>`), or holds only comments: the texts of its
+/// summaries, each of which on paper titles a section that is always
+/// open. `None` when the block holds anything else, which paper loses.
+///
+/// READMEs fold their per-system instructions into `<details>` with a
+/// `<summary>Linux</summary>`; the Markdown inside is parsed as Markdown,
+/// so the summaries are all that raw HTML hides from the page.
+pub fn paper_summaries(html: &str) -> Option<Vec<String>> {
+    let mut summaries = Vec::new();
+    // The text of the summary being read, if one is open.
+    let mut open: Option<String> = None;
+    for token in tokenize(html) {
+        let (name, start) = match &token {
+            Token::Text(text) => {
+                match open.as_mut() {
+                    Some(summary) => summary.push_str(text),
+                    None if text.trim().is_empty() => {}
+                    None => return None,
+                }
+                continue;
+            }
+            Token::Start { name, .. } => (name.as_str(), true),
+            Token::End { name } => (name.as_str(), false),
+            Token::Doctype(_) => return None,
+        };
+        match (name, open.is_some()) {
+            ("summary", false) if start => open = Some(String::new()),
+            ("summary", true) if !start => {
+                let text = open.take().unwrap_or_default();
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !text.is_empty() {
+                    summaries.push(text);
+                }
+            }
+            ("details" | "div" | "p" | "center", false) => {}
+            ("b" | "strong" | "i" | "em" | "code" | "kbd" | "span", true) => {}
+            _ => return None,
+        }
+    }
+    open.is_none().then_some(summaries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paper_summaries;
+
+    #[test]
+    fn summaries_are_what_paper_shows_of_collapsible_sections() {
+        let opening = "   <details>\n   <summary>Linux / <b>WSL</b></summary>\n";
+        assert_eq!(
+            paper_summaries(opening),
+            Some(vec!["Linux / WSL".to_string()])
+        );
+        for nothing_lost in [
+            "</details>\n",
+            "<div align=\"center\">\n",
+            "<!-- note -->\n",
+        ] {
+            assert_eq!(
+                paper_summaries(nothing_lost),
+                Some(Vec::new()),
+                "{nothing_lost}"
+            );
+        }
+        for lost in [
+            "<details><summary>A</summary>text</details>",
+            "<table><tr><td>x</td></tr></table>",
+            "<summary>open",
+        ] {
+            assert_eq!(paper_summaries(lost), None, "{lost}");
+        }
+    }
+}

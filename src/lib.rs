@@ -391,7 +391,11 @@ fn merge_warnings(warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
 fn raw_html_warnings(blocks: &[model::Block]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     model::for_each_block(blocks, &mut |block| {
-        if let model::Block::Html { span, .. } = block {
+        // A collapsible section's frame loses nothing on paper: layout
+        // sets its summary as a title.
+        if let model::Block::Html { html, span } = block
+            && html::paper_summaries(html).is_none()
+        {
             out.push(html_warning(*span));
         }
         for run in block.inline_runs() {

@@ -500,3 +500,45 @@ fn issue_13_github_alerts_are_titled_notes() {
     );
     assert!(chapter.contains("<blockquote>") && !chapter.contains("[!TIP]"));
 }
+
+/// zoxide's README folds its instructions per system into `<details>`
+/// with a `<summary>Linux / WSL</summary>`: the Markdown inside was
+/// printed, but the summaries, raw HTML, were not, so the PDF gave four
+/// sets of instructions with nothing to say which system each is for, and
+/// warned about every `</details>` and comment, where nothing was lost.
+#[test]
+fn issue_13_collapsible_sections_keep_their_titles_on_paper() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# Install\n\n<details>\n<summary>Linux / <b>WSL</b></summary>\n\n\
+                Run the script.\n\n</details>\n\n<details>\n<summary>macOS</summary>\n\n\
+                Use Homebrew.\n\n</details>\n\n<!-- a comment -->\n\n<table><tr><td>Lost</td></tr></table>\n";
+    let warned = export_text(text, dir.path()).expect("exports");
+    let extracted = pdf_text(warned.output.pdf.as_deref().unwrap());
+    assert!(
+        extracted.contains("Linux / WSL\nRun the script.")
+            && extracted.contains("macOS\nUse Homebrew."),
+        "{extracted}"
+    );
+    // Only the table is lost on paper, and said to be; the EPUB keeps
+    // it, and shows each section open under its title too.
+    let lines: Vec<usize> = warned
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("raw HTML"))
+        .map(|w| text[..w.span.start].lines().count() + 1)
+        .collect();
+    assert_eq!(lines, [19], "{:?}", warned.warnings);
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(warned.output.epub.unwrap())).unwrap();
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("OEBPS/chapter-1.xhtml").unwrap(),
+        &mut chapter,
+    )
+    .unwrap();
+    assert!(
+        chapter
+            .contains("<div>\n<strong>Linux / <b>WSL</b></strong>\n</div>\n<p>Run the script.</p>"),
+        "{chapter}"
+    );
+}

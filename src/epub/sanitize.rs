@@ -15,7 +15,8 @@
 //!   elements. Of their attributes only harmless ones with checked values
 //!   survive (`title`, `lang`, `dir`, spans, list numbers, `alt`); every
 //!   `on…` handler, `style`, `class`, `id` and the like goes.
-//! - `script` and `style` go with their content.
+//! - `script` and `style` go with their content; `<details>` is kept open
+//!   (a `<div>`, its `<summary>` a `<strong>`), as on paper.
 //! - Every other element (`iframe`, `object`, `form`, `svg`, unknown
 //!   tags …) is shown as the text it was written as.
 //! - `<img>` stays only for an image the book already carries (a local
@@ -326,13 +327,26 @@ impl HtmlWriter {
                     ..
                 } => {
                     let tag = Tag {
-                        name: &name,
+                        name: always_open(&name),
                         attrs: &attrs,
                         self_closing,
                     };
                     self.start(&tag, image, out, report);
                 }
-                Token::End { name } => self.end(&name, out, report),
+                Token::End { name } => {
+                    let kept = always_open(&name);
+                    // `</details>` in a block of its own: its division
+                    // closed where the block that opened it ended, and
+                    // nothing is lost.
+                    let open = self
+                        .stack
+                        .iter()
+                        .any(|open| open.depth == self.depth && open.name == kept);
+                    if kept != name && !open {
+                        continue;
+                    }
+                    self.end(kept, out, report)
+                }
             }
         }
     }
@@ -698,6 +712,19 @@ fn fit_order(parent: &Open, child: &str) -> Fit {
         ("figure", "figcaption") if !parent.has_content => Fit::Yes,
         ("figure", "figcaption") => Fit::No,
         _ => Fit::Yes,
+    }
+}
+
+/// A collapsible section (`<details>`) as a division, its `<summary>` as
+/// a bold line: open, as on paper, since reading systems differ in
+/// whether they can fold one, and the Markdown inside comes in blocks of
+/// its own, after the block that opened the section has closed its
+/// elements; any other element as it is.
+fn always_open(name: &str) -> &str {
+    match name {
+        "details" => "div",
+        "summary" => "strong",
+        _ => name,
     }
 }
 

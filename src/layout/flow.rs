@@ -463,16 +463,10 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 };
                 self.indent_next = false;
                 if let Some(alert) = alert {
-                    // Its title, in bold on a line of its own, as GitHub
-                    // shows it, in the document's language.
+                    // Its title, as GitHub shows it, in the document's
+                    // language.
                     let title = crate::strings::Strings::for_lang(self.lang).alert(*alert);
-                    let text = Inline::Text(title.into(), *span);
-                    let title = Block::Paragraph {
-                        content: vec![Inline::Strong(vec![text], *span)],
-                        span: *span,
-                    };
-                    self.block_content(&title, inner);
-                    self.indent_next = false;
+                    self.title_line(title, *span, inner);
                 }
                 self.blocks(blocks, inner);
                 self.indent_next = false;
@@ -571,8 +565,13 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 });
                 self.indent_next = false;
             }
-            Block::Html { .. } => {
-                // Raw HTML has no meaning on paper; the CLI reports it once.
+            Block::Html { html, span } => {
+                // Raw HTML has no meaning on paper (the CLI reports it),
+                // but for the summaries of collapsible sections, which
+                // title sections that are always open on paper.
+                for summary in crate::html::paper_summaries(html).unwrap_or_default() {
+                    self.title_line(&summary, *span, context);
+                }
             }
             Block::Div { lang, blocks, .. } => {
                 // A Div element carries the language (ISO 32000-1,
@@ -585,6 +584,25 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 self.blocks(blocks, inner);
             }
         }
+    }
+
+    /// A line of bold text that titles what follows (an alert, a
+    /// collapsible section): a paragraph of its own, unindented, kept on
+    /// the page of what follows, and the paragraph after it unindented.
+    fn title_line(&mut self, text: &str, span: Span, context: Context) {
+        self.indent_next = false;
+        let text = Inline::Text(text.into(), span);
+        let title = Block::Paragraph {
+            content: vec![Inline::Strong(vec![text], span)],
+            span,
+        };
+        let first = self.elements.len();
+        self.block_content(&title, context);
+        // Like a heading, it never ends a page.
+        for element in &mut self.elements[first..] {
+            element.keep_with_next = true;
+        }
+        self.indent_next = false;
     }
 
     fn heading(&mut self, level: u8, text: &str, content: &[Inline], id: &str, context: Context) {
