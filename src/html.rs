@@ -161,9 +161,94 @@ pub fn paper_summaries(html: &str) -> Option<Vec<String>> {
     open.is_none().then_some(summaries)
 }
 
+/// How paper sets the text an inline HTML element wraps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phrase {
+    /// `<b>`, `<strong>`: bold.
+    Bold,
+    /// `<i>`, `<em>`, `<cite>`, `<var>`: italic.
+    Italic,
+    /// `<s>`, `<del>`, `<strike>`: struck through.
+    Struck,
+    /// `<code>`, `<kbd>`, `<samp>`, `<tt>`: monospaced.
+    Code,
+    /// `<sup>`: raised and smaller.
+    Superscript,
+    /// `<sub>`: lowered and smaller.
+    Subscript,
+    /// `<span>`, `<u>`, `<ins>`, `<mark>`, `<small>`, `<abbr>`, `<a>`
+    /// without a link (an anchor): as the text around it.
+    Plain,
+}
+
+/// What one fragment of inline HTML is on paper (pulldown-cmark hands
+/// over one tag, or one comment, at a time); `None` for anything paper
+/// cannot show, which is reported as lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InlineTag {
+    /// The start of an element that sets its text as `Phrase`.
+    Open(Phrase),
+    /// Its end.
+    Close(Phrase),
+    /// `<br>`: a line break.
+    Break,
+    /// A comment: nothing to show.
+    Nothing,
+}
+
+/// Reads an inline HTML fragment as paper sets it (see [`InlineTag`]).
+pub fn inline_tag(html: &str) -> Option<InlineTag> {
+    let tokens = tokenize(html);
+    let (name, open) = match tokens.as_slice() {
+        [] => return Some(InlineTag::Nothing),
+        [Token::Start { name, attrs, .. }] => {
+            // A link written in HTML stays reported: its address is lost.
+            if name == "a" && attr(attrs, "href").is_some() {
+                return None;
+            }
+            (name.as_str(), true)
+        }
+        [Token::End { name }] => (name.as_str(), false),
+        _ => return None,
+    };
+    let phrase = match name {
+        "br" if open => return Some(InlineTag::Break),
+        "b" | "strong" => Phrase::Bold,
+        "i" | "em" | "cite" | "var" => Phrase::Italic,
+        "s" | "del" | "strike" => Phrase::Struck,
+        "code" | "kbd" | "samp" | "tt" => Phrase::Code,
+        "sup" => Phrase::Superscript,
+        "sub" => Phrase::Subscript,
+        "span" | "u" | "ins" | "mark" | "small" | "abbr" | "a" => Phrase::Plain,
+        _ => return None,
+    };
+    Some(if open {
+        InlineTag::Open(phrase)
+    } else {
+        InlineTag::Close(phrase)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::paper_summaries;
+
+    #[test]
+    fn inline_tags_as_paper_sets_them() {
+        use super::{InlineTag::*, Phrase::*, inline_tag};
+        assert_eq!(inline_tag("<sup>"), Some(Open(Superscript)));
+        assert_eq!(inline_tag("</B>"), Some(Close(Bold)));
+        assert_eq!(inline_tag("<br />"), Some(Break));
+        assert_eq!(inline_tag("<!-- ignore -->"), Some(Nothing));
+        assert_eq!(inline_tag("<a id=\"move\">"), Some(Open(Plain)));
+        for lost in [
+            "<a href=\"https://x\">",
+            "<Listing number=\"4-3\">",
+            "<img src=a.png>",
+        ] {
+            assert_eq!(inline_tag(lost), None, "{lost}");
+        }
+    }
 
     #[test]
     fn summaries_are_what_paper_shows_of_collapsible_sections() {

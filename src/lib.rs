@@ -408,7 +408,12 @@ fn raw_html_warnings(blocks: &[model::Block]) -> Vec<Diagnostic> {
 fn inline_html_warnings(inlines: &[model::Inline], out: &mut Vec<Diagnostic>) {
     for inline in inlines {
         match inline {
-            model::Inline::Html(_, span) => out.push(html_warning(*span)),
+            // What paper sets (bold, a break, a superscript) is no loss.
+            model::Inline::Html(html, span) => {
+                if html::inline_tag(html).is_none() {
+                    out.push(html_warning(*span));
+                }
+            }
             model::Inline::Emph(children, _)
             | model::Inline::Strong(children, _)
             | model::Inline::Strike(children, _)

@@ -542,3 +542,61 @@ fn issue_13_collapsible_sections_keep_their_titles_on_paper() {
         "{chapter}"
     );
 }
+
+/// zoxide writes `**Install fzf** <sup>(optional)</sup>`, `<ins>**end**</ins>`
+/// and `<br />` in its paragraphs: paper set the text without the
+/// formatting and warned 30 times. Now the tags paper can set are set
+/// (bold, italic, code, struck, raised, lowered, a line break) and only
+/// what is lost is reported.
+#[test]
+fn issue_13_inline_html_is_set_as_its_markdown_match() {
+    let text = "# T\n\nEtt <b>fett</b> ord, <sup>upphöjt</sup>, <kbd>Ctrl</kbd><br />\
+                ny rad <Listing number=\"1\">borta</Listing> <!-- ignore -->\n";
+    let (pages, _) = layout_text(text);
+    let runs: Vec<&TextRun> = pages
+        .pages
+        .iter()
+        .flat_map(|page| &page.items)
+        .filter_map(|item| match item {
+            Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .collect();
+    let run_of = |word: &str| {
+        *runs
+            .iter()
+            .find(|run| {
+                run.glyphs
+                    .iter()
+                    .map(|g| &*g.text)
+                    .collect::<String>()
+                    .contains(word)
+            })
+            .unwrap_or_else(|| panic!("{word} not set: {runs:?}"))
+    };
+    let plain = run_of("ord");
+    assert_eq!(run_of("fett").face, FaceRole::Bold);
+    assert_eq!(run_of("Ctrl").face, FaceRole::Mono);
+    let raised = run_of("upphöjt");
+    assert!(
+        raised.size < plain.size && raised.glyphs[0].rise > 0.0,
+        "{raised:?}"
+    );
+    // The break: "ny rad" starts a line of its own, at the left edge.
+    let first = run_of("Ett");
+    assert!(run_of("ny").y > first.y && (run_of("ny").x - first.x).abs() < 0.5);
+    let dir = tempfile::tempdir().unwrap();
+    let exported = export_text(text, dir.path()).expect("exports");
+    let lost: Vec<&str> = exported
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("raw HTML"))
+        .map(|w| &text[w.span.start..w.span.end])
+        .collect();
+    assert_eq!(
+        lost,
+        ["<Listing number=\"1\">", "</Listing>"],
+        "{:?}",
+        exported.warnings
+    );
+}

@@ -12,6 +12,7 @@ use super::{Item, LinkTarget, Rect};
 use crate::assets::Assets;
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::FaceRole;
+use crate::html::{InlineTag, Phrase};
 use crate::model::{Align, Block, Document, Image, Inline, plain_text};
 
 /// The share of the measure nested quotes and lists always leave the text.
@@ -1053,7 +1054,11 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
         out: &mut Vec<Piece>,
         images: &mut Vec<&'d Image>,
     ) {
+        // Inline HTML elements open in this list: `<sup>(optional)</sup>`
+        // comes as three siblings, the tags around Markdown text.
+        let mut phrases: Vec<(Phrase, Style)> = Vec::new();
         for inline in inlines {
+            let style = phrases.last().map_or(style, |(_, style)| style);
             match inline {
                 Inline::Text(text, _) => out.push(Piece {
                     text: text.replace(['\n', '\r'], " "),
@@ -1061,44 +1066,16 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 }),
                 Inline::Code(text, _) => out.push(Piece {
                     text: text.clone(),
-                    style: Style {
-                        face: FaceRole::Mono,
-                        size: style.size * 0.9,
-                        ..style.clone()
-                    },
+                    style: phrase_style(Phrase::Code, style),
                 }),
                 Inline::Emph(children, _) => {
-                    let face = match style.face {
-                        FaceRole::Regular => FaceRole::Italic,
-                        FaceRole::Italic => FaceRole::Regular,
-                        FaceRole::Bold => FaceRole::BoldItalic,
-                        FaceRole::BoldItalic => FaceRole::Bold,
-                        other => other,
-                    };
-                    let inner = Style {
-                        face,
-                        ..style.clone()
-                    };
-                    self.pieces(children, &inner, out, images);
+                    self.pieces(children, &phrase_style(Phrase::Italic, style), out, images)
                 }
                 Inline::Strong(children, _) => {
-                    let face = match style.face {
-                        FaceRole::Regular => FaceRole::Bold,
-                        FaceRole::Italic => FaceRole::BoldItalic,
-                        other => other,
-                    };
-                    let inner = Style {
-                        face,
-                        ..style.clone()
-                    };
-                    self.pieces(children, &inner, out, images);
+                    self.pieces(children, &phrase_style(Phrase::Bold, style), out, images)
                 }
                 Inline::Strike(children, _) => {
-                    let inner = Style {
-                        strike: true,
-                        ..style.clone()
-                    };
-                    self.pieces(children, &inner, out, images);
+                    self.pieces(children, &phrase_style(Phrase::Struck, style), out, images)
                 }
                 Inline::Span { lang, content, .. } => {
                     // A Span element with its /Lang (ISO 32000-1, 14.9.2;
@@ -1203,9 +1180,74 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                     text: "\n".into(),
                     style: style.clone(),
                 }),
-                Inline::Html(..) => {}
+                Inline::Html(html, _) => match crate::html::inline_tag(html) {
+                    Some(InlineTag::Open(phrase)) => {
+                        let inner = phrase_style(phrase, style);
+                        phrases.push((phrase, inner));
+                    }
+                    // An end tag closes its element and any left open in
+                    // it, as a browser closes them; one that closes
+                    // nothing is left out, as a browser leaves it out.
+                    Some(InlineTag::Close(phrase)) => {
+                        if let Some(at) = phrases.iter().rposition(|(open, _)| *open == phrase) {
+                            phrases.truncate(at);
+                        }
+                    }
+                    Some(InlineTag::Break) => out.push(Piece {
+                        text: "\n".into(),
+                        style: style.clone(),
+                    }),
+                    Some(InlineTag::Nothing) | None => {}
+                },
             }
         }
+    }
+}
+
+/// The style of text set as `phrase`, inside `style`: Markdown's emphasis
+/// and code, and the inline HTML elements that match them; superscripts
+/// raised as a footnote marker is.
+fn phrase_style(phrase: Phrase, style: &Style) -> Style {
+    let style = style.clone();
+    match phrase {
+        Phrase::Bold => Style {
+            face: match style.face {
+                FaceRole::Regular => FaceRole::Bold,
+                FaceRole::Italic => FaceRole::BoldItalic,
+                other => other,
+            },
+            ..style
+        },
+        Phrase::Italic => Style {
+            face: match style.face {
+                FaceRole::Regular => FaceRole::Italic,
+                FaceRole::Italic => FaceRole::Regular,
+                FaceRole::Bold => FaceRole::BoldItalic,
+                FaceRole::BoldItalic => FaceRole::Bold,
+                other => other,
+            },
+            ..style
+        },
+        Phrase::Struck => Style {
+            strike: true,
+            ..style
+        },
+        Phrase::Code => Style {
+            face: FaceRole::Mono,
+            size: style.size * 0.9,
+            ..style
+        },
+        Phrase::Superscript => Style {
+            size: style.size * 0.7,
+            rise: style.rise + style.size * 0.33,
+            ..style
+        },
+        Phrase::Subscript => Style {
+            size: style.size * 0.7,
+            rise: style.rise - style.size * 0.15,
+            ..style
+        },
+        Phrase::Plain => style,
     }
 }
 
