@@ -425,6 +425,7 @@ fn inline_html_warnings(inlines: &[model::Inline], out: &mut Vec<Diagnostic>) {
             } => inline_html_warnings(children, out),
             model::Inline::Text(..)
             | model::Inline::Code(..)
+            | model::Inline::Emoji { .. }
             | model::Inline::Image(_)
             | model::Inline::FootnoteRef { .. }
             | model::Inline::SoftBreak(_)

@@ -287,6 +287,16 @@ pub enum Inline {
     HardBreak(Span),
     /// Raw inline HTML.
     Html(String, Span),
+    /// An emoji written as GitHub's shortcode (`:warning:`).
+    Emoji {
+        /// The emoji, e.g. `⚠️`.
+        emoji: String,
+        /// Its shortcode without the colons, e.g. `warning`, shown where
+        /// no font can draw the emoji.
+        shortcode: String,
+        /// Where it stands.
+        span: Span,
+    },
     /// Text in another language than its surroundings: pandoc's
     /// bracketed span `[text]{lang=en}`.
     Span {
@@ -313,6 +323,7 @@ impl Inline {
             | Inline::Html(_, s) => *s,
             Inline::Link { span, .. }
             | Inline::FootnoteRef { span, .. }
+            | Inline::Emoji { span, .. }
             | Inline::Span { span, .. } => *span,
             Inline::Image(image) => image.span,
         }
@@ -354,6 +365,7 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Text(text, _) | Inline::Code(text, _) => out.push_str(text),
+            Inline::Emoji { emoji, .. } => out.push_str(emoji),
             Inline::Emph(children, _)
             | Inline::Strong(children, _)
             | Inline::Strike(children, _) => push_plain_text(children, out),
@@ -366,6 +378,32 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
             }
             Inline::SoftBreak(_) | Inline::HardBreak(_) => out.push(' '),
             Inline::Html(..) => {}
+        }
+    }
+}
+
+/// Calls `visit` with every inline list of `blocks` that a block holds
+/// (headings, paragraphs, table cells, also in quotes, lists and divs),
+/// as a `Vec`, for passes that split or join inlines; the lists inside
+/// inlines (emphasis, links) are the visitor's to walk.
+pub fn for_each_inline_list_mut(blocks: &mut [Block], visit: &mut impl FnMut(&mut Vec<Inline>)) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. } | Block::Paragraph { content, .. } => visit(content),
+            Block::Table { head, rows, .. } => {
+                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
+                    visit(cell);
+                }
+            }
+            Block::Quote { blocks, .. } | Block::Div { blocks, .. } => {
+                for_each_inline_list_mut(blocks, visit)
+            }
+            Block::List { items, .. } => {
+                for item in items {
+                    for_each_inline_list_mut(&mut item.blocks, visit);
+                }
+            }
+            Block::Figure { .. } | Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {}
         }
     }
 }
@@ -483,6 +521,7 @@ pub fn collect_inline_images<'a>(inlines: &'a [Inline], out: &mut Vec<&'a Image>
             | Inline::FootnoteRef { .. }
             | Inline::SoftBreak(_)
             | Inline::HardBreak(_)
+            | Inline::Emoji { .. }
             | Inline::Html(..) => {}
         }
     }

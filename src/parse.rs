@@ -7,6 +7,7 @@
 
 mod front_matter;
 mod html_blocks;
+mod shortcodes;
 mod spans;
 mod tree;
 pub mod typography;
@@ -88,6 +89,10 @@ pub fn parse(source: &str, options: &ParseOptions) -> StageResult<Document> {
     let body = &source[body_offset..];
     let mut doc = tree::build(body, body_offset, meta, &mut warnings);
     link_digit_headings(&mut doc);
+    crate::model::for_each_inline_list_mut(&mut doc.blocks, &mut shortcodes::lift);
+    for note in &mut doc.footnotes {
+        crate::model::for_each_inline_list_mut(&mut note.blocks, &mut shortcodes::lift);
+    }
     let lang = doc.meta.lang.clone();
     typography::apply(&mut doc.blocks, &lang);
     for note in &mut doc.footnotes {

@@ -275,6 +275,11 @@ fn dump_inlines(inlines: &[Inline], depth: usize, out: &mut String) {
             Inline::Html(html, _) => {
                 let _ = writeln!(out, "html {html:?} {at}");
             }
+            Inline::Emoji {
+                emoji, shortcode, ..
+            } => {
+                let _ = writeln!(out, "emoji {emoji:?} :{shortcode}: {at}");
+            }
             Inline::Span { lang, content, .. } => {
                 let _ = writeln!(out, "span lang={lang:?} {at}");
                 dump_inlines(content, depth + 1, out);

@@ -600,3 +600,38 @@ fn issue_13_inline_html_is_set_as_its_markdown_match() {
         exported.warnings
     );
 }
+
+/// bat's comparison table marks each cell `:heavy_check_mark:` or `:x:`,
+/// GitHub's emoji shortcodes: paper printed the names, which made the
+/// ten columns so wide that their words were cut. Now a shortcode is its
+/// emoji where a face draws it (✔), else stays as written (no face has
+/// ❌: no box, no missing-glyph warning); the EPUB has every emoji.
+#[test]
+fn issue_13_emoji_shortcodes_are_their_emoji_where_a_face_draws_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "# T\n\n| A | B |\n|---|---|\n| Git :heavy_check_mark: | :x: |\n\nKlockan 12:30.\n";
+    let warned = export_text(text, dir.path()).expect("exports");
+    let extracted = pdf_text(warned.output.pdf.as_deref().unwrap());
+    assert!(
+        extracted.contains("Git ✔") && extracted.contains(":x:") && extracted.contains("12:30"),
+        "{extracted}"
+    );
+    assert!(!extracted.contains("heavy_check_mark"), "{extracted}");
+    assert!(
+        !warned.warnings.iter().any(|w| w.message.contains("glyph")),
+        "{:?}",
+        warned.warnings
+    );
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(warned.output.epub.unwrap())).unwrap();
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("OEBPS/chapter-1.xhtml").unwrap(),
+        &mut chapter,
+    )
+    .unwrap();
+    assert!(
+        chapter.contains("Git ✔\u{fe0f}") && chapter.contains("❌"),
+        "{chapter}"
+    );
+}

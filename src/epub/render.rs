@@ -567,6 +567,8 @@ impl<'a> Renderer<'a> {
             let in_link = in_link || self.html.in_link();
             match inline {
                 Inline::Text(text, _) => self.write_counted_text(text, out),
+                // The reading system's emoji font draws it.
+                Inline::Emoji { emoji, .. } => self.write_counted_text(emoji, out),
                 Inline::Code(text, _) => {
                     out.push_str("<code>");
                     self.write_counted_text(text, out);

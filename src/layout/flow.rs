@@ -6,7 +6,7 @@ use super::structure::{Role, Structure, Tag};
 use super::style::Theme;
 use super::text::{
     Hyphenation, InlineImage, LineOptions, Piece, Style, break_lines, break_lines_with_stats,
-    natural_width,
+    drawable, natural_width,
 };
 use super::{Item, LinkTarget, Rect};
 use crate::assets::Assets;
@@ -893,7 +893,8 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 } else {
                     self.style(context, false, false).face
                 };
-                let text = plain_text(cell);
+                let mut text = String::new();
+                drawn_text(self.shaper, face, cell, &mut text);
                 let width = natural_width(self.shaper, face, &text);
                 natural[c] = natural[c].max(width * full_size);
                 for word in text.split_whitespace() {
@@ -1068,6 +1069,16 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                     text: text.clone(),
                     style: phrase_style(Phrase::Code, style),
                 }),
+                // The emoji where a face draws it (✔, ⚠), else its
+                // shortcode as written: colour pictures are in no face.
+                Inline::Emoji { .. } => {
+                    let mut text = String::new();
+                    drawn_text(self.shaper, style.face, std::slice::from_ref(inline), &mut text);
+                    out.push(Piece {
+                        text,
+                        style: style.clone(),
+                    });
+                }
                 Inline::Emph(children, _) => {
                     self.pieces(children, &phrase_style(Phrase::Italic, style), out, images)
                 }
@@ -1200,6 +1211,33 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                     Some(InlineTag::Nothing) | None => {}
                 },
             }
+        }
+    }
+}
+
+/// The text `inlines` are drawn as in `face`, to measure it: their plain
+/// text, with each emoji as the PDF sets it (see `Builder::pieces`).
+fn drawn_text(shaper: &Shaper, face: FaceRole, inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Emoji {
+                emoji, shortcode, ..
+            } => {
+                if drawable(shaper, face, emoji) {
+                    out.push_str(emoji);
+                } else {
+                    out.push(':');
+                    out.push_str(shortcode);
+                    out.push(':');
+                }
+            }
+            Inline::Emph(children, _) | Inline::Strong(children, _) | Inline::Strike(children, _) => {
+                drawn_text(shaper, face, children, out)
+            }
+            Inline::Link { content, .. } | Inline::Span { content, .. } => {
+                drawn_text(shaper, face, content, out)
+            }
+            other => out.push_str(&plain_text(std::slice::from_ref(other))),
         }
     }
 }

@@ -320,6 +320,15 @@ fn face_for(shaper: &Shaper, face: FaceRole, c: char) -> FaceRole {
     }
 }
 
+/// Whether every character of `text` has a glyph in `face` or in one of
+/// its substitutes (variation selectors aside: they choose between a
+/// character's forms, and a face without them draws its one form).
+pub fn drawable(shaper: &Shaper, face: FaceRole, text: &str) -> bool {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{FE00}'..='\u{FE0F}'))
+        .all(|c| shaper.covers(face_for(shaper, face, c), c))
+}
+
 /// The width at 1 pt of `text` set on one line in `face`, each character
 /// the face lacks in the substitute that has it, as lines are set (a
 /// table's column widths: measured in `face` alone, Arabic or Chinese

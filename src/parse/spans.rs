@@ -19,7 +19,9 @@ use crate::model::{Block, Inline};
 /// Reads the spans and divs of a whole body, in place.
 pub fn lift(blocks: &mut Vec<Block>, warnings: &mut Vec<Diagnostic>) {
     lift_divs(blocks, 0, warnings);
-    lift_spans_in_blocks(blocks, warnings);
+    crate::model::for_each_inline_list_mut(blocks, &mut |inlines| {
+        lift_spans(inlines, 0, warnings)
+    });
 }
 
 /// What a paragraph line that is a fence says.
@@ -270,32 +272,6 @@ fn parse_attributes(text: &str) -> Result<Option<String>, String> {
         rest = remaining.trim_start();
     }
     Ok(lang)
-}
-
-/// Reads the bracketed spans of every inline list of the blocks.
-fn lift_spans_in_blocks(blocks: &mut [Block], warnings: &mut Vec<Diagnostic>) {
-    for block in blocks {
-        match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                lift_spans(content, 0, warnings)
-            }
-            Block::Table { head, rows, .. } => {
-                for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
-                    lift_spans(cell, 0, warnings);
-                }
-            }
-            Block::Quote { blocks, .. } | Block::Div { blocks, .. } => {
-                lift_spans_in_blocks(blocks, warnings)
-            }
-            Block::List { items, .. } => {
-                for item in items {
-                    lift_spans_in_blocks(&mut item.blocks, warnings);
-                }
-            }
-            Block::Figure { .. } | Block::Code { .. } | Block::Rule { .. } | Block::Html { .. } => {
-            }
-        }
-    }
 }
 
 /// A piece of an inline list: an inline, or a bracket of a span.

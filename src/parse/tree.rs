@@ -708,6 +708,7 @@ fn report_undefined_footnotes(blocks: &[Block], warnings: &mut Vec<Diagnostic>) 
                 | Inline::FootnoteRef { .. }
                 | Inline::SoftBreak(_)
                 | Inline::HardBreak(_)
+                | Inline::Emoji { .. }
                 | Inline::Html(..) => {}
             }
         }

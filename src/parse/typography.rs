@@ -139,9 +139,10 @@ pub fn apply_inlines(inlines: &mut [Inline], lang: &str, state: &mut Quoting) {
                 state.previous = inner.previous;
             }
             Inline::SoftBreak(_) | Inline::HardBreak(_) => state.previous = Some(' '),
-            Inline::Image(_) | Inline::FootnoteRef { .. } | Inline::Html(..) => {
-                state.previous = Some('x')
-            }
+            Inline::Image(_)
+            | Inline::FootnoteRef { .. }
+            | Inline::Emoji { .. }
+            | Inline::Html(..) => state.previous = Some('x'),
         }
     }
 }
