@@ -33,6 +33,10 @@ pub(crate) struct Strings {
     /// The titles of GitHub's alerts: note, tip, important, warning,
     /// caution (see [`Strings::alert`]).
     alerts: [&'static str; 5],
+    /// The label of a numbered code listing (mdBook's `<Listing>`).
+    pub listing: &'static str,
+    /// The label of a listing's file name.
+    pub file_name: &'static str,
     /// The summary's first sentence: the conformance claim (with the
     /// space, if any, that the language puts between sentences).
     summary_claim: &'static str,
@@ -56,6 +60,8 @@ const SWEDISH: Strings = Strings {
     untitled: "Utan rubrik",
     pages: "Sidor",
     alerts: ["Obs!", "Tips", "Viktigt", "Varning", "Se upp"],
+    listing: "Kodexempel",
+    file_name: "Fil",
     summary_claim: "Publikationen uppfyller EPUB Accessibility 1.1 och WCAG 2.2 nivå AA. ",
     summary_unclaimed: "Publikationen gör inget anspråk på att uppfylla WCAG: \
                         författarens text uppfyller inte alla villkor. ",
@@ -77,6 +83,8 @@ const ENGLISH: Strings = Strings {
     untitled: "Untitled",
     pages: "Pages",
     alerts: ["Note", "Tip", "Important", "Warning", "Caution"],
+    listing: "Listing",
+    file_name: "Filename",
     summary_claim: "This publication meets EPUB Accessibility 1.1 and WCAG 2.2 Level AA. ",
     summary_unclaimed: "This publication makes no claim to meet WCAG: the author's \
                         text does not meet every condition. ",
@@ -104,6 +112,8 @@ const FRENCH: Strings = Strings {
         "Avertissement",
         "Attention",
     ],
+    listing: "Encart",
+    file_name: "Fichier",
     summary_claim: "Cette publication est conforme à EPUB Accessibility 1.1 et aux \
                     WCAG 2.2 niveau AA. ",
     summary_unclaimed: "Cette publication ne se déclare pas conforme aux WCAG\u{202f}: \
@@ -126,6 +136,8 @@ const SPANISH: Strings = Strings {
     untitled: "Sin título",
     pages: "Páginas",
     alerts: ["Nota", "Consejo", "Importante", "Advertencia", "Precaución"],
+    listing: "Listado",
+    file_name: "Archivo",
     summary_claim: "Esta publicación cumple EPUB Accessibility 1.1 y las WCAG 2.2 nivel AA. ",
     summary_unclaimed: "Esta publicación no declara cumplir las WCAG: el texto del autor \
                         no cumple todas las condiciones. ",
@@ -153,6 +165,8 @@ const RUSSIAN: Strings = Strings {
         "Предупреждение",
         "Осторожно",
     ],
+    listing: "Листинг",
+    file_name: "Файл",
     summary_claim: "Издание соответствует EPUB Accessibility 1.1 и WCAG 2.2 уровня AA. ",
     summary_unclaimed: "Издание не заявляет о соответствии WCAG: текст автора выполняет \
                         не все условия. ",
@@ -174,6 +188,8 @@ const ARABIC: Strings = Strings {
     untitled: "بلا عنوان",
     pages: "الصفحات",
     alerts: ["ملاحظة", "نصيحة", "مهم", "تحذير", "تنبيه"],
+    listing: "الشيفرة",
+    file_name: "الملف",
     summary_claim: "يستوفي هذا المنشور معيار EPUB Accessibility 1.1 والمستوى AA من \
                     WCAG 2.2. ",
     summary_unclaimed: "لا يدّعي هذا المنشور استيفاء WCAG: نص المؤلف لا يستوفي جميع \
@@ -195,6 +211,8 @@ const CHINESE: Strings = Strings {
     untitled: "无标题",
     pages: "页码",
     alerts: ["注", "提示", "重要", "警告", "当心"],
+    listing: "示例",
+    file_name: "文件名",
     summary_claim: "本出版物符合 EPUB Accessibility 1.1 和 WCAG 2.2 AA 级。",
     summary_unclaimed: "本出版物不声明符合 WCAG：作者的文本未满足全部条件。",
     summary_offers: "本书有目录，标题按逻辑顺序排列，阅读顺序与正文一致。\

@@ -99,6 +99,11 @@ const RUST_BOOK_OWNERSHIP: Doc = Doc {
         "Each value in Rust has an owner.",
         "There can only be one owner at a time.",
         "When the owner goes out of scope, the value will be dropped.",
+        // mdBook's `<Listing number caption file-name>` around a code
+        // block: shown as mdBook shows it, not left out.
+        "Listing 4-1: A variable and the scope in which it is valid",
+        "Listing 4-2: Assigning the integer value of variable x to y",
+        "Filename: src/main.rs",
     ],
     code: &["let s = String::from(\"hello\");"],
     images: 5,
@@ -366,10 +371,21 @@ fn rust_book_chapter_text_and_code() {
     check_text(&RUST_BOOK_OWNERSHIP);
 }
 
-/// The chapter's five figures are HTML `<img>` elements.
+/// The chapter's five figures are HTML `<img>` elements. Its listings'
+/// tags were shown in the EPUB as text (`<listing number="4-1" …>`).
 #[test]
 fn rust_book_chapter_with_figures() {
     check(&RUST_BOOK_OWNERSHIP);
+    let exported = export(&RUST_BOOK_OWNERSHIP);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&exported.epub)).unwrap();
+    let mut chapter = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("OEBPS/chapter-1.xhtml").unwrap(),
+        &mut chapter,
+    )
+    .unwrap();
+    assert!(!chapter.to_lowercase().contains("&lt;listing"), "{chapter}");
+    assert!(chapter.contains("<strong>Listing 4-1:</strong> A variable and the scope"));
 }
 
 #[test]

@@ -33,6 +33,49 @@ pub(super) fn inline_image(html: &str, span: Span) -> Option<Image> {
     }
 }
 
+/// A tag of mdBook's listing element, which the Rust book puts around
+/// its numbered code examples:
+/// `<Listing number="4-1" file-name="src/main.rs" caption="…">` before
+/// the code block, `</Listing>` after it.
+#[derive(Debug, PartialEq)]
+pub(super) enum Listing {
+    /// The start tag and what it says.
+    Open {
+        /// `number`: how the text refers to it (`4-1`).
+        number: Option<String>,
+        /// `file-name`: the file the code is from.
+        file_name: Option<String>,
+        /// `caption`, as written (Markdown code spans in backticks).
+        caption: Option<String>,
+    },
+    /// The end tag.
+    Close,
+}
+
+/// The listing tag an HTML block is, if it is one alone.
+pub(super) fn listing(html: &str) -> Option<Listing> {
+    let tokens = tokenize(html);
+    let mut tags = tokens.iter().filter(|token| !is_white(token));
+    let tag = tags.next()?;
+    if tags.next().is_some() {
+        return None;
+    }
+    let value = |attrs: &[(String, String)], key| {
+        attr(attrs, key)
+            .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|v| !v.is_empty())
+    };
+    match tag {
+        Token::Start { name, attrs, .. } if name == "listing" => Some(Listing::Open {
+            number: value(attrs, "number"),
+            file_name: value(attrs, "file-name"),
+            caption: value(attrs, "caption"),
+        }),
+        Token::End { name } if name == "listing" => Some(Listing::Close),
+        _ => None,
+    }
+}
+
 /// What an HTML block is in the model.
 #[derive(Debug, PartialEq)]
 pub(super) enum HtmlBlock {
@@ -390,6 +433,22 @@ mod tests {
         ] {
             assert!(html_block(other, other, at(0)).is_none(), "{other}");
         }
+    }
+
+    #[test]
+    fn mdbook_listing_tags_are_read() {
+        let open = "<Listing number=\"4-3\" file-name=\"src/main.rs\"\n  caption=\"Functions with `x`\">\n";
+        assert_eq!(
+            listing(open),
+            Some(Listing::Open {
+                number: Some("4-3".into()),
+                file_name: Some("src/main.rs".into()),
+                caption: Some("Functions with `x`".into()),
+            })
+        );
+        assert_eq!(listing("</Listing>\n"), Some(Listing::Close));
+        assert_eq!(listing("<Listing>text</Listing>"), None);
+        assert_eq!(listing("<div>"), None);
     }
 
     #[test]

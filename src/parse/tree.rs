@@ -5,7 +5,7 @@
 //! instead of silently dropping content.
 
 use super::MAX_NESTING;
-use super::html_blocks::{HtmlBlock, html_block, inline_image};
+use super::html_blocks::{HtmlBlock, Listing, html_block, inline_image, listing};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{
     Alert, Align, Block, Document, Footnote, Image, Inline, ListItem, Meta, plain_text,
@@ -128,6 +128,11 @@ struct Builder<'w> {
     /// Label → number, so each reference is numbered in constant time.
     footnote_numbers: BTreeMap<String, usize>,
     ids: BTreeSet<String>,
+    /// The document's language, for the words the tool adds.
+    lang: String,
+    /// The captions of the mdBook listings open (see [`Listing`]), to be
+    /// set after their code.
+    listings: Vec<Option<Vec<Inline>>>,
 }
 
 /// Builds the model of `body`, whose first byte is at `offset` in the file.
@@ -142,6 +147,8 @@ pub fn build(body: &str, offset: usize, meta: Meta, warnings: &mut Vec<Diagnosti
         footnote_order: Vec::new(),
         footnote_numbers: BTreeMap::new(),
         ids: BTreeSet::new(),
+        lang: meta.lang.clone(),
+        listings: Vec::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let span = Span::new(range).shifted(offset);
@@ -493,6 +500,10 @@ impl Builder<'_> {
                             ..whole.end.saturating_sub(self.offset),
                     )
                     .unwrap_or("");
+                if let Some(listing) = listing(&frame.text) {
+                    self.listing(listing, whole);
+                    return;
+                }
                 let block = match html_block(&frame.text, source, whole) {
                     Some(HtmlBlock::Inlines(content)) => paragraph_or_figure(content, whole),
                     Some(HtmlBlock::Heading {
@@ -840,6 +851,74 @@ fn assign_heading_ids(
         used.insert(candidate.clone());
         *id = candidate;
     });
+}
+
+impl Builder<'_> {
+    /// An mdBook listing's tags around a code block, as the Rust book
+    /// writes them: its file name above the code, its number and caption
+    /// below, as mdBook shows them.
+    fn listing(&mut self, listing: Listing, span: Span) {
+        let strings = crate::strings::Strings::for_lang(&self.lang);
+        match listing {
+            Listing::Open {
+                number,
+                file_name,
+                caption,
+            } => {
+                if let Some(file) = file_name {
+                    self.top().blocks.push(Block::Paragraph {
+                        content: vec![
+                            Inline::Strong(
+                                vec![Inline::Text(format!("{}:", strings.file_name), span)],
+                                span,
+                            ),
+                            Inline::Text(" ".into(), span),
+                            Inline::Code(file, span),
+                        ],
+                        span,
+                    });
+                }
+                let label = number.map(|n| format!("{} {n}:", strings.listing));
+                let caption = match (label, caption) {
+                    (None, None) => None,
+                    (label, caption) => {
+                        let mut content = Vec::new();
+                        if let Some(label) = label {
+                            content.push(Inline::Strong(vec![Inline::Text(label, span)], span));
+                        }
+                        if let Some(caption) = caption {
+                            content.push(Inline::Text(" ".into(), span));
+                            content.extend(caption_inlines(&caption, span));
+                        }
+                        Some(content)
+                    }
+                };
+                self.listings.push(caption);
+            }
+            Listing::Close => {
+                if let Some(Some(content)) = self.listings.pop() {
+                    self.top().blocks.push(Block::Paragraph { content, span });
+                }
+            }
+        }
+    }
+}
+
+/// A caption written in an attribute: its `code` spans between backticks
+/// (mdBook reads it as Markdown; nothing else is used in them).
+fn caption_inlines(caption: &str, span: Span) -> Vec<Inline> {
+    caption
+        .split('`')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                Inline::Code(part.to_string(), span)
+            } else {
+                Inline::Text(part.to_string(), span)
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
