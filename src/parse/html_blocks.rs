@@ -76,6 +76,14 @@ pub(super) fn listing(html: &str) -> Option<Listing> {
     }
 }
 
+/// Whether an HTML block is one `<hr>` alone: a thematic break, as
+/// Markdown's `---` is.
+pub(super) fn is_rule(html: &str) -> bool {
+    let tokens = tokenize(html);
+    let mut tags = tokens.iter().filter(|token| !is_white(token));
+    matches!(tags.next(), Some(Token::Start { name, .. }) if name == "hr") && tags.next().is_none()
+}
+
 /// What an HTML block is in the model.
 #[derive(Debug, PartialEq)]
 pub(super) enum HtmlBlock {
@@ -449,6 +457,9 @@ mod tests {
         assert_eq!(listing("</Listing>\n"), Some(Listing::Close));
         assert_eq!(listing("<Listing>text</Listing>"), None);
         assert_eq!(listing("<div>"), None);
+        // zoxide's `<hr />` is a thematic break.
+        assert!(is_rule("<hr />\n") && is_rule("<HR>"));
+        assert!(!is_rule("<hr><p>x</p>"));
     }
 
     #[test]

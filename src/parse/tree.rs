@@ -5,7 +5,7 @@
 //! instead of silently dropping content.
 
 use super::MAX_NESTING;
-use super::html_blocks::{HtmlBlock, Listing, html_block, inline_image, listing};
+use super::html_blocks::{HtmlBlock, Listing, html_block, inline_image, is_rule, listing};
 use crate::diag::{Diagnostic, Span};
 use crate::model::{
     Alert, Align, Block, Document, Footnote, Image, Inline, ListItem, Meta, plain_text,
@@ -502,6 +502,10 @@ impl Builder<'_> {
                     .unwrap_or("");
                 if let Some(listing) = listing(&frame.text) {
                     self.listing(listing, whole);
+                    return;
+                }
+                if is_rule(&frame.text) {
+                    self.top().blocks.push(Block::Rule { span: whole });
                     return;
                 }
                 let block = match html_block(&frame.text, source, whole) {
