@@ -7,6 +7,10 @@
 # them on equivalent inputs in the same run and prints the ratios.
 #
 # Usage: scripts/bench.sh [RUNS] [SIZES...]     (default: 5 runs; 1 10 100 1000)
+#
+# MDG_BASELINE=path/to/an/older/mdg-export adds that binary's median and
+# the ratio of ours to it, measured in the same run on the same inputs:
+# the before-and-after of a change, free of the machine's day-to-day load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -93,7 +97,10 @@ have_pandoc=$(command -v pandoc || true)
 
 # "ms per 1×" is the time divided by the size: flat from 10× on means
 # nothing grows faster than the text.
-printf '%-6s %-5s %10s %10s %10s %10s %12s %12s\n' size format "median s" "ms per 1×" "peak MB" "out KB" "anchor s" "ratio"
+baseline=${MDG_BASELINE:-}
+printf '%-6s %-5s %10s %10s %10s %10s %12s %12s' size format "median s" "ms per 1×" "peak MB" "out KB" "anchor s" "ratio"
+[ -z "$baseline" ] || printf ' %12s %12s %12s' "baseline s" "baseline MB" "vs baseline"
+echo
 for n in "${sizes[@]}"; do
   in="$work/summit-$n.md"
   for format in pdf epub; do
@@ -110,6 +117,12 @@ for n in "${sizes[@]}"; do
       anchor=$at; ratio=$(awk -v a="$at" -v b="$t" 'BEGIN { if (b > 0) printf "%.1f×", a/b; else print "-" }')
     fi
     per=$(awk -v t="$t" -v n="$n" 'BEGIN { printf "%.2f", t * 1000 / n }')
-    printf '%-6s %-5s %10s %10s %10.1f %10s %12s %12s\n' "${n}×" "$format" "$t" "$per" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$size" "$anchor" "$ratio"
+    printf '%-6s %-5s %10s %10s %10.1f %10s %12s %12s' "${n}×" "$format" "$t" "$per" "$(awk -v k="$kb" 'BEGIN{print k/1024}')" "$size" "$anchor" "$ratio"
+    if [ -n "$baseline" ]; then
+      read -r bt bkb < <(measure "$baseline" "$format" "$in" -o "$work/baseline-$n.$format")
+      printf ' %12s %12.1f %12s' "$bt" "$(awk -v k="$bkb" 'BEGIN{print k/1024}')" \
+        "$(awk -v a="$t" -v b="$bt" 'BEGIN { if (b > 0) printf "%.2f×", a/b; else print "-" }')"
+    fi
+    echo
   done
 done
