@@ -70,6 +70,17 @@ pub enum Block {
         /// Where it stands.
         span: Span,
     },
+    /// A line that names the block beside it: mdBook's file name above
+    /// a listing, "Listing 4-1: …" below it. Never indented, and kept on
+    /// the page of the block it names.
+    Caption {
+        /// The text.
+        content: Vec<Inline>,
+        /// It stands above the block it names (else below).
+        above: bool,
+        /// Where it stands.
+        span: Span,
+    },
     /// A paragraph that holds a single image: set as a figure.
     Figure {
         /// The image.
@@ -163,6 +174,7 @@ impl Block {
         match self {
             Block::Heading { span, .. }
             | Block::Paragraph { span, .. }
+            | Block::Caption { span, .. }
             | Block::Figure { span, .. }
             | Block::List { span, .. }
             | Block::Quote { span, .. }
@@ -389,7 +401,9 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
 pub fn for_each_inline_list_mut(blocks: &mut [Block], visit: &mut impl FnMut(&mut Vec<Inline>)) {
     for block in blocks {
         match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => visit(content),
+            Block::Heading { content, .. }
+            | Block::Paragraph { content, .. }
+            | Block::Caption { content, .. } => visit(content),
             Block::Table { head, rows, .. } => {
                 for cell in head.iter_mut().chain(rows.iter_mut().flatten()) {
                     visit(cell);
@@ -425,6 +439,7 @@ pub fn for_each_block<'a>(blocks: &'a [Block], visit: &mut impl FnMut(&'a Block)
             }
             Block::Heading { .. }
             | Block::Paragraph { .. }
+            | Block::Caption { .. }
             | Block::Figure { .. }
             | Block::Code { .. }
             | Block::Table { .. }
@@ -449,6 +464,7 @@ pub fn for_each_block_mut(blocks: &mut [Block], visit: &mut impl FnMut(&mut Bloc
             }
             Block::Heading { .. }
             | Block::Paragraph { .. }
+            | Block::Caption { .. }
             | Block::Figure { .. }
             | Block::Code { .. }
             | Block::Table { .. }
@@ -459,11 +475,13 @@ pub fn for_each_block_mut(blocks: &mut [Block], visit: &mut impl FnMut(&mut Bloc
 }
 
 impl Block {
-    /// The runs of inlines the block holds itself: a heading's or a
-    /// paragraph's content, or each cell of a table (head first).
+    /// The runs of inlines the block holds itself: a heading's, a
+    /// paragraph's or a caption's content, or each cell of a table (head first).
     pub fn inline_runs(&self) -> impl Iterator<Item = &[Inline]> {
         let content = match self {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => Some(&content[..]),
+            Block::Heading { content, .. }
+            | Block::Paragraph { content, .. }
+            | Block::Caption { content, .. } => Some(&content[..]),
             _ => None,
         };
         let cells = match self {
@@ -478,9 +496,9 @@ impl Block {
     /// [`Block::inline_runs`], for changing them.
     pub fn inline_runs_mut(&mut self) -> impl Iterator<Item = &mut [Inline]> {
         let (content, cells) = match self {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
-                (Some(&mut content[..]), None)
-            }
+            Block::Heading { content, .. }
+            | Block::Paragraph { content, .. }
+            | Block::Caption { content, .. } => (Some(&mut content[..]), None),
             Block::Table { head, rows, .. } => {
                 (None, Some(head.iter_mut().chain(rows.iter_mut().flatten())))
             }

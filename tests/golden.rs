@@ -148,6 +148,15 @@ fn dump_block(block: &Block, depth: usize, out: &mut String) {
             let _ = writeln!(out, "paragraph @{}..{}", span.start, span.end);
             dump_inlines(content, depth + 1, out);
         }
+        Block::Caption {
+            content,
+            above,
+            span,
+        } => {
+            let side = if *above { "above" } else { "below" };
+            let _ = writeln!(out, "caption {side} @{}..{}", span.start, span.end);
+            dump_inlines(content, depth + 1, out);
+        }
         Block::Figure { image, span } => {
             let _ = writeln!(out, "figure @{}..{}", span.start, span.end);
             dump_image(image, depth + 1, out);

@@ -635,3 +635,46 @@ fn issue_13_emoji_shortcodes_are_their_emoji_where_a_face_draws_them() {
         "{chapter}"
     );
 }
+
+/// The Rust book names a listing's file above its code ("Filename:
+/// src/main.rs") and captions it below. Both were set as running
+/// paragraphs: the file name indented like a paragraph after another, and
+/// free to stay at a page's foot while its code went to the next page.
+/// Now they are captions: flush with the text's edge, kept with their
+/// code, and the paragraph after the caption starts flush too.
+#[test]
+fn issue_13_a_listings_file_name_and_caption_are_captions_of_its_code() {
+    let text = "# T\n\nFörsta stycket.\n\nAndra stycket.\n\n\
+                <Listing number=\"1\" file-name=\"src/main.rs\" caption=\"Ett program\">\n\n\
+                ```rust\nfn main() {}\n```\n\n</Listing>\n\nSista stycket.\n";
+    let (pages, _) = layout_text(text);
+    let runs: Vec<&TextRun> = pages
+        .pages
+        .iter()
+        .flat_map(|page| &page.items)
+        .filter_map(|item| match item {
+            Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .collect();
+    let texts: Vec<String> = runs
+        .iter()
+        .map(|run| run.glyphs.iter().map(|g| &*g.text).collect())
+        .collect();
+    let x_of = |start: &str| {
+        let found = texts.iter().position(|text| text.starts_with(start));
+        runs[found.unwrap_or_else(|| panic!("no run starts with {start:?}: {texts:?}"))].x
+    };
+    let flush = x_of("Första");
+    assert!(
+        x_of("Andra") > flush + 5.0,
+        "a following paragraph is indented"
+    );
+    for caption in ["Filename", "Listing 1", "Sista"] {
+        assert!(
+            (x_of(caption) - flush).abs() < 0.01,
+            "{caption:?} at {} not {flush}",
+            x_of(caption)
+        );
+    }
+}

@@ -30,7 +30,9 @@ pub(super) fn book_uuid(doc: &Document) -> Uuid {
 fn push_blocks_text(blocks: &[Block], out: &mut String) {
     for block in blocks {
         match block {
-            Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+            Block::Heading { content, .. }
+            | Block::Paragraph { content, .. }
+            | Block::Caption { content, .. } => {
                 out.push_str(&plain_text(content));
             }
             Block::Figure { image, .. } => out.push_str(&image.alt),

@@ -331,6 +331,12 @@ impl<'a> Renderer<'a> {
                 self.finish_text(out);
                 out.push_str("</p>\n");
             }
+            Block::Caption { content, .. } => {
+                out.push_str("<p class=\"caption\">");
+                self.write_text(content, out);
+                self.finish_text(out);
+                out.push_str("</p>\n");
+            }
             Block::Figure { image, .. } => self.write_figure(image, out),
             Block::List { start, items, .. } => self.write_list(*start, items, out),
             Block::Quote {

@@ -85,7 +85,7 @@ p {{
 /* No indent where a paragraph does not follow another paragraph (a
    page-break marker in between changes nothing). */
 {unindented},
-li p, blockquote p, figure p, td p, th p, .alert p {{
+li p, blockquote p, figure p, td p, th p, .alert p, p.caption {{
   text-indent: 0;
 }}
 
@@ -220,6 +220,7 @@ fn unindented_paragraphs() -> String {
         "pre",
         "table",
         "hr",
+        "p.caption",
     ];
     let mut selectors = vec![
         "p:first-child".to_string(),

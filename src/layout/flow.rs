@@ -381,28 +381,24 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 let text = plain_text(content);
                 self.heading(*level, &text, content, id, context);
             }
-            Block::Paragraph { content, .. } => {
-                let mut pieces = Vec::new();
-                let mut images = Vec::new();
-                let node = self.open(context, Role::Paragraph);
-                let base = self.style(node, false, false);
-                self.pieces(content, &base, &mut pieces, &mut images);
-                let indent = if self.indent_next {
-                    self.theme.indent
-                } else {
-                    0.0
-                };
-                let space = if self.indent_next {
-                    0.0
-                } else {
-                    context.leading * 0.5
-                };
-                self.paragraph(&pieces, context, indent, space, Setting::Justified);
-                self.indent_next = true;
-                // Images in the text follow the paragraph as figures.
-                for image in images {
-                    self.figure(image, context);
+            Block::Paragraph { content, .. } => self.text_paragraph(content, context),
+            Block::Caption { content, above, .. } => {
+                // Set apart like a paragraph that opens the text, and
+                // never left alone at a page's foot or head: above its
+                // block it keeps with what follows; below, what precedes
+                // keeps with it.
+                self.indent_next = false;
+                let first = self.elements.len();
+                if !above && let Some(last) = self.elements.last_mut() {
+                    last.keep_with_next = true;
                 }
+                self.text_paragraph(content, context);
+                if *above {
+                    for element in &mut self.elements[first..] {
+                        element.keep_with_next = true;
+                    }
+                }
+                self.indent_next = false;
             }
             Block::Figure { image, .. } => {
                 self.figure(image, context);
@@ -584,6 +580,27 @@ impl<'a, 's, 'f> Builder<'a, 's, 'f> {
                 self.structure.nodes[inner.node].lang = Some(lang.clone());
                 self.blocks(blocks, inner);
             }
+        }
+    }
+
+    /// A paragraph of running text: indented when it follows another,
+    /// else set off by half a line.
+    fn text_paragraph(&mut self, content: &[Inline], context: Context) {
+        let mut pieces = Vec::new();
+        let mut images = Vec::new();
+        let node = self.open(context, Role::Paragraph);
+        let base = self.style(node, false, false);
+        self.pieces(content, &base, &mut pieces, &mut images);
+        let (indent, space) = if self.indent_next {
+            (self.theme.indent, 0.0)
+        } else {
+            (0.0, context.leading * 0.5)
+        };
+        self.paragraph(&pieces, context, indent, space, Setting::Justified);
+        self.indent_next = true;
+        // Images in the text follow the paragraph as figures.
+        for image in images {
+            self.figure(image, context);
         }
     }
 

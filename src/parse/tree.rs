@@ -870,7 +870,8 @@ impl Builder<'_> {
                 caption,
             } => {
                 if let Some(file) = file_name {
-                    self.top().blocks.push(Block::Paragraph {
+                    self.top().blocks.push(Block::Caption {
+                        above: true,
                         content: vec![
                             Inline::Strong(
                                 vec![Inline::Text(format!("{}:", strings.file_name), span)],
@@ -901,7 +902,11 @@ impl Builder<'_> {
             }
             Listing::Close => {
                 if let Some(Some(content)) = self.listings.pop() {
-                    self.top().blocks.push(Block::Paragraph { content, span });
+                    self.top().blocks.push(Block::Caption {
+                        content,
+                        above: false,
+                        span,
+                    });
                 }
             }
         }
