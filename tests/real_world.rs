@@ -8,6 +8,19 @@ use common::{export_text, layout_text, pdf_text, run_mdg, stderr_of};
 use mdg_export::fonts::FaceRole;
 use mdg_export::layout::{Item, Pages, TextRun};
 
+/// Every text run of the document, page after page.
+fn text_runs(pages: &Pages) -> Vec<&TextRun> {
+    pages
+        .pages
+        .iter()
+        .flat_map(|page| &page.items)
+        .filter_map(|item| match item {
+            Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The lines a page shows, top to bottom: baseline, face, left edge,
 /// right edge and text of the runs that share a baseline (the page number
 /// in the footer left out).
@@ -553,15 +566,7 @@ fn issue_13_inline_html_is_set_as_its_markdown_match() {
     let text = "# T\n\nEtt <b>fett</b> ord, <sup>upphöjt</sup>, <kbd>Ctrl</kbd><br />\
                 ny rad <Listing number=\"1\">borta</Listing> <!-- ignore -->\n";
     let (pages, _) = layout_text(text);
-    let runs: Vec<&TextRun> = pages
-        .pages
-        .iter()
-        .flat_map(|page| &page.items)
-        .filter_map(|item| match item {
-            Item::Text(run) => Some(run),
-            _ => None,
-        })
-        .collect();
+    let runs = text_runs(&pages);
     let run_of = |word: &str| {
         *runs
             .iter()
@@ -648,15 +653,7 @@ fn issue_13_a_listings_file_name_and_caption_are_captions_of_its_code() {
                 <Listing number=\"1\" file-name=\"src/main.rs\" caption=\"Ett program\">\n\n\
                 ```rust\nfn main() {}\n```\n\n</Listing>\n\nSista stycket.\n";
     let (pages, _) = layout_text(text);
-    let runs: Vec<&TextRun> = pages
-        .pages
-        .iter()
-        .flat_map(|page| &page.items)
-        .filter_map(|item| match item {
-            Item::Text(run) => Some(run),
-            _ => None,
-        })
-        .collect();
+    let runs = text_runs(&pages);
     let texts: Vec<String> = runs
         .iter()
         .map(|run| run.glyphs.iter().map(|g| &*g.text).collect())
