@@ -40,13 +40,101 @@ pub enum Deflated {
     Flate(Vec<u8>),
 }
 
+/// What saying "deflated" costs a PDF stream's dictionary: a buffer that
+/// deflating shrinks by no more is kept as it is.
+const ROOM: usize = 19;
+
+impl Deflated {
+    fn of(deflater: &mut Deflater, plain: Vec<u8>) -> Deflated {
+        let compressed = deflater.deflate(&plain);
+        if compressed.len() + ROOM < plain.len() {
+            Deflated::Flate(compressed)
+        } else {
+            Deflated::Plain(plain)
+        }
+    }
+}
+
+/// Two threads that deflate buffers handed over one at a time (a PDF's
+/// page contents, as printpdf writes them), while the thread that hands
+/// them over goes on. Each buffer is its own stream, so which thread
+/// deflates it changes no byte.
+pub struct DeflatePool<'scope> {
+    workers: Vec<Worker<'scope>>,
+    /// How many buffers were handed over.
+    count: usize,
+}
+
+struct Worker<'scope> {
+    sender: std::sync::mpsc::Sender<(usize, Vec<u8>)>,
+    done: std::thread::ScopedJoinHandle<'scope, Vec<(usize, Deflated)>>,
+    /// Bytes handed to it so far.
+    load: usize,
+}
+
+impl<'scope> DeflatePool<'scope> {
+    /// Starts the threads in `scope`.
+    pub fn new<'env>(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
+        let workers = (0..2)
+            .map(|_| {
+                let (sender, receiver) = std::sync::mpsc::channel::<(usize, Vec<u8>)>();
+                let done = scope.spawn(move || {
+                    let mut deflater = Deflater::new();
+                    receiver
+                        .into_iter()
+                        .map(|(i, plain)| (i, Deflated::of(&mut deflater, plain)))
+                        .collect()
+                });
+                Worker {
+                    sender,
+                    done,
+                    load: 0,
+                }
+            })
+            .collect();
+        DeflatePool { workers, count: 0 }
+    }
+
+    /// Hands over the next buffer, to the thread with the fewer bytes.
+    pub fn push(&mut self, plain: Vec<u8>) {
+        let worker = self
+            .workers
+            .iter_mut()
+            .min_by_key(|worker| worker.load)
+            .expect("two workers");
+        worker.load += plain.len();
+        worker
+            .sender
+            .send((self.count, plain))
+            .expect("a deflating thread ends only when its sender is dropped");
+        self.count += 1;
+    }
+
+    /// Every buffer handed over, deflated where that makes it smaller, in
+    /// the order they were handed over.
+    pub fn finish(self) -> Vec<Deflated> {
+        let mut out: Vec<Option<Deflated>> = vec![None; self.count];
+        for worker in self.workers {
+            drop(worker.sender);
+            let done = worker
+                .done
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (i, deflated) in done {
+                out[i] = Some(deflated);
+            }
+        }
+        out.into_iter()
+            .map(|slot| slot.expect("each buffer comes back once"))
+            .collect()
+    }
+}
+
 /// Deflates each buffer, keeping as they are those deflating would not
-/// shrink by more than `ROOM` bytes (what saying "deflated" costs a PDF
-/// stream's dictionary). Each buffer is its own stream, so sharing the
-/// work changes no byte: largest first, each to the lighter of two
-/// threads, when there is enough for two.
+/// shrink by more than `ROOM` bytes. Each buffer is its own stream, so
+/// sharing the work changes no byte: largest first, each to the lighter
+/// of two threads, when there is enough for two.
 pub fn deflate_each(buffers: Vec<Vec<u8>>) -> Vec<Deflated> {
-    const ROOM: usize = 19;
     let mut order: Vec<usize> = (0..buffers.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(buffers[i].len()));
     let (mut left, mut right) = (Vec::new(), Vec::new());
@@ -120,5 +208,22 @@ mod tests {
                 .unwrap();
             assert_eq!(&back, original);
         }
+    }
+
+    #[test]
+    fn the_pool_gives_what_deflating_them_all_at_once_gives() {
+        let text: Vec<u8> = "Toppmötet i New York ".repeat(5_000).into_bytes();
+        let buffers: Vec<Vec<u8>> = (0..7)
+            .map(|i| text[..text.len() / (i + 1)].to_vec())
+            .chain([b"kort".to_vec(), Vec::new()])
+            .collect();
+        let pooled = std::thread::scope(|scope| {
+            let mut pool = DeflatePool::new(scope);
+            for buffer in &buffers {
+                pool.push(buffer.clone());
+            }
+            pool.finish()
+        });
+        assert_eq!(pooled, deflate_each(buffers));
     }
 }

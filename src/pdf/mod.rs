@@ -14,7 +14,8 @@
 //!    identifier (the same input gives the same bytes); [`tagging`] the
 //!    structure tree, or for a booklet [`impose`] the sheets; [`marks`]
 //!    the bleed box; [`archival`] the XMP metadata and the output intent.
-//! 5. The streams are deflated on two threads and lopdf writes the file.
+//! 5. The streams are deflated on two threads (the pages' as printpdf
+//!    writes them) and lopdf writes the file.
 //!
 //! The only module that imports `printpdf`, `lopdf`, `subsetter` and
 //! `svg2pdf`.
@@ -32,7 +33,7 @@ mod tagging;
 pub use impose::saddle_stitch_order;
 
 use crate::assets::Assets;
-use crate::deflate::{Deflated, deflate_each};
+use crate::deflate::{DeflatePool, Deflated, deflate_each};
 use crate::diag::{Diagnostic, Span};
 use crate::fonts::{FaceRole, FontSet};
 use crate::layout::{Item, LinkTarget, Pages, Role, Tag};
@@ -281,18 +282,21 @@ pub fn write_pdf(
         image_optimization: None,
     };
     let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&save, &mut warnings);
-    // Its operations (a few dozen bytes a glyph) are written out.
-    drop(doc);
     std::thread::scope(|scope| {
-        // The page contents are most of the deflating: it runs on other
-        // threads while this one finishes the document. (A booklet reads
-        // the pages back to impose them: it deflates at the end.)
-        let early = (!options.print.booklet).then(|| {
-            let streams = page_streams(&mut lo);
-            let (ids, contents): (Vec<_>, Vec<_>) = streams.into_iter().unzip();
-            (ids, scope.spawn(move || deflate_each(contents)))
-        });
+        // The page contents are most of the deflating: each page's goes
+        // to other threads as soon as printpdf has written it, while this
+        // one writes the next and then finishes the document. (A booklet
+        // reads the pages back to impose them: it deflates at the end.)
+        let mut pool = (!options.print.booklet).then(|| DeflatePool::new(scope));
+        let mut lo = match &mut pool {
+            Some(pool) => doc.to_lopdf_document_with(&save, &mut warnings, &mut |_, content| {
+                pool.push(content);
+                Vec::new()
+            }),
+            None => doc.to_lopdf_document(&save, &mut warnings),
+        };
+        // Its operations (a few dozen bytes a glyph) are written out.
+        drop(doc);
         finish_document(
             &mut lo,
             &pages,
@@ -304,10 +308,11 @@ pub fn write_pdf(
             &marks,
         )
         .map_err(internal)?;
-        if let Some((ids, deflating)) = early {
-            let deflated = deflating
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        if let Some(pool) = pool {
+            // Handed over in page order.
+            let ids = page_content_ids(&lo);
+            let deflated = pool.finish();
+            debug_assert_eq!(ids.len(), deflated.len());
             for (id, data) in ids.into_iter().zip(deflated) {
                 if let Ok(lopdf::Object::Stream(stream)) = lo.get_object_mut(id) {
                     fill_stream(stream, data);
@@ -322,21 +327,13 @@ pub fn write_pdf(
     })
 }
 
-/// Takes the content out of every page's content stream, with the
-/// stream's id.
-fn page_streams(doc: &mut lopdf::Document) -> Vec<(lopdf::ObjectId, Vec<u8>)> {
-    let ids: Vec<lopdf::ObjectId> = doc
-        .get_pages()
+/// The id of every page's content stream, in page order.
+fn page_content_ids(doc: &lopdf::Document) -> Vec<lopdf::ObjectId> {
+    doc.get_pages()
         .values()
         .filter_map(|&page| {
             let contents = doc.get_dictionary(page).ok()?.get(b"Contents").ok()?;
             contents.as_reference().ok()
-        })
-        .collect();
-    ids.into_iter()
-        .filter_map(|id| match doc.get_object_mut(id) {
-            Ok(lopdf::Object::Stream(stream)) => Some((id, std::mem::take(&mut stream.content))),
-            _ => None,
         })
         .collect()
 }

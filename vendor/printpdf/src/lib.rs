@@ -769,6 +769,19 @@ impl PdfDocument {
         self::serialize::to_lopdf_doc(self, opts, warnings)
     }
 
+    /// PATCH (mdg-export 9): [`Self::to_lopdf_document`], handing each
+    /// page's content stream to `on_content` (with the page's index) as
+    /// soon as it is written; what it returns becomes the stream's
+    /// content.
+    pub fn to_lopdf_document_with(
+        &self,
+        opts: &PdfSaveOptions,
+        warnings: &mut Vec<PdfWarnMsg>,
+        on_content: &mut dyn FnMut(usize, Vec<u8>) -> Vec<u8>,
+    ) -> lopdf::Document {
+        self::serialize::to_lopdf_doc_with(self, opts, warnings, on_content)
+    }
+
     pub async fn save_async(
         &self,
         opts: &PdfSaveOptions,

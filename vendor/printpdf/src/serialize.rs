@@ -106,6 +106,20 @@ pub fn to_lopdf_doc(
     opts: &PdfSaveOptions,
     warnings: &mut Vec<PdfWarnMsg>,
 ) -> lopdf::Document {
+    to_lopdf_doc_with(pdf, opts, warnings, &mut |_, content| content)
+}
+
+/// PATCH (mdg-export 9): [`to_lopdf_doc`], handing each page's content
+/// stream to `on_content` (with the page's index) as soon as it is
+/// written; what it returns becomes the stream's content. A caller can
+/// so compress or otherwise process the pages on other threads while the
+/// rest are translated, instead of after the whole document is built.
+pub fn to_lopdf_doc_with(
+    pdf: &PdfDocument,
+    opts: &PdfSaveOptions,
+    warnings: &mut Vec<PdfWarnMsg>,
+    on_content: &mut dyn FnMut(usize, Vec<u8>) -> Vec<u8>,
+) -> lopdf::Document {
     let (mut doc, global_xobject_dict) = init_doc_and_resources(pdf, opts);
     let pages_id = doc.new_object_id();
     let mut catalog = LoDictionary::from_iter(vec![
@@ -264,7 +278,8 @@ pub fn to_lopdf_doc(
         .pages
         .iter()
         .zip(page_ids_reserved.iter())
-        .map(|(page, page_id)| {
+        .enumerate()
+        .map(|(index, (page, page_id))| {
             let mut page_resources = LoDictionary::new();
 
             // Instead of re-creating new OCG dictionaries here,
@@ -318,6 +333,8 @@ pub fn to_lopdf_doc(
                 opts.secure,
                 warnings,
             ); // Vec<u8>
+            // PATCH (mdg-export 9): the caller sees the stream first.
+            let layer_stream = on_content(index, layer_stream);
             let merged_layer_stream =
                 LoStream::new(LoDictionary::new(), layer_stream);
 
