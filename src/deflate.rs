@@ -113,20 +113,16 @@ impl<'scope> DeflatePool<'scope> {
     /// Every buffer handed over, deflated where that makes it smaller, in
     /// the order they were handed over.
     pub fn finish(self) -> Vec<Deflated> {
-        let mut out: Vec<Option<Deflated>> = vec![None; self.count];
-        for worker in self.workers {
-            drop(worker.sender);
-            let done = worker
-                .done
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            for (i, deflated) in done {
-                out[i] = Some(deflated);
-            }
-        }
-        out.into_iter()
-            .map(|slot| slot.expect("each buffer comes back once"))
-            .collect()
+        let done: Vec<Vec<(usize, Deflated)>> = self
+            .workers
+            .into_iter()
+            .map(|worker| {
+                // Its sender dropped, the thread ends with what it has.
+                drop(worker.sender);
+                join(worker.done)
+            })
+            .collect();
+        in_order(self.count, done.into_iter().flatten())
     }
 }
 
@@ -148,42 +144,54 @@ pub fn deflate_each(buffers: Vec<Vec<u8>>) -> Vec<Deflated> {
             right.push(i);
         }
     }
-    let deflate_share = |share: &[usize]| {
-        let mut deflater = Deflater::new();
+    // Each share takes its buffers, so a buffer deflating does not shrink
+    // goes back as it is, not copied.
+    let mut buffers: Vec<Option<Vec<u8>>> = buffers.into_iter().map(Some).collect();
+    let mut take = |share: &[usize]| -> Vec<(usize, Vec<u8>)> {
         share
             .iter()
-            .map(|&i| {
-                let compressed = deflater.deflate(&buffers[i]);
-                (compressed.len() + ROOM < buffers[i].len()).then_some(compressed)
-            })
+            .map(|&i| (i, buffers[i].take().expect("each buffer is in one share")))
+            .collect()
+    };
+    let (left, right) = (take(&left), take(&right));
+    let count = buffers.len();
+    let deflate_share = |share: Vec<(usize, Vec<u8>)>| {
+        let mut deflater = Deflater::new();
+        share
+            .into_iter()
+            .map(|(i, plain)| (i, Deflated::of(&mut deflater, plain)))
             .collect::<Vec<_>>()
     };
     // A thread costs tens of microseconds; deflating 16 KB, about a
     // hundred.
     let (left_out, right_out) = if right_size < 16 * 1024 {
         // Too little to be worth a thread.
-        (deflate_share(&left), deflate_share(&right))
+        (deflate_share(left), deflate_share(right))
     } else {
         std::thread::scope(|scope| {
-            let right_out = scope.spawn(|| deflate_share(&right));
-            let left_out = deflate_share(&left);
-            let right_out = right_out
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (left_out, right_out)
+            let right_out = scope.spawn(|| deflate_share(right));
+            let left_out = deflate_share(left);
+            (left_out, join(right_out))
         })
     };
-    let mut slots: Vec<Option<Vec<u8>>> = vec![None; buffers.len()];
-    for (&i, out) in left.iter().zip(left_out).chain(right.iter().zip(right_out)) {
-        slots[i] = out;
+    in_order(count, left_out.into_iter().chain(right_out))
+}
+
+/// The result of a deflating thread; its panic, if it had one.
+fn join<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// `count` buffers, each given once with its index, put back in order.
+fn in_order(count: usize, deflated: impl Iterator<Item = (usize, Deflated)>) -> Vec<Deflated> {
+    let mut out: Vec<Option<Deflated>> = vec![None; count];
+    for (i, buffer) in deflated {
+        out[i] = Some(buffer);
     }
-    buffers
-        .into_iter()
-        .zip(slots)
-        .map(|(plain, deflated)| match deflated {
-            Some(bytes) => Deflated::Flate(bytes),
-            None => Deflated::Plain(plain),
-        })
+    out.into_iter()
+        .map(|slot| slot.expect("each buffer comes back once"))
         .collect()
 }
 
